@@ -1,0 +1,153 @@
+"""The sources file (`sources.toml`): typed source declarations validated by pydantic.
+
+Each `[[source]]` table is one source with a `kind`; unknown keys and bad values are errors that
+name the offending key. Relative paths are resolved against the sources file's folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class SourcesError(ValueError):
+    """A sources file that cannot be used; the message is one line naming the key at fault."""
+
+
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Unique name; recorded in every row this source produces.", min_length=1)
+    enabled: bool = Field(True, description="Disabled sources are skipped by `pressroom run`.")
+    max_bytes: int | None = Field(None, ge=1, description="Per-document size limit; overrides PRESSROOM_MAX_DOCUMENT_BYTES.")
+
+
+class FileSource(_Source):
+    """One local file."""
+
+    kind: Literal["file"]
+    path: Path
+
+
+class FolderSource(_Source):
+    """A local folder, read recursively; `include`/`exclude` are glob patterns relative to it."""
+
+    kind: Literal["folder"]
+    path: Path
+    include: list[str] = Field(default_factory=lambda: ["**/*"], description="Globs of files to read.")
+    exclude: list[str] = Field(default_factory=list, description="Globs of files to skip.")
+
+
+class UrlsSource(_Source):
+    """A list of page URLs, given inline or as a file with one URL per line."""
+
+    kind: Literal["urls"]
+    urls: list[str] = Field(default_factory=list)
+    file: Path | None = None
+    obey_robots: bool = True
+
+
+class FeedSource(_Source):
+    """An RSS, Atom or JSON feed whose entries' links are fetched."""
+
+    kind: Literal["feed"]
+    url: str
+    obey_robots: bool = True
+
+
+class SitemapSource(_Source):
+    """A sitemap (urlset or index, optionally gzipped) whose pages are fetched."""
+
+    kind: Literal["sitemap"]
+    url: str
+    obey_robots: bool = True
+
+
+class WarcSource(_Source):
+    """A local WARC file whose `response` records become documents."""
+
+    kind: Literal["warc"]
+    path: Path
+
+
+Source = Annotated[
+    Union[FileSource, FolderSource, UrlsSource, FeedSource, SitemapSource, WarcSource],
+    Field(discriminator="kind"),
+]
+
+
+class SourcesFile(BaseModel):
+    """The whole sources file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: list[Source] = Field(default_factory=list)
+
+    @field_validator("source")
+    @classmethod
+    def _names_unique(cls, sources: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for s in sources:
+            if s.name in seen:
+                raise ValueError(f"source name {s.name!r} is used twice")
+            seen.add(s.name)
+        return sources
+
+
+def _resolve_paths(source: _Source, base: Path) -> _Source:
+    updates = {}
+    for key in ("path", "file"):
+        value = getattr(source, key, None)
+        if isinstance(value, Path) and not value.expanduser().is_absolute():
+            updates[key] = (base / value).resolve()
+        elif isinstance(value, Path):
+            updates[key] = value.expanduser()
+    return source.model_copy(update=updates) if updates else source
+
+
+def _describe(error: dict, raw: dict) -> str:
+    loc = list(error["loc"])
+    parts: list[str] = []
+    if loc and loc[0] == "source" and len(loc) > 1 and isinstance(loc[1], int):
+        index = loc[1]
+        entries = raw.get("source") or []
+        name = entries[index].get("name") if index < len(entries) and isinstance(entries[index], dict) else None
+        parts.append(f"source[{index}]" + (f" ({name})" if name else ""))
+        loc = loc[2:]
+        if loc and isinstance(loc[0], str) and loc[0] in {"file", "folder", "urls", "feed", "sitemap", "warc"}:
+            loc = loc[1:]  # the discriminator tag pydantic inserts
+    key = ".".join(str(p) for p in loc)
+    where = ".".join(parts + ([key] if key else []))
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif error["type"] == "union_tag_invalid":
+        message = "unknown kind (expected one of: file, folder, urls, feed, sitemap, warc)"
+    return f"{where}: {message}" if where else message
+
+
+def parse_sources(text: str, base: Path, origin: str = "sources.toml") -> SourcesFile:
+    """Parse and validate sources-file text; paths are resolved against `base`."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"{origin}: not valid TOML: {exc}") from None
+    try:
+        parsed = SourcesFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise SourcesError(f"{origin}: {_describe(first, raw)}{more}") from None
+    return SourcesFile(source=[_resolve_paths(s, base) for s in parsed.source])
+
+
+def load_sources(path: Path) -> SourcesFile:
+    """Read and validate a sources file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourcesError(f"{path}: cannot read sources file: {exc.strerror or exc}") from None
+    return parse_sources(text, path.resolve().parent, origin=str(path))
