@@ -1,0 +1,151 @@
+"""Arrow schemas of every warehouse table, declared once.
+
+Tables are folders of zstd Parquet files under the warehouse root. Each table has key columns:
+a row whose key is already stored is never written again, which makes every write idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+STRINGS = pa.list_(pa.string())
+
+
+@dataclass(frozen=True)
+class Table:
+    """A warehouse table: its folder name, Arrow schema and the columns that identify a row."""
+
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+
+
+DOCUMENTS = Table(
+    "documents",
+    pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("content_sha256", pa.string()),
+            ("source", pa.string()),
+            ("uri", pa.string()),
+            ("url", pa.string()),
+            ("fetched_at", UTC_TS),
+            ("format", pa.string()),
+            ("content_type", pa.string()),
+            ("declared_charset", pa.string()),
+            ("http_status", pa.int32()),
+            ("etag", pa.string()),
+            ("last_modified", pa.string()),
+            ("size_bytes", pa.int64()),
+            ("body", pa.large_binary()),
+            ("run_id", pa.string()),
+        ]
+    ),
+    key=("doc_id", "content_sha256"),
+)
+
+ARTICLES = Table(
+    "articles",
+    pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("doc_id", pa.string()),
+            ("content_sha256", pa.string()),
+            ("source", pa.string()),
+            ("uri", pa.string()),
+            ("url", pa.string()),
+            ("site", pa.string()),
+            ("title", pa.string()),
+            ("authors", STRINGS),
+            ("published_at", UTC_TS),
+            ("fetched_at", UTC_TS),
+            ("categories", STRINGS),
+            ("tags", STRINGS),
+            ("image_url", pa.string()),
+            ("description", pa.string()),
+            ("text", pa.large_string()),
+            ("word_count", pa.int32()),
+            ("format", pa.string()),
+            ("encoding", pa.string()),
+            ("encoding_repaired", pa.bool_()),
+            ("extractor", pa.string()),
+            ("run_id", pa.string()),
+        ]
+    ),
+    key=("article_id",),
+)
+
+QUARANTINE = Table(
+    "quarantine",
+    pa.schema(
+        [
+            ("quarantine_id", pa.string()),
+            ("source", pa.string()),
+            ("uri", pa.string()),
+            ("stage", pa.string()),
+            ("error", pa.string()),
+            ("detail", pa.string()),
+            ("content_sha256", pa.string()),
+            ("seen_at", UTC_TS),
+            ("run_id", pa.string()),
+        ]
+    ),
+    key=("quarantine_id",),
+)
+
+RUNS = Table(
+    "runs",
+    pa.schema(
+        [
+            ("run_id", pa.string()),
+            ("flow", pa.string()),
+            ("started_at", UTC_TS),
+            ("finished_at", UTC_TS),
+            ("status", pa.string()),
+            ("inputs", pa.int64()),
+            ("rows_added", pa.map_(pa.string(), pa.int64())),
+            ("quarantined", pa.int64()),
+            ("stages_json", pa.string()),
+        ]
+    ),
+    key=("run_id",),
+)
+
+LANGUAGES = Table(
+    "languages",
+    pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("content_sha256", pa.string()),
+            ("language", pa.string()),
+            ("confidence", pa.float32()),
+            ("script", pa.string()),
+            ("secondary_language", pa.string()),
+            ("secondary_share", pa.float32()),
+            ("tagger", pa.string()),
+            ("tagged_at", UTC_TS),
+            ("run_id", pa.string()),
+        ]
+    ),
+    key=("article_id", "tagger"),
+)
+
+DUPLICATES = Table(
+    "duplicates",
+    pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("dup_group", pa.string()),
+            ("dup_kind", pa.string()),
+            ("similarity", pa.float32()),
+            ("is_canonical", pa.bool_()),
+            ("run_id", pa.string()),
+        ]
+    ),
+    key=("article_id", "run_id"),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, ARTICLES, QUARANTINE, RUNS, LANGUAGES, DUPLICATES)}
