@@ -1,0 +1,147 @@
+"""The `pressroom` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+# Offline-safe Prefect defaults (see docs/architecture.md); a user's own settings win.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
+def _configure_prefect(quiet: bool = True) -> None:
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if quiet:
+        # task-run chatter would break the progress bar; the summary is printed at the end
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _fail(message: str) -> int:
+    print(f"pressroom: {message}", file=sys.stderr)
+    return 2
+
+
+def _with_progress(run):
+    """Call `run()` while showing a progress bar fed by flows.progress."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.progress import set_reporter
+
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True, disable=not sys.stderr.isatty(), console=None,
+    )
+    bars: dict[str, int] = {}
+
+    def reporter(phase: str, advance: int, total: int | None) -> None:
+        if phase not in bars:
+            bars[phase] = progress.add_task(phase, total=total)
+        elif total is not None:
+            progress.update(bars[phase], total=total)
+        if advance:
+            progress.advance(bars[phase], advance)
+
+    set_reporter(reporter)
+    try:
+        with progress:
+            return run()
+    finally:
+        set_reporter(None)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from flows.ingest import ingest
+    from flows.parameters import IngestParameters
+
+    for uri in args.uris:
+        if "://" not in uri and not Path(uri).expanduser().exists():
+            return _fail(f"no such file or folder: {uri}")
+    params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
+    summary = _with_progress(lambda: ingest(params))
+    print(summary.to_text())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from flows.parameters import IngestParameters
+    from flows.pipeline import PipelineParameters, pipeline
+
+    params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit))
+    summaries = _with_progress(lambda: pipeline(params))
+    print("\n".join(s.to_text() for s in summaries))
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from config.settings import Settings
+    from warehouse.query import QueryRefused, format_rows, run_query
+
+    try:
+        columns, rows = run_query(Settings().warehouse_root(), args.query)
+    except QueryRefused as exc:
+        return _fail(str(exc))
+    except duckdb.Error as exc:
+        return _fail(f"query failed: {str(exc).splitlines()[0]}")
+    print(format_rows(columns, rows, args.format))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pressroom",
+        description="Fetch, clean, tag and deduplicate articles into a Parquet warehouse queried with DuckDB.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def source_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
+        p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable)")
+        p.add_argument("--limit", type=int, metavar="N", help="at most N inputs")
+
+    run = sub.add_parser("run", help="the pipeline: ingest, then the other flows; prints a summary")
+    source_options(run)
+    run.set_defaults(func=cmd_run)
+
+    ingest = sub.add_parser("ingest", help="the ingest flow alone, on the sources file or on the given URIs")
+    source_options(ingest)
+    ingest.add_argument("uris", nargs="*", metavar="URI", help="files, folders, URLs, feeds, sitemaps, WARC files")
+    ingest.set_defaults(func=cmd_ingest)
+
+    sql = sub.add_parser("sql", help="a read-only SQL query on the warehouse")
+    sql.add_argument("query", help='e.g. "SELECT title, language FROM articles LIMIT 10"')
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.set_defaults(func=cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `pressroom` command."""
+    args = build_parser().parse_args(argv)
+    if args.command != "sql":
+        _configure_prefect()
+    from pydantic import ValidationError
+
+    from config.sources import SourcesError
+
+    try:
+        return args.func(args)
+    except SourcesError as exc:
+        return _fail(str(exc))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The ingest flow: sources → fetch → decode → extract → normalize → write, batch by batch."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import batched
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from config.settings import Settings
+from flows.parameters import IngestParameters
+from flows.progress import report
+from tasks.decode import decode_documents
+from tasks.extract import extract_documents
+from tasks.fetch import read_files
+from tasks.inputs import choose_sources, plan_inputs
+from tasks.metadata import normalize_articles
+from tasks.run_summary import RunSummary
+from tasks.store import record_run, select_unseen, write_batch
+from warehouse.catalog import ensure_catalog
+
+plan = task(plan_inputs, name="discover", cache_policy=NO_CACHE)
+fetch = task(read_files, name="fetch", cache_policy=NO_CACHE)
+unseen = task(select_unseen, name="skip-unchanged", cache_policy=NO_CACHE)
+decode = task(decode_documents, name="decode", cache_policy=NO_CACHE)
+extract = task(extract_documents, name="extract", cache_policy=NO_CACHE)
+normalize = task(normalize_articles, name="normalize", cache_policy=NO_CACHE)
+write = task(write_batch, name="write", cache_policy=NO_CACHE)
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[Executor | None]:
+    """A process pool for CPU-bound stages, or None to run them in-process."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
+
+
+@flow(name="ingest", log_prints=True)
+def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
+    """Read the sources (or the given URIs) and add new article versions to the warehouse."""
+    settings = Settings()
+    root = settings.warehouse_root()
+    ensure_catalog(root)
+    summary = RunSummary(run_id=str(flow_run.id or "local"), flow="ingest")
+    sources_file = Path(params.sources_file) if params.sources_file else settings.sources
+    inputs = plan(choose_sources(params.uris, params.sources, sources_file), settings.max_document_bytes)
+    refs = inputs.items[: params.limit] if params.limit else inputs.items
+    summary.inputs = len(refs) + len(inputs.quarantined)
+    summary.add(inputs.stats)
+    summary.rows_added.update(write(root, summary.run_id, [], [], inputs.quarantined).added)
+    report("ingest", 0, len(refs))
+    with worker_pool(settings.workers) as pool:
+        for number, batch in enumerate(batched(refs, params.batch_size or settings.batch_size), start=1):
+            fetched = fetch(list(batch))
+            fresh = unseen(root, fetched.items)
+            decoded = decode(fresh.items)
+            extracted = extract(decoded.items, pool)
+            articles = normalize(extracted.items)
+            stages = (fetched, fresh, decoded, extracted, articles)
+            written = write(root, summary.run_id, fresh.items, articles.items, [q for s in stages for q in s.quarantined])
+            for stage in stages:
+                summary.add(stage.stats)
+            summary.add(written.stats)
+            summary.rows_added.update(written.added)
+            get_run_logger().info(
+                "batch %d: %d inputs, %d new versions, %d articles added, %d quarantined",
+                number, len(batch), len(fresh.items), written.added["articles"], sum(len(s.quarantined) for s in stages),
+            )
+            report("ingest", len(batch))
+    record_run(root, summary.finish())
+    create_markdown_artifact(key="ingest-summary", markdown=summary.to_markdown(), description="ingest run summary")
+    return summary

@@ -1,0 +1,24 @@
+"""The pipeline flow: ingest, then tag languages, then deduplicate."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import BaseModel, ConfigDict, Field
+
+from flows.ingest import ingest
+from flows.parameters import IngestParameters
+from tasks.run_summary import RunSummary
+
+
+class PipelineParameters(BaseModel):
+    """What a pipeline run does, flow by flow."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ingest: IngestParameters = Field(default_factory=IngestParameters, description="What to ingest.")
+
+
+@flow(name="pipeline")
+def pipeline(params: PipelineParameters = PipelineParameters()) -> list[RunSummary]:
+    """Run the flows in order; each is its own flow run with its own summary."""
+    return [ingest(params.ingest)]

@@ -1,0 +1,119 @@
+"""The write stage: turning a batch's records into warehouse rows, and finding which fetched
+versions are already stored.
+
+Within a batch, quarantine and articles are written before documents: a stored document row
+means its version was fully handled, so a run killed part-way re-does exactly the versions it
+had not finished, and the writer's key anti-join keeps the rerun from adding any row twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord
+from tasks.run_summary import RunSummary
+from tasks.stage import StageOutput, StageStats
+from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS
+from warehouse.writer import append_new_rows, table_glob
+
+
+def quarantine_id(record: QuarantineRecord) -> str:
+    """Key of a quarantine row: the same input failing the same way is one row, however often."""
+    raw = "\n".join([record.source, record.uri, record.stage, record.error, record.content_sha256 or ""])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def partition_for(moment: datetime) -> str:
+    """The `ingest_date=` partition folder of rows written at `moment`."""
+    return f"ingest_date={moment.astimezone(timezone.utc):%Y-%m-%d}"
+
+
+def select_unseen(root: Path, docs: list[FetchedDocument]) -> StageOutput[FetchedDocument]:
+    """The fetched versions not stored yet (stage `unchanged`: known versions are dropped and
+    counted as `docs_in - docs_out`)."""
+    started = time.perf_counter()
+    stats = StageStats("unchanged", docs_in=len(docs), bytes_in=sum(len(d.body) for d in docs))
+    if not docs:
+        return StageOutput([], [], stats)
+    keys = pa.table({"doc_id": [d.doc_id for d in docs], "content_sha256": [d.content_sha256 for d in docs]})
+    con = duckdb.connect()
+    try:
+        con.register("batch_keys", keys)
+        stored = con.execute(
+            f"""SELECT doc_id, content_sha256 FROM batch_keys
+                SEMI JOIN read_parquet('{table_glob(root, DOCUMENTS)}', hive_partitioning=false) AS s
+                USING (doc_id, content_sha256)"""
+        ).fetchall()
+    finally:
+        con.close()
+    known = set(stored)
+    seen_in_batch: set[tuple[str, str]] = set()
+    fresh = []
+    for d in docs:
+        key = (d.doc_id, d.content_sha256)
+        if key not in known and key not in seen_in_batch:
+            seen_in_batch.add(key)
+            fresh.append(d)
+    stats.docs_out = len(fresh)
+    stats.seconds = time.perf_counter() - started
+    return StageOutput(fresh, [], stats)
+
+
+@dataclass
+class BatchWrite:
+    """Rows added per table by one batch write, and the write stage's counters."""
+
+    added: dict[str, int]
+    stats: StageStats
+
+
+def _document_row(doc: FetchedDocument, run_id: str) -> dict:
+    row = asdict(doc)
+    row["size_bytes"] = len(doc.body)
+    row["run_id"] = run_id
+    return row
+
+
+def write_batch(
+    root: Path,
+    run_id: str,
+    documents: list[FetchedDocument],
+    articles: list[ArticleRecord],
+    quarantined: list[QuarantineRecord],
+) -> BatchWrite:
+    """Write one batch's rows (stage `write`): quarantine, then articles, then documents."""
+    started = time.perf_counter()
+    now = datetime.now(timezone.utc)
+    partition = partition_for(now)
+    quarantine_rows = [
+        {**asdict(q), "quarantine_id": quarantine_id(q), "seen_at": now, "run_id": run_id} for q in quarantined
+    ]
+    article_rows = [{**asdict(a), "run_id": run_id} for a in articles]
+    added = {
+        "quarantine": append_new_rows(root, QUARANTINE, pa.Table.from_pylist(quarantine_rows, QUARANTINE.schema), partition),
+        "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
+        "documents": append_new_rows(
+            root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
+        ),
+    }
+    stats = StageStats(
+        "write",
+        docs_in=len(articles),
+        docs_out=added["articles"],
+        bytes_in=sum(len(d.body) for d in documents),
+        seconds=time.perf_counter() - started,
+    )
+    return BatchWrite(added, stats)
+
+
+def record_run(root: Path, summary: RunSummary) -> None:
+    """Store a finished run's summary as its row of the `runs` table."""
+    rows = pa.Table.from_pylist([summary.to_row()], RUNS.schema)
+    append_new_rows(root, RUNS, rows, partition_for(summary.started_at))

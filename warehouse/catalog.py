@@ -1,0 +1,80 @@
+"""warehouse.duckdb: the small, rebuildable DuckDB file that holds the views over the Parquet
+tables, and the connections used to query it.
+
+A `.duckdb` file takes one read-write process or many read-only ones, so the views are rebuilt
+only when they are missing or stale (the SQL or the root changed), under the warehouse lock,
+and every query opens the file read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import duckdb
+
+from warehouse.lock import warehouse_lock
+from warehouse.writer import initialize
+
+VIEWS_SQL = Path(__file__).resolve().parent / "views.sql"
+CATALOG_FILE = "warehouse.duckdb"
+
+
+def _views_sql(root: Path) -> str:
+    return VIEWS_SQL.read_text(encoding="utf-8").replace("{root}", str(root).replace("'", "''"))
+
+
+def _fingerprint(sql: str) -> str:
+    return hashlib.sha256(sql.encode("utf-8")).hexdigest()
+
+
+def _stored_fingerprint(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None  # busy with a writer, or damaged: rebuilding under the lock settles it
+    try:
+        row = con.execute("SELECT value FROM pressroom_meta WHERE key = 'views'").fetchone()
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def ensure_catalog(root: Path) -> Path:
+    """Make sure the warehouse exists and warehouse.duckdb holds current views; return its path."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / CATALOG_FILE
+    sql = _views_sql(root)
+    if _stored_fingerprint(path) == _fingerprint(sql) and (root / "articles").is_dir():
+        return path
+    initialize(root)
+    with warehouse_lock(root):
+        for attempt in range(20):
+            try:
+                con = duckdb.connect(str(path))
+                break
+            except duckdb.IOException:
+                time.sleep(0.25 * (attempt + 1))  # a reader has it open: wait for it to close
+        else:
+            raise RuntimeError(f"{path} stays locked by another process")
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute(sql)
+            con.execute("CREATE OR REPLACE TABLE pressroom_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            con.execute("INSERT INTO pressroom_meta VALUES ('views', ?), ('root', ?)", [_fingerprint(sql), str(root)])
+        finally:
+            con.close()
+    return path
+
+
+def connect(root: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse views, with timestamps shown in UTC."""
+    path = ensure_catalog(root)
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("SET TimeZone = 'UTC'")
+    return con

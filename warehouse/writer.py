@@ -1,0 +1,111 @@
+"""The Parquet writer: idempotent, atomic appends to warehouse tables.
+
+A write finds which rows are not stored yet (a DuckDB anti-join on the table's key columns),
+writes them to a staging file inside the root and renames it into the table's folder. A reader
+never sees half a file; a killed writer leaves at most a staging file, removed by the next
+writer; rerunning the same write adds nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.lock import warehouse_lock
+from warehouse.schemas import TABLES, Table
+
+STAGING = "_staging"
+SCHEMA_FILE = "_schema.parquet"
+
+
+def table_glob(root: Path, table: Table) -> str:
+    """The glob that reads every Parquet file of a table."""
+    return str(root / table.name / "**" / "*.parquet")
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd")
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def initialize(root: Path) -> None:
+    """Create the table folders, each with an empty file that carries its schema, and clear
+    staging files a killed writer left behind."""
+    with warehouse_lock(root):
+        staging = root / STAGING
+        staging.mkdir(parents=True, exist_ok=True)
+        for leftover in staging.iterdir():
+            leftover.unlink(missing_ok=True)
+        for table in TABLES.values():
+            folder = root / table.name
+            folder.mkdir(exist_ok=True)
+            schema_file = folder / SCHEMA_FILE
+            if not schema_file.exists() or pq.read_schema(schema_file) != table.schema:
+                tmp = staging / f"{table.name}{SCHEMA_FILE}"
+                _write_parquet(table.schema.empty_table(), tmp)
+                os.replace(tmp, schema_file)
+
+
+def conform(rows: pa.Table | list[dict], table: Table) -> pa.Table:
+    """Rows as an Arrow table with exactly the table's schema (columns in order, types cast)."""
+    if isinstance(rows, list):
+        return pa.Table.from_pylist(rows, schema=table.schema)
+    return rows.select(table.schema.names).cast(table.schema)
+
+
+def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | None = None) -> int:
+    """Append the rows whose key is not stored yet; returns how many were added.
+
+    `partition` names a Hive-style sub-folder (e.g. `ingest_date=2026-11-24`).
+    """
+    rows = conform(rows, table)
+    if rows.num_rows == 0:
+        return 0
+    keys = ", ".join(f'"{k}"' for k in table.key)
+    match = " AND ".join(f'stored."{k}" IS NOT DISTINCT FROM incoming."{k}"' for k in table.key)
+    with warehouse_lock(root):
+        con = duckdb.connect()
+        try:
+            con.register("incoming", rows)
+            new = con.execute(
+                f"""
+                SELECT * FROM incoming
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM read_parquet('{table_glob(root, table)}', hive_partitioning=false) AS stored
+                    WHERE {match})
+                QUALIFY row_number() OVER (PARTITION BY {keys}) = 1
+                """
+            ).to_arrow_table()
+        finally:
+            con.close()
+        if new.num_rows == 0:
+            return 0
+        new = new.cast(table.schema)
+        part = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        name = f"part-{part}-{uuid.uuid4().hex[:12]}.parquet"
+        staged = root / STAGING / name
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        _write_parquet(new, staged)
+        folder = root / table.name / partition if partition else root / table.name
+        folder.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, folder / name)
+    return new.num_rows
+
+
+def read_table(root: Path, table: Table, columns: list[str] | None = None) -> pa.Table:
+    """Every stored row of a table (for tests and small tables; flows query with DuckDB)."""
+    cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            f"SELECT {cols} FROM read_parquet('{table_glob(root, table)}', hive_partitioning=false)"
+        ).to_arrow_table()
+    finally:
+        con.close()
