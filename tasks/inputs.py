@@ -36,7 +36,9 @@ def _folder_files(source: FolderSource) -> list[Path]:
     for pattern in source.include:
         chosen.update(p for p in root.glob(pattern) if p.is_file() and not _is_hidden(p, root))
     for pattern in source.exclude:
-        chosen.difference_update(root.glob(pattern))
+        for match in root.glob(pattern):
+            # a pattern ending in '**' matches folders: exclude what they hold
+            chosen.difference_update(match.rglob("*") if match.is_dir() else [match])
     return sorted(chosen)
 
 

@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from config.sources import FolderSource, SourcesError, load_sources, parse_sources
+from tasks.inputs import choose_sources, plan_inputs
+
+FOLDER = """
+[[source]]
+name = "docs"
+kind = "folder"
+path = "corpus"
+include = ["**/*"]
+exclude = ["drafts/**"]
+"""
+
+
+def test_bundled_sources_file_is_valid():
+    sources = load_sources(Path(__file__).resolve().parents[1] / "config" / "sources.toml").source
+    assert sources and all(s.enabled for s in sources)
+    assert isinstance(sources[0], FolderSource) and sources[0].path.is_absolute()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (FOLDER.replace("include", "includes"), "source[0] (docs).includes: unknown key"),
+        (FOLDER.replace('"folder"', '"ftp"'), "unknown kind"),
+        (FOLDER + 'max_bytes = -5\n', "source[0] (docs).max_bytes: Input should be greater than or equal to 1"),
+        (FOLDER + FOLDER, "used twice"),
+        ("[[source]\nname=", "not valid TOML"),
+        ('[[source]]\nkind = "folder"\npath = "x"\n', "source[0].name: Field required"),
+        ('[settings]\nx = 1\n', "settings: unknown key"),
+    ],
+)
+def test_bad_sources_give_one_line_naming_the_key(text, message):
+    with pytest.raises(SourcesError) as caught:
+        parse_sources(text, Path("/tmp"))
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_folder_globs_and_unsupported_files(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    (corpus / "a" / "b").mkdir(parents=True)
+    (corpus / "drafts").mkdir()
+    (corpus / ".git").mkdir()
+    for name in ["one.html", "a/two.md", "a/b/three.TXT", "drafts/four.html", ".git/config.txt", "photo.jpg"]:
+        (corpus / name).write_text("x")
+    (tmp_path / "sources.toml").write_text(FOLDER)
+    sources = choose_sources([], [], tmp_path / "sources.toml")
+    out = plan_inputs(sources, default_max_bytes=1000)
+    assert sorted(Path(r.uri).relative_to(corpus).as_posix() for r in out.items) == ["a/b/three.TXT", "a/two.md", "one.html"]
+    assert {r.format_hint for r in out.items} == {"html", "markdown", "text"}
+    assert [(q.uri.endswith("photo.jpg"), q.error) for q in out.quarantined] == [(True, "unsupported_format")]
+    assert out.stats.quarantined["unsupported_format"] == 1 and out.stats.docs_out == 3
+
+
+def test_unknown_source_name_is_an_error(tmp_path: Path):
+    (tmp_path / "sources.toml").write_text(FOLDER)
+    with pytest.raises(SourcesError, match="no source named 'nope'"):
+        choose_sources([], ["nope"], tmp_path / "sources.toml")
+
+
+def test_missing_folder_is_quarantined(tmp_path: Path):
+    (tmp_path / "sources.toml").write_text(FOLDER)
+    out = plan_inputs(choose_sources([], [], tmp_path / "sources.toml"), 1000)
+    assert out.items == [] and [q.error for q in out.quarantined] == ["not_found"]
