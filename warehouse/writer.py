@@ -74,7 +74,7 @@ def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | N
         con = duckdb.connect()
         try:
             con.register("incoming", rows)
-            new = con.execute(
+            new = con.sql(
                 f"""
                 SELECT * FROM incoming
                 WHERE NOT EXISTS (
@@ -104,7 +104,7 @@ def read_table(root: Path, table: Table, columns: list[str] | None = None) -> pa
     cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
     con = duckdb.connect()
     try:
-        return con.execute(
+        return con.sql(
             f"SELECT {cols} FROM read_parquet('{table_glob(root, table)}', hive_partitioning=false)"
         ).to_arrow_table()
     finally:
