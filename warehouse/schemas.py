@@ -133,6 +133,10 @@ LANGUAGES = Table(
     key=("article_id", "tagger"),
 )
 
+# One row per article version each time its duplicate grouping changes; the newest row per
+# article (by decided_at) is the truth. dup_group is the article_id of the group's canonical
+# article, NULL for an article that duplicates nothing. settings_key names the dedup settings a
+# row was decided under: rows decided under other settings are regrouped.
 DUPLICATES = Table(
     "duplicates",
     pa.schema(
@@ -142,10 +146,41 @@ DUPLICATES = Table(
             ("dup_kind", pa.string()),
             ("similarity", pa.float32()),
             ("is_canonical", pa.bool_()),
+            ("decided_at", UTC_TS),
+            ("settings_key", pa.string()),
             ("run_id", pa.string()),
         ]
     ),
     key=("article_id", "run_id"),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, ARTICLES, QUARANTINE, RUNS, LANGUAGES, DUPLICATES)}
+# Per article version and signature settings: what dedup compares, computed once. exact_hash
+# groups exact copies; signature (low 16 bits of each MinHash minimum) estimates Jaccard;
+# bands are the LSH band hashes joined for near-duplicate candidates; numbers (in order) and
+# number_keys (hashes of consecutive pairs) find and verify translations.
+SIGNATURES = Table(
+    "signatures",
+    pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("content_sha256", pa.string()),
+            ("signature_key", pa.string()),
+            ("language", pa.string()),
+            ("published_at", UTC_TS),
+            ("text_chars", pa.int64()),
+            ("token_count", pa.int32()),
+            ("exact_hash", pa.string()),
+            ("signature", pa.binary()),
+            ("bands", pa.list_(pa.int64())),
+            ("numbers", STRINGS),
+            ("number_keys", pa.list_(pa.int64())),
+            ("computed_at", UTC_TS),
+            ("run_id", pa.string()),
+        ]
+    ),
+    key=("article_id", "signature_key"),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (DOCUMENTS, ARTICLES, QUARANTINE, RUNS, LANGUAGES, DUPLICATES, SIGNATURES)
+}
