@@ -1,0 +1,188 @@
+"""Publication dates from whatever a page or its front matter wrote, as UTC datetimes.
+
+Cheap parsers go first, because most values are ISO 8601 or English: `datetime.fromisoformat`,
+a few regular expressions (Unix timestamps, day-first dotted dates, CJK year/month/day), then
+dateutil for English month names and RFC 2822. Only what they all reject goes to dateparser,
+which knows month names in ~200 locales but costs ~1-30 ms a call (over a second for its first
+call with no language hint in a process, while it loads every locale).
+
+Conventions: a value without a time zone is taken as UTC; slashed all-number dates are read
+month first (`01/02/2021` is January 2) unless the first number cannot be a month; dotted ones
+(`06.08.2021`) day first, as they are written in Europe; Thai Buddhist-era years (2564) are
+converted when the value is in Thai script. Dates before 1990 or more than two days after the
+fetch are implausible and give None, as does anything that cannot be parsed.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+import dateparser
+from dateutil import parser as dateutil_parser
+from dateutil.tz import tzoffset
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=2)
+# Thai Buddhist era = Gregorian year + 543.
+_BUDDHIST_ERA_OFFSET = 543
+_MAX_SLOW_PARSE_CHARS = 80
+
+# Zone abbreviations dateutil does not know by itself: the RFC 822 US zones plus common ones
+# seen on news sites. Ambiguous ones (IST, CST in China) are left out on purpose.
+_ZONE_HOURS = {
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "AKST": -9, "AKDT": -8, "HST": -10, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2,
+    "EEST": 3, "WET": 0, "WEST": 1, "BST": 1, "MSK": 3, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8,
+    "AWST": 8, "ACST": 9.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}
+# US news sites write "10:30 a.m. ET" whatever the season: the region's zone knows its DST.
+_ZONE_REGIONS = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
+_TZINFOS: dict[str, tzinfo] = {
+    **{name: tzoffset(name, int(hours * 3600)) for name, hours in _ZONE_HOURS.items()},
+    **{name: ZoneInfo(region) for name, region in _ZONE_REGIONS.items()},
+}
+
+# A label before the date: any digit-free words ending in a colon ("Updated:", "Veröffentlicht:",
+# "发布时间："), or an English one without a colon ("Published on").
+_COLON_LABEL = re.compile(r"^[^\d:：]{1,40}[:：]\s*")
+_WORD_LABEL = re.compile(
+    r"^(?:last\s+)?(?:updated|published|posted|modified|created|dated|date)\b(?:\s+on\b)?\s*[-–]?\s*",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d")
+_TIMESTAMP = re.compile(r"[+-]?\d{9,13}(?:\.\d+)?")
+_DOTTED_DAY_FIRST = re.compile(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")
+_CJK_DATE = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号일]?"
+    r"(?:\D{0,6}?(\d{1,2})\s*[:時时시]\s*(\d{1,2})(?:\s*[:分분]\s*(\d{1,2}))?)?"
+)
+_THAI_CHAR = re.compile("[\u0e00-\u0e7f]")
+# Year-less defaults land in 1900, which the plausibility check then rejects.
+_DEFAULT = datetime(1900, 1, 1)
+_DATEPARSER_SETTINGS = {
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "PREFER_DAY_OF_MONTH": "first",
+}
+
+
+def as_utc(value: datetime) -> datetime:
+    """`value` as an aware UTC datetime; a naive one is taken to be UTC already."""
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def is_plausible(value: datetime, fetched_at: datetime) -> bool:
+    """Whether a publication date can be true: not before 1990, not after the fetch (+2 days)."""
+    return EARLIEST <= as_utc(value) <= as_utc(fetched_at) + FUTURE_SLACK
+
+
+def from_timestamp(value: float) -> datetime | None:
+    """A Unix timestamp in seconds, or in milliseconds when it is too large for seconds."""
+    seconds = value / 1000 if abs(value) >= 1e11 else value
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _parse_cjk(text: str) -> datetime | None:
+    """`2021年8月6日 08:30`, `2021년 8월 6일` and the like."""
+    found = _CJK_DATE.search(text)
+    if not found:
+        return None
+    year, month, day, hour, minute, second = (int(part) if part else 0 for part in found.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
+def _parse_dateutil(text: str) -> datetime | None:
+    """English month names, RFC 2822, slashed and dotted numbers, via dateutil."""
+    dayfirst = bool(_DOTTED_DAY_FIRST.match(text))
+    try:
+        with warnings.catch_warnings():
+            # an unknown zone name makes dateutil warn and return a naive time: taken as UTC
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            return dateutil_parser.parse(text, default=_DEFAULT, dayfirst=dayfirst, tzinfos=_TZINFOS)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _parse_dateparser(text: str, fetched_at: datetime, language: str | None) -> datetime | None:
+    """Any locale's month names and relative dates ("vor 2 Stunden"), via dateparser."""
+    settings = dict(_DATEPARSER_SETTINGS, RELATIVE_BASE=as_utc(fetched_at).replace(tzinfo=None))
+    hint = re.split(r"[-_]", language.strip().lower())[0] if language else ""
+    # the hint is fast but may be wrong or unknown to dateparser: then let it detect the language
+    for languages in ([hint], None) if hint else (None,):
+        try:
+            parsed = dateparser.parse(text, languages=languages, settings=settings)
+        except (ValueError, OverflowError, TypeError, KeyError):
+            continue
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _from_buddhist_era(value: datetime, text: str, fetched_at: datetime) -> datetime:
+    """Thai dates count years from 543 BC: shift them when the Gregorian year would be in the future."""
+    if value.year > as_utc(fetched_at).year + 1 and _THAI_CHAR.search(text):
+        try:
+            return value.replace(year=value.year - _BUDDHIST_ERA_OFFSET)
+        except ValueError:
+            return value
+    return value
+
+
+def _parse_text(text: str, fetched_at: datetime, language: str | None) -> datetime | None:
+    """The first reading of a date string that one of the parsers, cheapest first, accepts."""
+    text = " ".join(text.split())
+    unlabelled = _WORD_LABEL.sub("", _COLON_LABEL.sub("", text))
+    text = unlabelled if _DIGITS.search(unlabelled) else text
+    if not text or not _DIGITS.search(text):
+        return None
+    if _TIMESTAMP.fullmatch(text):
+        return from_timestamp(float(text))
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    parsed = _parse_cjk(text) or _parse_dateutil(text)
+    if parsed is None and len(text) <= _MAX_SLOW_PARSE_CHARS:
+        parsed = _parse_dateparser(text, fetched_at, language)
+    return _from_buddhist_era(parsed, text, fetched_at) if parsed is not None else None
+
+
+def parse_published(
+    value: str | int | float | datetime | date | None,
+    fetched_at: datetime,
+    language: str | None = None,
+) -> datetime | None:
+    """The publication time in `value` as an aware UTC datetime, or None.
+
+    `value` may be a string in any common form (ISO 8601 with or without offset or `Z`, RFC 2822,
+    `January 21, 2021`, `21 January 2021`, `2021/01/21 08:30`, `2021年8月6日`, month names in other
+    languages), a Unix timestamp (seconds or milliseconds), or a `datetime`/`date` as YAML front
+    matter yields them. `language` (ISO 639-1) only speeds up non-English month names. Naive
+    values are taken as UTC; implausible dates (before 1990, or more than two days after
+    `fetched_at`) and unparseable values give None, never an error.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        parsed: datetime | None = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    elif isinstance(value, (int, float)):
+        parsed = from_timestamp(value)
+    else:
+        parsed = _parse_text(str(value), fetched_at, language)
+    if parsed is None or not is_plausible(parsed, fetched_at):
+        return None
+    return as_utc(parsed)

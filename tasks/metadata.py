@@ -1,0 +1,286 @@
+"""The normalize-metadata stage: raw page metadata in, one clean `ArticleRecord` out.
+
+Each field is a small pure function over the strings the extract stage found (title, authors,
+date, url, site, categories, tags, image, description), so each can be tested alone; the stage
+itself only wires them together and copies identity and provenance from the fetched document.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from tasks.dates import parse_published
+from tasks.identity import article_id
+from tasks.records import ArticleRecord, ExtractedDocument, PageMetadata
+from tasks.stage import StageOutput, run_stage
+from tasks.urls import canonical_url
+from tasks.word_count import count_words
+
+STAGE = "metadata"
+_HTTP = {"http", "https"}
+_MAX_AUTHOR_CHARS = 100
+
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
+# Invisible characters that only get in the way in a title or name. ZWJ/ZWNJ are kept: they
+# change how Persian and Indic words are written.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+# Separators between a title and the site name that many pages append or prepend.
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", "｜", " _ ", "_")
+
+_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WEB_ADDRESS = re.compile(r"https?://\S+")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
+# "Author:", "Autor:", "作者：", "记者 ", "文/": a label before the names.
+_AUTHOR_LABEL = re.compile(
+    r"^(?:authors?|autor(?:in|en)?|auteurs?|autore|autori|text|texto|texte|作者|记者|撰文|文)\s*[:：/｜|]\s*",
+    re.IGNORECASE,
+)
+# "By", "Von", "Par", "Por", "Door", "Av", "Af" before a byline. "Von" is only stripped before two
+# or more words, because it also starts surnames ("Von Miller").
+_BY_PREFIX = re.compile(
+    r"^(?:(?:written|posted|reported|story|words|photos?)\s+)?(?:by|par|por|door|av|af)(?:\s*:\s*|\s+)"
+    r"|^von(?:\s*:\s*|\s+)(?=\S+\s+\S)",
+    re.IGNORECASE,
+)
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:[;；、|｜\n]|\s/\s)\s*")
+# Conjunctions that join two names; "y", "e" and "i" also occur inside Spanish, Portuguese and
+# Catalan names ("Ortega y Gasset"), so they only split when both sides have two words or more.
+_ALWAYS_JOINS = re.compile(r"\s+(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
+_NAME_JOINS = re.compile(r"\s+(?:y|e|i)\s+")
+_NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|ph\.d|md)\.?$", re.IGNORECASE)
+_ROLE_WORDS = frozenset(
+    """
+    staff writer writers reporter reporters correspondent correspondents editor editors
+    contributor contributing columnist photographer photographers journalist journalists senior
+    chief political special associate managing deputy news desk producer analyst intern freelance
+    foreign economics business sports science health technology tech opinion guest international
+    national bureau redakteur redakteurin korrespondent korrespondentin journaliste rédacteur
+    rédactrice envoyé envoyée spécial spéciale corresponsal periodista redactor redactora
+    giornalista corrispondente
+    """.split()
+)
+
+
+def clean_text(value: object) -> str | None:
+    """`value` as one line of plain text: markup and entities gone, whitespace collapsed; None if empty."""
+    if value is None:
+        return None
+    text = _TAG.sub(" ", str(value))
+    # feeds often escape twice (&amp;amp;), and escaped markup (&lt;b&gt;) is still markup
+    for _ in range(3):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    text = _INVISIBLE.sub("", _TAG.sub(" ", text))
+    return " ".join(text.split()) or None
+
+
+def clean_list(values: Iterable[object] | str | None) -> list[str]:
+    """Cleaned strings of `values`, empties and (case-insensitive) duplicates removed, order kept."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        text = clean_text(value)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append(text)
+    return out
+
+
+def strip_site_from_title(title: str, site: str | None) -> str:
+    """`title` without a leading or trailing site name (`Story | Site`, `Site - Story`)."""
+    if not site:
+        return title
+    folded_site = site.casefold()
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and head and tail.strip().casefold() == folded_site:
+            return head.strip()
+        head, found, tail = title.partition(separator)
+        if found and tail and head.strip().casefold() == folded_site:
+            return tail.strip()
+    return title
+
+
+def _strip_author_prefixes(text: str) -> str:
+    """A name without the "By"/"Von"/"Author:" words written before it."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _BY_PREFIX.sub("", _AUTHOR_LABEL.sub("", text)).strip(" ,:-–—")
+    return text
+
+
+def _is_role(part: str) -> bool:
+    """Whether a byline fragment is a job title ("Staff Writer") rather than a name."""
+    words = part.casefold().replace("-", " ").split()
+    return bool(words) and all(word.strip(".") in _ROLE_WORDS for word in words)
+
+
+def _split_commas(text: str) -> list[str]:
+    """Comma-separated names; "Doe, Jane" (two single words) is one inverted name, kept whole."""
+    parts = [part.strip() for part in re.split(r"\s*[,，]\s*", text) if part.strip()]
+    if len(parts) == 2 and all(" " not in part for part in parts) and not _NAME_SUFFIX.match(parts[1]):
+        return [text]
+    names: list[str] = []
+    for part in parts:
+        if names and _NAME_SUFFIX.match(part):
+            names[-1] = f"{names[-1]} {part}"
+        elif not _is_role(part):
+            names.append(part)
+    return names
+
+
+def _split_conjunctions(text: str) -> list[str]:
+    """Names joined by "and", "&", "und", "et", ... ("y", "e", "i" only between full names)."""
+    names: list[str] = []
+    for part in _ALWAYS_JOINS.split(text):
+        pieces = _NAME_JOINS.split(part)
+        if len(pieces) > 1 and all(len(piece.split()) >= 2 for piece in pieces):
+            names.extend(pieces)
+        else:
+            names.append(part)
+    return names
+
+
+def split_authors(value: Iterable[str] | str | None) -> list[str]:
+    """Author names from bylines as written: "By A, B and C", "A & B", "Von A", "A; B", "A (Reuters)".
+
+    Prefixes (By/Von/Par/Author:), e-mail addresses, links, bracketed affiliations and job titles
+    are removed; duplicates (case-insensitive) dropped, order kept. A single name, a person's or
+    an organization's ("ZAKER"), stays one entry.
+
+    >>> split_authors("By Jane Doe, John Smith and Li Wei")
+    ['Jane Doe', 'John Smith', 'Li Wei']
+    """
+    if value is None:
+        return []
+    bylines = [value] if isinstance(value, str) else list(value)
+    names: list[str] = []
+    for byline in bylines:
+        text = clean_text(byline)
+        if not text:
+            continue
+        text = _BRACKETED.sub(" ", _WEB_ADDRESS.sub(" ", _EMAIL.sub(" ", text)))
+        for chunk in _AUTHOR_SEPARATORS.split(_strip_author_prefixes(" ".join(text.split()))):
+            for listed in _split_commas(_strip_author_prefixes(chunk)):
+                names.extend(_strip_author_prefixes(name) for name in _split_conjunctions(listed))
+    return [
+        name
+        for name in clean_list(names)
+        if len(name) <= _MAX_AUTHOR_CHARS and any(char.isalpha() for char in name) and not _is_role(name)
+    ]
+
+
+def _is_http(url: str | None) -> bool:
+    """Whether `url` is an absolute http(s) URL with a host."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in _HTTP and bool(parts.netloc)
+
+
+def absolute_http_url(value: object, base: str | None) -> str | None:
+    """The canonical absolute http(s) URL `value` names, resolved against `base`; else None.
+
+    Proxy and CORS-relay prefixes are unwrapped by `canonical_url`; protocol-relative links
+    (`//cdn/x.jpg`) take the base's scheme, or https without one.
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    base = base if _is_http(base) else None
+    if text.startswith("//"):
+        text = f"{urlsplit(base).scheme if base else 'https'}:{text}"
+    if base:
+        text = urljoin(base, text)
+    url = canonical_url(text)
+    return url if _is_http(url) else None
+
+
+def _is_site_root(url: str) -> bool:
+    """Whether `url` names a site's home page rather than a page on it."""
+    parts = urlsplit(url)
+    return parts.path in {"", "/"} and not parts.query
+
+
+def page_url(metadata_url: str | None, fetched_url: str | None, uri: str) -> str:
+    """The article's URL: the page's own canonical URL, else the fetched URL, else the file's URI.
+
+    A canonical link to the site's home page from a deeper page is a common CMS mistake and is
+    ignored. Local files get `file://` URIs, so the file name stays visible.
+    """
+    fetched = canonical_url(fetched_url) if fetched_url else None
+    declared = absolute_http_url(metadata_url, fetched)
+    if declared and not (_is_site_root(declared) and fetched and _is_http(fetched) and not _is_site_root(fetched)):
+        return declared
+    if fetched:
+        return fetched
+    if "://" in uri:
+        return canonical_url(uri)
+    return Path(uri).resolve().as_uri()
+
+
+def site_name(declared: str | None, url: str | None) -> str | None:
+    """The site's name as the page declares it, else its host without `www.` for http(s) URLs."""
+    name = clean_text(declared)
+    if name:
+        return name
+    if not _is_http(url):
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def normalize_article(doc: ExtractedDocument) -> ArticleRecord:
+    """One `ArticleRecord` from an extracted document: metadata cleaned, identity copied."""
+    fetched = doc.decoded.doc
+    meta: PageMetadata = doc.metadata
+    url = page_url(meta.url, fetched.url, fetched.uri)
+    site = site_name(meta.site, url)
+    title = clean_text(meta.title)
+    text = doc.text.strip()
+    return ArticleRecord(
+        article_id=article_id(fetched.doc_id, fetched.content_sha256),
+        doc_id=fetched.doc_id,
+        content_sha256=fetched.content_sha256,
+        source=fetched.source,
+        uri=fetched.uri,
+        url=url,
+        site=site,
+        title=strip_site_from_title(title, site) if title else None,
+        authors=split_authors(meta.authors),
+        published_at=parse_published(meta.date, fetched.fetched_at, meta.language),
+        fetched_at=fetched.fetched_at,
+        categories=clean_list(meta.categories),
+        tags=clean_list(meta.tags),
+        image_url=absolute_http_url(meta.image, fetched.url if _is_http(fetched.url) else url),
+        description=clean_text(meta.description),
+        text=text,
+        word_count=count_words(text),
+        format=fetched.format,
+        encoding=doc.decoded.encoding,
+        encoding_repaired=doc.decoded.repaired,
+        extractor=doc.extractor,
+    )
+
+
+def normalize_articles(docs: list[ExtractedDocument]) -> StageOutput[ArticleRecord]:
+    """The metadata stage over a batch: one `ArticleRecord` per document, failures quarantined."""
+    return run_stage(
+        STAGE,
+        docs,
+        normalize_article,
+        describe=lambda d: (d.decoded.doc.source, d.decoded.doc.uri, d.decoded.doc.content_sha256),
+        size=lambda d: len(d.text.encode()),
+    )

@@ -1,0 +1,50 @@
+"""Canonical URLs and proxy unwrapping, as the metadata stage relies on them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.urls import canonical_url, unwrap_proxy_url
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "expected"),
+    [
+        (
+            "https://cors.zfour.workers.dev/?http://zkres2.myzaker.com/202108/610ce1ad8e9f0904fe64126a_1024.jpg",
+            "http://zkres2.myzaker.com/202108/610ce1ad8e9f0904fe64126a_1024.jpg",
+        ),
+        ("https://proxy.example/?url=http%3A%2F%2Freal.example%2Fx%3Fa%3D1", "http://real.example/x?a=1"),
+        ("https://web.archive.org/web/20210806000704/http://real.example/x", "http://real.example/x"),
+        (
+            "https://relay.example/?https://cors.example/?http://real.example/x.jpg",
+            "http://real.example/x.jpg",
+        ),
+        ("https://example.com/search?q=vaccines", "https://example.com/search?q=vaccines"),
+        ("https://example.com/a/b.html", "https://example.com/a/b.html"),
+    ],
+)
+def test_unwrap_proxy_url(wrapped: str, expected: str) -> None:
+    assert unwrap_proxy_url(wrapped) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://Example.com:443/a/../b?utm_source=x&b=2&a=1#top", "https://example.com/b?a=1&b=2"),
+        ("https://example.com", "https://example.com/"),
+        ("https://example.com/a/?fbclid=123", "https://example.com/a/"),
+        ("https://example.com/app#!/story/1", "https://example.com/app#!/story/1"),
+        ("  https://cors.example/?http://real.example/x.jpg ", "http://real.example/x.jpg"),
+        ("  mailto:news@example.com ", "mailto:news@example.com"),
+        ("/relative/path", "/relative/path"),
+    ],
+)
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_canonical_url_is_idempotent() -> None:
+    for url in ("HTTPS://Example.com:443/a/../b?utm_source=x&b=2&a=1#top", "http://x.example/%7Euser/?b=1&a=2"):
+        once = canonical_url(url)
+        assert canonical_url(once) == once
