@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 from courlan import normalize_url
 
 # An absolute http(s) URL embedded in another one, plain or percent-encoded.
-_EMBEDDED = re.compile(r"https?(?::|%3A)(?://|%2F%2F)", re.IGNORECASE)
+# Archive paths may have collapsed the scheme's '//' to '/'.
+_EMBEDDED = re.compile(r"https?(?::|%3A)(?:/{1,2}|%2F%2F)(?=[^/])", re.IGNORECASE)
 # Query parameters that commonly carry the target of a redirector or proxy.
 _TARGET_PARAMS = {"url", "u", "q", "target", "dest", "destination", "link", "to", "href"}
 
