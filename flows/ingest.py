@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import Executor, ProcessPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import batched
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -22,6 +21,7 @@ from tasks.fetch import read_files
 from tasks.inputs import choose_sources, plan_inputs
 from tasks.metadata import normalize_articles
 from tasks.run_summary import RunSummary
+from tasks.stage import batches
 from tasks.store import record_run, select_unseen, write_batch
 from warehouse.catalog import ensure_catalog
 
@@ -59,8 +59,8 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
     summary.rows_added.update(write(root, summary.run_id, [], [], inputs.quarantined).added)
     report("ingest", 0, len(refs))
     with worker_pool(settings.workers) as pool:
-        for number, batch in enumerate(batched(refs, params.batch_size or settings.batch_size), start=1):
-            fetched = fetch(list(batch))
+        for number, batch in enumerate(batches(refs, params.batch_size or settings.batch_size), start=1):
+            fetched = fetch(batch)
             fresh = unseen(root, fetched.items)
             decoded = decode(fresh.items)
             extracted = extract(decoded.items, pool)

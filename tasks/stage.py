@@ -107,3 +107,9 @@ def run_stage(
     stats.docs_out = len(out)
     stats.seconds = time.perf_counter() - started
     return StageOutput(out, quarantined, stats)
+
+
+def batches(items: Sequence[In], size: int) -> Iterable[list[In]]:
+    """Consecutive slices of at most `size` items (itertools.batched is Python 3.12+)."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
