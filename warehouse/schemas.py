@@ -157,7 +157,7 @@ DUPLICATES = Table(
 # Per article version and signature settings: what dedup compares, computed once. exact_hash
 # groups exact copies; signature (low 16 bits of each MinHash minimum) estimates Jaccard;
 # bands are the LSH band hashes joined for near-duplicate candidates; numbers (in order) and
-# number_keys (hashes of consecutive pairs) find and verify translations.
+# number_keys (hashes of pairs of nearby numbers) find and verify translations.
 SIGNATURES = Table(
     "signatures",
     pa.schema(

@@ -1,0 +1,288 @@
+"""The dedup stage end to end on real text: signatures stored as Parquet in a real warehouse,
+candidates joined in DuckDB, groups written and read back as the newest row per article."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
+from warehouse.schemas import DUPLICATES, SIGNATURES
+from warehouse.writer import append_new_rows, initialize, read_table, table_glob
+
+T0 = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
+
+# Two different reports of one event: same topic, same names and figures, one shared quote.
+HEAT_A = """City officials declared a heat emergency on Tuesday as temperatures in Riverton climbed past 40 degrees Celsius for the third day in a row, the longest stretch of extreme heat the city has recorded since 1998.
+Mayor Elena Ruiz said cooling centres at twelve public libraries and four community halls would stay open until midnight through the weekend. "Nobody in this city should have to choose between paying for electricity and staying safe," Ruiz told reporters outside City Hall.
+The regional grid operator asked households to delay running dishwashers and washing machines until after nine in the evening, when demand usually falls. Peak demand reached 6,200 megawatts on Monday afternoon, just below the record set two summers ago.
+Hospitals reported a sharp rise in heat-related admissions, most of them elderly residents living alone. The health department urged neighbours to check on older people at least twice a day and to call the emergency line if someone appears confused or stops sweating.
+Bus drivers will hand out free bottles of water on the busiest routes, and the transit authority suspended fare checks on air-conditioned trams until Sunday. Outdoor construction work must stop between noon and four in the afternoon under an order signed by the mayor.
+Forecasters expect a cooler air mass to reach the coast on Saturday night, bringing thunderstorms and a drop of about ten degrees. Until then, officials said, the safest place to spend the afternoon is indoors."""
+
+HEAT_B = """Riverton's overstretched power network held up through a third day of record heat, but the grid operator warned on Wednesday that rolling blackouts remain possible if demand keeps rising into the weekend.
+Engineers at the northern substation worked overnight to replace a transformer that failed on Monday, leaving about 8,000 homes in the Eastbank district without power for nearly five hours. The company said the unit was more than forty years old and had been scheduled for replacement next spring.
+"Nobody in this city should have to choose between paying for electricity and staying safe," Mayor Elena Ruiz said, repeating a pledge to cover late-payment fees for residents who fall behind on their bills this month.
+Consumer groups have criticised the utility for raising tariffs twice in the past year while postponing maintenance. A spokesperson for the operator rejected the criticism, saying investment in the network had doubled since 2019 and that the failures this week were caused by an extraordinary load.
+Large industrial customers agreed to cut consumption during the hottest hours in exchange for rebates, a scheme first tried during a drought five years ago. Analysts said the agreement could free up several hundred megawatts at the moment the network needs it most.
+The operator will publish hourly demand figures on its website and send text alerts when usage approaches the limit, asking residents to switch off non-essential appliances."""
+
+
+def _edit_sentences(text: str, edits: list[tuple[str, str]]) -> str:
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def syndicated_copy(text: str, header: str, footer: str, edits: list[tuple[str, str]]) -> str:
+    """Another site's copy: its own header and footer, and a few sentences corrected."""
+    return f"{header}\n\n{_edit_sentences(text, edits)}\n\n{footer}"
+
+
+HEAT_A_COPY = syndicated_copy(
+    HEAT_A,
+    "Coastal Daily Herald | Wire report | Updated 2 May 2024, 11:40",
+    "Distributed by the Regional News Agency. Reproduction without permission is prohibited. Subscribe for daily updates.",
+    [
+        ("climbed past 40 degrees", "rose above 40 degrees"),
+        ("most of them elderly residents living alone", "most of them older residents who live alone"),
+        ("bringing thunderstorms and a drop", "with thunderstorms and a fall"),
+    ],
+)
+
+
+def article_table(rows: list[dict]) -> pa.Table:
+    return pa.table(
+        {
+            "article_id": [r["article_id"] for r in rows],
+            "content_sha256": [r["article_id"] * 2 for r in rows],
+            "language": pa.array([r.get("language", "en") for r in rows], pa.string()),
+            "published_at": pa.array([r.get("published_at", T0) for r in rows], pa.timestamp("us", tz="UTC")),
+            "text": [r["text"] for r in rows],
+        }
+    )
+
+
+class Warehouse:
+    """What the dedup flow does, against a real Parquet warehouse: sign the article versions
+    without a stored signature, store them, group, append the decisions."""
+
+    def __init__(self, root: Path, settings: DedupSettings | None = None) -> None:
+        self.root = root
+        self.settings = settings or DedupSettings()
+        initialize(root)
+        self.articles: list[dict] = []
+
+    def signatures_sql(self) -> str:
+        return f"SELECT * FROM read_parquet('{table_glob(self.root, SIGNATURES)}')"
+
+    def duplicates_sql(self) -> str:
+        return f"SELECT * FROM read_parquet('{table_glob(self.root, DUPLICATES)}')"
+
+    def run(self, new_articles: list[dict], run_id: str) -> pa.Table:
+        """Add articles (may be empty) and run dedup; returns the rows this run appended."""
+        self.articles.extend(new_articles)
+        con = duckdb.connect()
+        try:
+            con.register("incoming", article_table(self.articles))
+            unsigned = con.sql(
+                f"SELECT i.* FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM ({self.signatures_sql()}) s "
+                "WHERE s.article_id = i.article_id AND s.signature_key = $key)",
+                params={"key": self.settings.signature_key()},
+            ).to_arrow_table()
+            append_new_rows(self.root, SIGNATURES, compute_signatures(unsigned, self.settings, run_id=run_id))
+            # the compared set: signatures of the current article versions, with their current language
+            current = (
+                f"SELECT s.* REPLACE (i.language AS language) FROM ({self.signatures_sql()}) s "
+                "JOIN incoming i USING (article_id)"
+            )
+            rows = find_duplicates(con, current, self.duplicates_sql(), self.settings, run_id)
+        finally:
+            con.close()
+        append_new_rows(self.root, DUPLICATES, rows)
+        return rows
+
+    def truth(self) -> dict[str, dict]:
+        """The newest decision per article."""
+        rows = read_table(self.root, DUPLICATES).to_pylist()
+        latest: dict[str, dict] = {}
+        for row in sorted(rows, key=lambda r: r["decided_at"]):
+            latest[row["article_id"]] = row
+        return latest
+
+    def groups(self) -> dict[str, tuple[str, set[str]]]:
+        """dup_group -> (kind, members)."""
+        out: dict[str, tuple[str, set[str]]] = {}
+        for article_id, row in self.truth().items():
+            if row["dup_group"] is not None:
+                kind, members = out.setdefault(row["dup_group"], (row["dup_kind"], set()))
+                assert kind == row["dup_kind"]
+                members.add(article_id)
+        return out
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Warehouse:
+    return Warehouse((tmp_path / "warehouse").resolve())
+
+
+def test_syndicated_copy_with_new_header_footer_and_three_edits_is_one_near_group(store: Warehouse) -> None:
+    rows = store.run(
+        [
+            {"article_id": "a" * 32, "text": HEAT_A},
+            {"article_id": "b" * 32, "text": HEAT_A_COPY, "published_at": T0 + timedelta(hours=3)},
+        ],
+        "run-1",
+    )
+    assert store.groups() == {"a" * 32: ("near", {"a" * 32, "b" * 32})}
+    by_id = {r["article_id"]: r for r in rows.to_pylist()}
+    assert by_id["a" * 32]["is_canonical"] and not by_id["b" * 32]["is_canonical"]
+    assert 0.8 <= by_id["b" * 32]["similarity"] < 1.0
+
+
+def test_two_articles_on_the_same_topic_are_not_grouped(store: Warehouse) -> None:
+    store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "c" * 32, "text": HEAT_B}], "run-1")
+    assert store.groups() == {}
+    truth = store.truth()
+    assert set(truth) == {"a" * 32, "c" * 32}  # both decided, as singletons
+    assert all(r["dup_group"] is None and r["is_canonical"] for r in truth.values())
+
+
+def test_copies_that_differ_only_in_case_spacing_and_punctuation_are_exact(store: Warehouse) -> None:
+    respaced = re.sub(r"\s+", "  ", HEAT_A.upper()).replace(",", " ,").replace('"', "'")
+    store.run(
+        [
+            {"article_id": "b" * 32, "text": respaced, "published_at": T0 + timedelta(days=1)},
+            {"article_id": "a" * 32, "text": HEAT_A},
+            {"article_id": "c" * 32, "text": HEAT_B},
+        ],
+        "run-1",
+    )
+    groups = store.groups()
+    assert groups == {"a" * 32: ("exact", {"a" * 32, "b" * 32})}
+    assert store.truth()["b" * 32]["similarity"] == pytest.approx(1.0)
+
+
+def test_canonical_is_earliest_then_longest_then_smallest_id(store: Warehouse) -> None:
+    same_time_longer = HEAT_A + "\nThis story has been updated."
+    store.run(
+        [
+            {"article_id": "c" * 32, "text": HEAT_A, "published_at": T0},
+            {"article_id": "b" * 32, "text": HEAT_A.upper(), "published_at": T0},
+            {"article_id": "d" * 32, "text": same_time_longer, "published_at": T0},
+            {"article_id": "a" * 32, "text": HEAT_A, "published_at": None},
+        ],
+        "run-1",
+    )
+    (group,) = store.groups().items()
+    assert group[0] == "d" * 32  # earliest (unknown dates last), then the longest text
+    store2 = Warehouse(store.root.parent / "w2")
+    store2.run(
+        [
+            {"article_id": "c" * 32, "text": HEAT_A, "published_at": T0},
+            {"article_id": "b" * 32, "text": HEAT_A.upper(), "published_at": T0},
+        ],
+        "run-1",
+    )
+    assert list(store2.groups()) == ["b" * 32]  # same date and length: the smallest id
+
+
+def test_incremental_run_adds_a_new_copy_to_the_stored_group(store: Warehouse) -> None:
+    first = store.run(
+        [
+            {"article_id": "a" * 32, "text": HEAT_A, "published_at": T0},
+            {"article_id": "b" * 32, "text": HEAT_A_COPY, "published_at": T0 + timedelta(hours=3)},
+            {"article_id": "c" * 32, "text": HEAT_B},
+        ],
+        "run-1",
+    )
+    assert first.num_rows == 3
+    assert store.run([], "run-2").num_rows == 0  # nothing new: nothing written
+
+    late_copy = syndicated_copy(
+        HEAT_A,
+        "Valley Times | From the wires",
+        "All rights reserved by the publisher.",
+        [("the longest stretch", "the longest run"), ("stay open until midnight", "remain open until midnight"), ("Until then, officials said", "Until then, city officials said")],
+    )
+    second = store.run([{"article_id": "e" * 32, "text": late_copy, "published_at": T0 + timedelta(days=1)}], "run-3")
+    written = {r["article_id"] for r in second.to_pylist()}
+    # the new copy, and at most the member it links to (when that link is its strongest)
+    assert "e" * 32 in written and written <= {"a" * 32, "e" * 32}
+    assert store.groups() == {"a" * 32: ("near", {"a" * 32, "b" * 32, "e" * 32})}
+
+    # an earlier copy arrives: it becomes canonical, and every member is rewritten to its group
+    earlier = HEAT_A.replace("Mayor Elena Ruiz", "Mayor Ruiz")
+    third = store.run([{"article_id": "f" * 32, "text": earlier, "published_at": T0 - timedelta(hours=1)}], "run-4")
+    assert {r["article_id"] for r in third.to_pylist()} == {"a" * 32, "b" * 32, "e" * 32, "f" * 32}
+    assert store.groups() == {"f" * 32: ("near", {"a" * 32, "b" * 32, "e" * 32, "f" * 32})}
+    assert store.run([], "run-5").num_rows == 0
+
+
+def test_a_superseded_version_leaves_its_group_and_the_rest_is_regrouped(store: Warehouse) -> None:
+    store.run(
+        [
+            {"article_id": "a" * 32, "text": HEAT_A, "published_at": T0},
+            {"article_id": "b" * 32, "text": HEAT_A_COPY, "published_at": T0 + timedelta(hours=1)},
+            {"article_id": "c" * 32, "text": HEAT_A_COPY + " ", "published_at": T0 + timedelta(hours=2)},
+        ],
+        "run-1",
+    )
+    assert store.groups() == {"a" * 32: ("near", {"a" * 32, "b" * 32, "c" * 32})}
+    store.articles = [a for a in store.articles if a["article_id"] != "a" * 32]  # a's newer version replaced it
+    rows = store.run([], "run-2")
+    assert {r["article_id"] for r in rows.to_pylist()} == {"a" * 32, "b" * 32, "c" * 32}
+    assert store.groups() == {"b" * 32: ("exact", {"b" * 32, "c" * 32})}
+
+
+def test_changed_settings_regroup_every_article(store: Warehouse) -> None:
+    store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "b" * 32, "text": HEAT_A_COPY}], "run-1")
+    assert len(store.groups()) == 1
+    store.settings = DedupSettings(threshold=0.99)
+    rows = store.run([], "run-2")
+    assert rows.num_rows == 2
+    assert store.groups() == {}
+
+
+def _seed_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8")
+    if raw.lstrip().startswith("---"):  # 004: front matter, then an HTML body
+        import trafilatura
+
+        body = raw.lstrip().split("---", 2)[2]
+        return trafilatura.extract(body) or ""
+    return raw
+
+
+def test_seed_translations_form_one_translation_group_and_same_topic_seeds_stay_alone(store: Warehouse, seeds: Path) -> None:
+    languages = {"000": "th", "001": "is", "002": "mr", "003": "en", "004": "zh"}
+    articles = []
+    for path in sorted(seeds.glob("00*.txt")):
+        prefix = path.name[:3]
+        articles.append({"article_id": prefix * 10 + "xx", "text": _seed_text(path), "language": languages[prefix], "published_at": T0 + timedelta(hours=int(prefix))})
+    assert all(a["text"] for a in articles)
+    store.run(articles, "run-1")
+    groups = store.groups()
+    assert list(groups.values()) == [("translation", {"000" * 10 + "xx", "001" * 10 + "xx", "002" * 10 + "xx"})]
+    assert list(groups) == ["000" * 10 + "xx"]  # the earliest published
+    truth = store.truth()
+    assert truth["003" * 10 + "xx"]["dup_group"] is None and truth["004" * 10 + "xx"]["dup_group"] is None
+
+
+def test_translations_need_different_languages_and_known_ones(store: Warehouse, seeds: Path) -> None:
+    thai = _seed_text(next(seeds.glob("000_*.txt")))
+    icelandic = _seed_text(next(seeds.glob("001_*.txt")))
+    store.run(
+        [
+            {"article_id": "a" * 32, "text": thai, "language": None},
+            {"article_id": "b" * 32, "text": icelandic, "language": "is"},
+        ],
+        "run-1",
+    )
+    assert store.groups() == {}
