@@ -36,10 +36,10 @@ def partition_for(moment: datetime) -> str:
 
 
 def select_unseen(root: Path, docs: list[FetchedDocument]) -> StageOutput[FetchedDocument]:
-    """The fetched versions not stored yet (stage `unchanged`: known versions are dropped and
+    """The fetched versions not stored yet (stage `versions`: known versions are dropped and
     counted as `docs_in - docs_out`)."""
     started = time.perf_counter()
-    stats = StageStats("unchanged", docs_in=len(docs), bytes_in=sum(len(d.body) for d in docs))
+    stats = StageStats("versions", docs_in=len(docs), bytes_in=sum(len(d.body) for d in docs))
     if not docs:
         return StageOutput([], [], stats)
     keys = pa.table({"doc_id": [d.doc_id for d in docs], "content_sha256": [d.content_sha256 for d in docs]})
