@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, ProcessPoolExecutor
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -20,6 +17,7 @@ from tasks.extract import extract_documents
 from tasks.fetch import read_files
 from tasks.inputs import choose_sources, plan_inputs
 from tasks.metadata import normalize_articles
+from tasks.pools import worker_pool
 from tasks.run_summary import RunSummary
 from tasks.stage import batches
 from tasks.store import record_run, select_unseen, write_batch
@@ -32,16 +30,6 @@ decode = task(decode_documents, name="decode", cache_policy=NO_CACHE)
 extract = task(extract_documents, name="extract", cache_policy=NO_CACHE)
 normalize = task(normalize_articles, name="normalize", cache_policy=NO_CACHE)
 write = task(write_batch, name="write", cache_policy=NO_CACHE)
-
-
-@contextmanager
-def worker_pool(workers: int) -> Iterator[Executor | None]:
-    """A process pool for CPU-bound stages, or None to run them in-process."""
-    if workers <= 1:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield pool
 
 
 @flow(name="ingest", log_prints=True)

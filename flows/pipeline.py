@@ -6,6 +6,7 @@ from prefect import flow
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.ingest import ingest
+from flows.language import LanguageParameters, languages
 from flows.parameters import IngestParameters
 from tasks.run_summary import RunSummary
 
@@ -16,9 +17,10 @@ class PipelineParameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ingest: IngestParameters = Field(default_factory=IngestParameters, description="What to ingest.")
+    languages: LanguageParameters = Field(default_factory=LanguageParameters, description="How to tag languages.")
 
 
 @flow(name="pipeline")
 def pipeline(params: PipelineParameters = PipelineParameters()) -> list[RunSummary]:
     """Run the flows in order; each is its own flow run with its own summary."""
-    return [ingest(params.ingest)]
+    return [ingest(params.ingest), languages(params.languages)]

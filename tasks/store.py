@@ -20,7 +20,7 @@ import pyarrow as pa
 from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord
 from tasks.run_summary import RunSummary
 from tasks.stage import StageOutput, StageStats
-from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS
+from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, Table
 from warehouse.writer import append_new_rows, table_glob
 
 
@@ -81,6 +81,11 @@ def _document_row(doc: FetchedDocument, run_id: str) -> dict:
     return row
 
 
+def _write_quarantine(root: Path, run_id: str, records: list[QuarantineRecord], now: datetime, partition: str) -> int:
+    rows = [{**asdict(q), "quarantine_id": quarantine_id(q), "seen_at": now, "run_id": run_id} for q in records]
+    return append_new_rows(root, QUARANTINE, pa.Table.from_pylist(rows, QUARANTINE.schema), partition)
+
+
 def write_batch(
     root: Path,
     run_id: str,
@@ -92,12 +97,9 @@ def write_batch(
     started = time.perf_counter()
     now = datetime.now(timezone.utc)
     partition = partition_for(now)
-    quarantine_rows = [
-        {**asdict(q), "quarantine_id": quarantine_id(q), "seen_at": now, "run_id": run_id} for q in quarantined
-    ]
     article_rows = [{**asdict(a), "run_id": run_id} for a in articles]
     added = {
-        "quarantine": append_new_rows(root, QUARANTINE, pa.Table.from_pylist(quarantine_rows, QUARANTINE.schema), partition),
+        "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
         "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
         "documents": append_new_rows(
             root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
@@ -117,3 +119,19 @@ def record_run(root: Path, summary: RunSummary) -> None:
     """Store a finished run's summary as its row of the `runs` table."""
     rows = pa.Table.from_pylist([summary.to_row()], RUNS.schema)
     append_new_rows(root, RUNS, rows, partition_for(summary.started_at))
+
+
+def write_rows(root: Path, table: Table, records: list, run_id: str, quarantined: list[QuarantineRecord]) -> BatchWrite:
+    """Write one batch of dataclass records of a derived table (languages, duplicates) with
+    `run_id` and a timestamp, plus the batch's quarantine rows (stage `write`)."""
+    started = time.perf_counter()
+    now = datetime.now(timezone.utc)
+    partition = partition_for(now)
+    stamp = {name: now for name in ("tagged_at", "computed_at") if name in table.schema.names}
+    rows = [{**asdict(r), **stamp, "run_id": run_id} for r in records]
+    added = {
+        "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
+        table.name: append_new_rows(root, table, pa.Table.from_pylist(rows, table.schema), partition),
+    }
+    stats = StageStats("write", docs_in=len(records), docs_out=added[table.name], seconds=time.perf_counter() - started)
+    return BatchWrite(added, stats)

@@ -40,7 +40,7 @@ CREATE OR REPLACE VIEW articles AS
         a.article_id, a.doc_id, a.url, a.source, a.site, a.title, a.authors, a.published_at,
         a.fetched_at, a.categories, a.tags, a.image_url, a.description, a.text, a.word_count,
         a.content_sha256,
-        l.language, l.confidence AS language_confidence, l.script,
+        l.language, l.confidence AS language_confidence, l.script, l.secondary_language,
         d.dup_group, d.is_canonical, d.dup_kind,
         a.uri, a.format, a.encoding, a.encoding_repaired, a.extractor, a.run_id
     FROM latest AS a

@@ -1,0 +1,40 @@
+"""Finding the work left for the language and dedup flows: DuckDB anti-joins over the stored
+tables, streamed in batches, never a Python loop over everything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.schemas import ARTICLES, LANGUAGES
+from warehouse.writer import table_glob
+
+
+def _stream(sql: str, parameters: dict, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    con = duckdb.connect()
+    try:
+        reader = con.execute(sql, parameters).to_arrow_reader(batch_rows)
+        yield from reader
+    finally:
+        con.close()
+
+
+def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Article versions with no tag from `tagger` (all of them when `retag`), in batches of
+    `article_id, content_sha256, title, description, text`."""
+    articles = table_glob(root, ARTICLES)
+    languages = table_glob(root, LANGUAGES)
+    condition = "" if retag else (
+        f"WHERE NOT EXISTS (SELECT 1 FROM read_parquet('{languages}', hive_partitioning=false) AS l "
+        "WHERE l.article_id = a.article_id AND l.tagger = $tagger)"
+    )
+    sql = f"""
+        SELECT a.article_id, a.content_sha256, a.title, a.description, a.text
+        FROM read_parquet('{articles}', hive_partitioning=false) AS a
+        {condition}
+        ORDER BY a.article_id
+    """
+    return _stream(sql, {"tagger": tagger} if not retag else {}, batch_rows)
