@@ -1,0 +1,397 @@
+"""The extract stage: the main text of each decoded document, and the metadata found with it.
+
+What a document is decides how it is read:
+- front matter (`---` YAML or `+++` TOML) at the top, in any format, gives the metadata, and the
+  body after it is read as below (a post body that is not HTML is markdown);
+- HTML goes to trafilatura (main content, comments and boilerplate left out, tables kept),
+  with metadata from JSON-LD and meta tags, then trafilatura's heuristics;
+- markdown is rendered with markdown-it-py and its blocks read as text;
+- plain text is cleaned of the page furniture copied along with it (`tasks.plain_text`).
+`.txt` files are sniffed: they may hold HTML, markdown or front matter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import Executor
+from dataclasses import fields, replace
+from itertools import islice
+from typing import Any
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from markdown_it import MarkdownIt
+
+from tasks.front_matter import front_matter_metadata, split_front_matter
+from tasks.plain_text import clean_inline, clean_plain_text, unescape_entities
+from tasks.records import DecodedDocument, ExtractedDocument, PageMetadata, Rejected
+from tasks.stage import StageOutput, run_stage
+
+# fast=True: 1.45x faster at equal F1 on the extraction benchmark (../shared/notes/extraction.md);
+# include_comments=False: reader comments are not the article, and scored best.
+_TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "fast": True,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+}
+
+_HTML_DOCUMENT = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+_BODY_TAG = re.compile(r"<body[\s>]", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|span|a|br|hr|img|h[1-6]|ul|ol|li|table|tr|td|th|article|section|main|header|footer|"
+    r"nav|aside|blockquote|strong|em|b|i|u|figure|figcaption|iframe|script|style|meta|link|pre|code)"
+    r"(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_HTML_BLOCK_TAG = re.compile(r"</?(?:p|div|br|hr|h[1-6]|li|tr|table|ul|ol|blockquote|section|article)\b[^<>]*>", re.IGNORECASE)
+# A text that holds this many tags is HTML even when it does not start with one.
+_HTML_MIN_TAGS = 5
+# Markdown syntax in a text: a heading, a code fence, a link or image, or bold.
+_MARKDOWN_SIGN = re.compile(
+    r"^#{1,6}[ \t]+\S|^[ \t]*```|!?\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)|\*\*[^*\n]+\*\*",
+    re.MULTILINE,
+)
+
+# Elements whose text is never article text, skipped when reading blocks of a page or render:
+# blocks (which end a line) and inline elements (which leave a space).
+_SKIPPED_BLOCKS = frozenset("head title nav footer aside form template noscript".split())
+_SKIPPED_INLINE = frozenset("script style button select option iframe svg canvas object embed input textarea".split())
+_BLOCK_TAGS = frozenset(
+    "address article blockquote caption dd details div dl dt fieldset figcaption figure h1 h2 h3 h4 "
+    "h5 h6 header hr li main ol p section summary table tbody thead tfoot ul".split()
+)
+_SPACES = re.compile(r"\s+")
+_LIST_MARKER = re.compile(r"^(?:[-*•]|\d+\.)\s+")
+_TABLE_ROW = re.compile(r"^\|(?P<cells>.*)\|\s*$")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
+
+_JSON_LD_ARTICLE = re.compile(r"(?:Article|BlogPosting|Report)$")
+_META_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "publication_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
+    "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published",
+)
+_META_LANGUAGE_KEYS = ("content-language", "og:locale", "dc.language", "language")
+_META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# Plain text with some markdown in it: every line break is kept, as the writer saw it.
+_MARKED_TEXT = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable(["table", "strikethrough"])
+
+
+def extract_document(decoded: DecodedDocument) -> ExtractedDocument:
+    """The main text and metadata of one decoded document.
+
+    Raises `Rejected("no_text")` when no text is left and `Rejected("unparseable")` for HTML that
+    cannot be parsed.
+    """
+    text = decoded.text.lstrip("\ufeff")
+    front = split_front_matter(text)
+    body = front.body if front is not None else text
+    kind = _body_kind(body, decoded.doc.format, front is not None)
+    if kind == "html":
+        main, found, extractor = _extract_html(body, decoded.doc.url)
+    elif kind == "markdown":
+        main, found, extractor = _extract_markdown(body)
+    elif kind == "marked-text":
+        main, found = clean_plain_text(_extract_markdown(body, _MARKED_TEXT)[0])
+        extractor = "markdown+plain-text"
+    else:
+        main, found = clean_plain_text(_HTML_TAG.sub(_tag_break, body))
+        extractor = "plain-text"
+    if front is not None:
+        found = _merge(front_matter_metadata(front.fields), found)
+        extractor = f"front-matter+{extractor}"
+    main = main.strip()
+    if not any(ch.isalnum() for ch in main):
+        raise Rejected("no_text", f"{extractor} left no text ({kind} body of {len(body)} characters)")
+    return ExtractedDocument(decoded=decoded, text=main, metadata=found, extractor=extractor)
+
+
+def extract_documents(docs: list[DecodedDocument], executor: Executor | None = None) -> StageOutput[ExtractedDocument]:
+    """Extract a batch of decoded documents (in parallel when given a process pool)."""
+    return run_stage(
+        "extract",
+        docs,
+        extract_document,
+        describe=lambda d: (d.doc.source, d.doc.uri, d.doc.content_sha256),
+        size=lambda d: len(d.doc.body),
+        executor=executor,
+    )
+
+
+def html_to_text(tree: HtmlElement) -> str:
+    """The text of every block of an HTML tree, one line per block, skipping scripts, navigation,
+    footers, asides and forms. List items keep a `- ` or `1. ` marker; table rows join cells with
+    ` | `."""
+    lines: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        line = _SPACES.sub(" ", "".join(pending)).strip()
+        if line:
+            lines.append(line)
+        pending.clear()
+
+    walker = etree.iterwalk(tree, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        if event == "start":
+            if tag is None or tag in _SKIPPED_BLOCKS or tag in _SKIPPED_INLINE:
+                walker.skip_subtree()
+            elif tag == "br":
+                flush()
+            elif tag == "tr":
+                flush()
+                cells = (_SPACES.sub(" ", "".join(c.itertext())).strip() for c in element if c.tag in ("td", "th"))
+                pending.append(" | ".join(c for c in cells if c))
+                walker.skip_subtree()
+            elif tag == "pre":
+                flush()
+                lines.extend(line.rstrip() for line in element.text_content().strip("\n").splitlines())
+                walker.skip_subtree()
+            else:
+                if tag in _BLOCK_TAGS:
+                    flush()
+                if tag == "li":
+                    pending.append(_list_marker(element))
+                pending.append(element.text or "")
+        else:
+            if tag in _BLOCK_TAGS or tag in _SKIPPED_BLOCKS or tag in ("tr", "pre"):
+                flush()
+            elif tag in _SKIPPED_INLINE:
+                pending.append(" ")
+            pending.append(element.tail or "")
+    flush()
+    return "\n".join(lines)
+
+
+def _body_kind(body: str, declared: str, has_front_matter: bool) -> str:
+    """How to read a body, from its declared format and content: "html", "markdown", "text",
+    or "marked-text" (plain text with markdown syntax, such as a page copied as markdown)."""
+    if _HTML_DOCUMENT.match(body):
+        return "html"
+    if declared == "html":
+        return "html" if _HTML_TAG.search(body) else "text"
+    if declared == "markdown":
+        return "markdown"
+    if _HTML_TAG.match(body.lstrip()) or _has_matches(_HTML_TAG, body, _HTML_MIN_TAGS):
+        return "html"
+    if has_front_matter:
+        return "markdown"
+    return "marked-text" if _MARKDOWN_SIGN.search(body) else "text"
+
+
+def _has_matches(pattern: re.Pattern[str], text: str, count: int) -> bool:
+    """True if `pattern` occurs at least `count` times in `text` (stops looking at `count`)."""
+    return sum(1 for _ in islice(pattern.finditer(text), count)) >= count
+
+
+def _tag_break(match: re.Match[str]) -> str:
+    """A stray tag in plain text: a line break where it broke a block, else nothing."""
+    return "\n" if _HTML_BLOCK_TAG.fullmatch(match.group(0)) else ""
+
+
+def _extract_html(html: str, url: str | None) -> tuple[str, PageMetadata, str]:
+    """Main text, metadata and extractor name for an HTML page or fragment."""
+    is_page = bool(_HTML_DOCUMENT.match(html) or _BODY_TAG.search(html))
+    # trafilatura refuses a lone fragment as "not HTML"; wrapped, it is a page with no boilerplate
+    tree = trafilatura.load_html(html if is_page else f"<html><body>{html}</body></html>")
+    if tree is None:
+        raise Rejected("unparseable", f"lxml could not parse {len(html)} characters of HTML")
+    metadata = _html_metadata(tree, url, is_page)
+    # a fragment (a post body, a feed entry) is all content: recall mode keeps text that sits
+    # outside <p> elements, which precision-leaning defaults drop
+    attempts = [("trafilatura", not is_page)] + ([("trafilatura-recall", True)] if is_page else [])
+    for extractor, favor_recall in attempts:
+        document = trafilatura.bare_extraction(tree, url=url, favor_recall=favor_recall, **_TRAFILATURA_OPTIONS)
+        if document is not None and _is_article_text(document.text, tree):
+            return _tidy_trafilatura(document.text), metadata, extractor
+    return unescape_entities(html_to_text(tree)), metadata, "html-text"
+
+
+def _is_article_text(text: str | None, tree: HtmlElement) -> bool:
+    """False for no text, or for text that is nothing but link labels of the page (a menu that
+    trafilatura returned after missing the article)."""
+    links = {_SPACES.sub(" ", "".join(a.itertext())).strip() for a in tree.iter("a")}
+    return any(
+        (label := _LIST_MARKER.sub("", _SPACES.sub(" ", line).strip())) and label not in links
+        for line in (text or "").splitlines()
+    )
+
+
+def _extract_markdown(markdown: str, renderer: MarkdownIt = _MARKDOWN) -> tuple[str, PageMetadata, str]:
+    """Text and title of a markdown body: rendered, then read block by block.
+
+    Rendered markdown has no boilerplate, and trafilatura drops its headings and short lists,
+    so the blocks are read directly.
+    """
+    tree = trafilatura.load_html(f"<html><body>{renderer.render(markdown)}</body></html>")
+    if tree is None:
+        return "", PageMetadata(), "markdown"
+    return unescape_entities(html_to_text(tree)), PageMetadata(title=_first_heading(tree)), "markdown"
+
+
+def _tidy_trafilatura(text: str) -> str:
+    """trafilatura's text without markdown table syntax and leftover (double-escaped) entities."""
+    lines = []
+    for line in unescape_entities(text).splitlines():
+        if _TABLE_RULE.match(line):
+            continue
+        if row := _TABLE_ROW.match(line):
+            cells = [cell.strip() for cell in row.group("cells").split("|")]
+            line = " | ".join(cell for cell in cells if cell)
+        lines.append(line.rstrip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _list_marker(item: HtmlElement) -> str:
+    """`1. ` for the n-th item of an ordered list, `- ` otherwise."""
+    parent = item.getparent()
+    if parent is not None and parent.tag == "ol":
+        return f"{list(parent.iterchildren('li')).index(item) + 1}. "
+    return "- "
+
+
+def _first_heading(tree: HtmlElement) -> str | None:
+    """The text of the first <h1>, as a title for bodies without declared metadata."""
+    heading = next(tree.iter("h1"), None)
+    return clean_inline("".join(heading.itertext())) if heading is not None else None
+
+
+def _html_metadata(tree: HtmlElement, url: str | None, is_page: bool) -> PageMetadata:
+    """Metadata of a page: declared (JSON-LD, meta tags) where it beats trafilatura, else
+    trafilatura's, which reads the same declarations and adds heuristics.
+
+    The date comes from the declarations first because trafilatura reduces it to a day; a
+    fragment gets no heuristic metadata, since it has no head and its text dates are guesses.
+    """
+    declared = _declared_metadata(tree)
+    if not is_page:
+        return _merge(declared, PageMetadata(title=_first_heading(tree)))
+    # htmldate's extensive search (dates in the visible text) costs more than the text extraction
+    # itself on long pages; it is only worth it when the page declares no date
+    found = trafilatura.extract_metadata(tree, default_url=url, extensive=declared.date is None)
+    heuristic = PageMetadata(
+        title=clean_inline(found.title),
+        authors=[a for a in (clean_inline(a) for a in (found.author or "").split(";")) if a],
+        date=clean_inline(found.date),
+        url=clean_inline(found.url),
+        site=clean_inline(found.sitename),
+        categories=_clean_list(found.categories),
+        tags=_clean_list(found.tags),
+        image=clean_inline(found.image),
+        description=clean_inline(found.description),
+    )
+    merged = _merge(heuristic, declared)
+    return replace(merged, date=declared.date or heuristic.date, language=declared.language)
+
+
+def _declared_metadata(tree: HtmlElement) -> PageMetadata:
+    """Metadata a page declares: its JSON-LD article, meta tags, <html lang> and canonical link."""
+    article = _json_ld_article(tree)
+    meta: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        name = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
+        content = clean_inline(element.get("content"))
+        if name and content:
+            meta.setdefault(name.strip().lower(), content)
+    canonical = next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None)
+    published = next(
+        (t.get("datetime") for t in tree.iter("time") if t.get("itemprop") == "datePublished" or "pubdate" in t.attrib),
+        None,
+    )
+    root_language = tree.getroottree().getroot().get("lang")
+    return PageMetadata(
+        title=_ld_text(article.get("headline") or article.get("name")),
+        authors=_ld_names(article.get("author")),
+        date=_ld_text(article.get("datePublished") or article.get("dateCreated"))
+        or next((meta[k] for k in _META_DATE_KEYS if k in meta), None)
+        or clean_inline(published),
+        url=_ld_url(article.get("url") or article.get("mainEntityOfPage"))
+        or clean_inline(canonical)
+        or meta.get("og:url"),
+        site=next(iter(_ld_names(article.get("publisher"))), None) or meta.get("og:site_name"),
+        categories=_ld_list(article.get("articleSection")),
+        tags=_ld_list(article.get("keywords")),
+        image=_ld_url(article.get("image")) or next((meta[k] for k in _META_IMAGE_KEYS if k in meta), None),
+        description=_ld_text(article.get("description")) or meta.get("description") or meta.get("og:description"),
+        language=clean_inline(root_language)
+        or next((meta[k] for k in _META_LANGUAGE_KEYS if k in meta), None)
+        or _ld_text(article.get("inLanguage")),
+    )
+
+
+def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
+    """The first article object in the page's JSON-LD (looking inside lists and @graph), or {}."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text, strict=False)
+        except json.JSONDecodeError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                types = node.get("@type")
+                types = types if isinstance(types, list) else [types]
+                if any(isinstance(t, str) and _JSON_LD_ARTICLE.search(t) for t in types):
+                    return node
+                stack.extend(v for k, v in node.items() if k == "@graph")
+    return {}
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD value as text (the first of a list, the name of an object)."""
+    if isinstance(value, list):
+        return next((text for item in value if (text := _ld_text(item))), None)
+    if isinstance(value, dict):
+        return _ld_text(value.get("name") or value.get("alternateName"))
+    return clean_inline(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+
+def _ld_names(value: Any) -> list[str]:
+    """Names in a JSON-LD person/organization value (a string, an object, or a list of them)."""
+    items = value if isinstance(value, list) else [value]
+    return [name for item in items if (name := _ld_text(item))]
+
+
+def _ld_url(value: Any) -> str | None:
+    """An address in a JSON-LD value: a string, an object's `url`/`@id`, or the first of a list."""
+    if isinstance(value, list):
+        return next((url for item in value if (url := _ld_url(item))), None)
+    if isinstance(value, dict):
+        return _ld_url(value.get("url") or value.get("@id") or value.get("contentUrl"))
+    return clean_inline(value) if isinstance(value, str) else None
+
+
+def _ld_list(value: Any) -> list[str]:
+    """A JSON-LD list of labels: a list, or a comma-separated string (`keywords`)."""
+    items = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else []
+    return _clean_list(items)
+
+
+def _clean_list(values: Any) -> list[str]:
+    """Clean, unique, non-empty strings."""
+    return list(dict.fromkeys(v for v in (clean_inline(x) for x in values or []) if v))
+
+
+def _merge(primary: PageMetadata, secondary: PageMetadata) -> PageMetadata:
+    """Each field from `primary` where it has a value, else from `secondary`."""
+    merged: dict[str, Any] = {}
+    for field in fields(PageMetadata):
+        value = getattr(primary, field.name)
+        merged[field.name] = value if value else getattr(secondary, field.name)
+    return PageMetadata(**merged)
