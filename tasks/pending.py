@@ -16,7 +16,7 @@ from warehouse.writer import table_glob
 def _stream(sql: str, parameters: dict, batch_rows: int) -> Iterator[pa.RecordBatch]:
     con = duckdb.connect()
     try:
-        reader = con.execute(sql, parameters).to_arrow_reader(batch_rows)
+        reader = con.sql(sql, params=parameters).to_arrow_reader(batch_rows)
         yield from reader
     finally:
         con.close()

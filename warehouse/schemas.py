@@ -130,7 +130,7 @@ LANGUAGES = Table(
             ("run_id", pa.string()),
         ]
     ),
-    key=("article_id", "tagger"),
+    key=("article_id", "tagger", "run_id"),
 )
 
 # One row per article version each time its duplicate grouping changes; the newest row per
