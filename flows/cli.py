@@ -79,6 +79,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_languages(args: argparse.Namespace) -> int:
+    from flows.language import LanguageParameters, languages
+
+    summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)))
+    print(summary.to_text())
+    return 0
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -92,6 +100,25 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except duckdb.Error as exc:
         return _fail(f"query failed: {str(exc).splitlines()[0]}")
     print(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    # before Prefect is imported: UI-triggered runs then start within ~2 s instead of ~14 s
+    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "2")
+    from flows.deploy import NoServer, serve_deployments
+
+    try:
+        serve_deployments(Path(args.sources) if args.sources else None)
+    except NoServer as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from flows.deploy import run_local_server
+
+    run_local_server(args.host, args.port)
     return 0
 
 
@@ -116,10 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("uris", nargs="*", metavar="URI", help="files, folders, URLs, feeds, sitemaps, WARC files")
     ingest.set_defaults(func=cmd_ingest)
 
+    langs = sub.add_parser("languages", help="the language flow alone: tag articles without a current tag")
+    langs.add_argument("--retag", action="store_true", help="tag every article again")
+    langs.set_defaults(func=cmd_languages)
+
     sql = sub.add_parser("sql", help="a read-only SQL query on the warehouse")
     sql.add_argument("query", help='e.g. "SELECT title, language FROM articles LIMIT 10"')
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(func=cmd_sql)
+
+    serve = sub.add_parser("serve", help="serve the deployments (schedules from the sources file) to a Prefect server and its UI")
+    serve.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
+    serve.set_defaults(func=cmd_serve)
+
+    server = sub.add_parser("server", help="start Prefect's own server and UI on this machine (SQLite)")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    server.add_argument("--port", type=int, default=4200, help="port of the UI and API (default: 4200)")
+    server.set_defaults(func=cmd_server)
     return parser
 
 
@@ -127,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pressroom` command."""
     args = build_parser().parse_args(argv)
     if args.command != "sql":
-        _configure_prefect()
+        # serve and server show Prefect's INFO logs (they are what the UI shows of each run)
+        _configure_prefect(quiet=args.command not in {"serve", "server"})
     from pydantic import ValidationError
 
     from config.sources import SourcesError
