@@ -1,0 +1,182 @@
+"""Feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed): the entries whose pages are new or changed.
+
+XML feeds are first parsed with defusedxml, which refuses entity declarations and external
+references, so a billion-laughs or XXE feed is quarantined as `unsafe_xml` and never reaches
+feedparser; feedparser then does the forgiving parse (dates in any format, relative links,
+ill-formed markup). JSON Feed, which feedparser does not read, is parsed here.
+
+State: what is "new or changed" is decided against the `documents` table, so no feed state of
+its own is kept. The flow passes `known_entries` mapping the canonical URL of each page already
+stored to the time it was last fetched; an entry is returned when its link is not known, or when
+its updated (else published) date is later than that fetch. An entry without any date is
+returned only while unknown. A feed entry whose fetch failed is not in `documents`, so it is
+tried again on the next run while it stays in the feed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+import defusedxml.ElementTree as safe_etree
+import feedparser
+from defusedxml import DefusedXmlException
+
+from config.sources import FeedSource
+from tasks.http import STAGE, HttpSession, HttpSettings, run_async
+from tasks.iso_dates import parse_iso_datetime
+from tasks.records import InputRef, QuarantineRecord, Rejected
+from tasks.robots import RobotsCache
+from tasks.stage import StageStats
+from tasks.urls import canonical_url
+
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed: the page it links to and when it last changed, if the feed says."""
+
+    link: str
+    entry_id: str | None
+    updated: datetime | None
+
+
+def _looks_like_json(body: bytes, media_type: str | None) -> bool:
+    return (media_type or "").endswith("json") or body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def check_xml_safety(body: bytes) -> None:
+    """Reject XML with entity declarations or external references (billion laughs, XXE)."""
+    try:
+        safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise Rejected("unsafe_xml", f"{type(exc).__name__}: {exc}") from None
+    except safe_etree.ParseError:
+        # ill-formed XML goes to feedparser's lenient parser; it must not carry declarations either
+        if _ENTITY_DECLARATION.search(body):
+            raise Rejected("unsafe_xml", "ill-formed XML with an entity declaration") from None
+
+
+def _struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
+    return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+
+
+def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
+    try:
+        feed = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Rejected("not_a_feed", f"invalid JSON: {exc}") from None
+    if not isinstance(feed, dict) or "jsonfeed.org" not in str(feed.get("version", "")) or not isinstance(feed.get("items"), list):
+        raise Rejected("not_a_feed", "JSON without a JSON Feed version and items")
+    entries: list[FeedEntry] = []
+    for item in feed["items"]:
+        if not isinstance(item, dict):
+            continue
+        entry_id = str(item["id"]) if item.get("id") is not None else None
+        link = item.get("url") or item.get("external_url") or (entry_id if entry_id and entry_id.startswith(("http://", "https://")) else None)
+        if not isinstance(link, str) or not link.strip():
+            continue
+        updated = parse_iso_datetime(item.get("date_modified")) or parse_iso_datetime(item.get("date_published"))
+        entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
+    return entries
+
+
+def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> list[FeedEntry]:
+    check_xml_safety(body)
+    headers = {"content-location": base_url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    if not parsed.get("version") and not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        raise Rejected("not_a_feed", f"not RSS, Atom or JSON Feed{f': {problem}' if problem else ''}")
+    entries: list[FeedEntry] = []
+    for item in parsed.entries:
+        entry_id = item.get("id") or None
+        link = item.get("link") or (entry_id if entry_id and entry_id.startswith(("http://", "https://")) else None)
+        if not link:
+            continue
+        # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a warning
+        updated = _struct_time_to_datetime(dict.get(item, "updated_parsed")) or _struct_time_to_datetime(dict.get(item, "published_parsed"))
+        entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
+    return entries
+
+
+def parse_feed(body: bytes, base_url: str, content_type: str | None = None) -> list[FeedEntry]:
+    """Entries of an RSS, Atom or JSON feed, links made absolute against `base_url`.
+
+    Raises `Rejected("unsafe_xml")` for XML with entity declarations and `Rejected("not_a_feed")`
+    for anything that is no feed. Entries without a link are left out.
+    """
+    media_type = (content_type or "").split(";")[0].strip().lower() or None
+    if _looks_like_json(body, media_type):
+        return _parse_json_feed(body, base_url)
+    return _parse_xml_feed(body, base_url, content_type)
+
+
+def select_new_entries(entries: list[FeedEntry], known_entries: Mapping[str, datetime]) -> list[FeedEntry]:
+    """Entries whose page is not known, or changed after it was last fetched; one per page."""
+    latest: dict[str, FeedEntry] = {}
+    for entry in entries:
+        key = canonical_url(entry.link)
+        held = latest.get(key)
+        if held is None or (entry.updated and (held.updated is None or entry.updated > held.updated)):
+            latest[key] = entry
+    chosen: list[FeedEntry] = []
+    for key, entry in latest.items():
+        seen_at = known_entries.get(key)
+        if seen_at is None or (entry.updated is not None and entry.updated > _aware(seen_at)):
+            chosen.append(entry)
+    return chosen
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def _read_feed(source: FeedSource, settings: HttpSettings, robots: RobotsCache | None) -> tuple[str, bytes, str | None]:
+    async with HttpSession(settings, robots) as session:
+        response = await session.get(source.url, max_bytes=source.max_bytes)
+    if response.status == 304 or not response.body:
+        raise Rejected("empty_body", f"HTTP {response.status} without a feed body")
+    return response.url, response.body, response.headers.get("content-type")
+
+
+def feed_entries(
+    source: FeedSource,
+    settings: HttpSettings,
+    known_entries: Mapping[str, datetime],
+    robots: RobotsCache | None = None,
+) -> tuple[list[InputRef], list[QuarantineRecord], StageStats]:
+    """Fetch a feed and return `InputRef(kind="url")`s for its new or changed entries.
+
+    `known_entries` maps canonical page URLs to when they were last fetched (from `documents`).
+    A feed that cannot be fetched or parsed is one quarantine row (stage `fetch`). Stats count
+    entries: in = entries in the feed, out = refs returned; the rest were unchanged.
+    `settings.obey_robots` is combined with the source's `obey_robots`.
+    """
+    started = time.perf_counter()
+    stats = StageStats(stage=STAGE)
+    effective = settings.model_copy(update={"obey_robots": settings.obey_robots and source.obey_robots})
+    try:
+        final_url, body, content_type = run_async(lambda: _read_feed(source, effective, robots))
+        stats.bytes_in = len(body)
+        entries = parse_feed(body, final_url, content_type)
+    except Rejected as rejected:
+        stats.quarantined = Counter({rejected.error: 1})
+        stats.seconds = time.perf_counter() - started
+        return [], [QuarantineRecord(source.name, source.url, STAGE, rejected.error, rejected.detail)], stats
+    chosen = select_new_entries(entries, known_entries)
+    refs = [InputRef(source=source.name, uri=entry.link, kind="url", max_bytes=source.max_bytes) for entry in chosen]
+    stats.docs_in = len(entries)
+    stats.docs_out = len(refs)
+    stats.seconds = time.perf_counter() - started
+    return refs, [], stats

@@ -1,0 +1,524 @@
+"""The polite HTTP client, and `fetch_urls`: the fetch stage for web pages.
+
+One `HttpSession` per call runs on its own event loop: requests to one host are spaced by a
+politeness delay and limited in number, requests overall by a global limit, so a batch of URLs
+on many hosts is fetched concurrently while no single host sees more than its share. Each
+request has connect/read timeouts and a total deadline; connection errors, timeouts, 429 and 5xx
+are retried with exponential backoff and jitter (a `Retry-After` is honoured up to a cap);
+redirects are followed by hand so loops and long chains are caught; robots.txt is consulted for
+every hop. Bodies are read as a stream and decoded with caps on the wire size and on the
+decompressed size. Every failure is a `Rejected` with a stable reason code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+import ssl
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from tasks.decompress import CappedDecoder, DecompressionError, SizeCapExceeded
+from tasks.identity import doc_id_for_url, sha256_hex
+from tasks.media_types import check_page_media_type, page_format, parse_content_type
+from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
+from tasks.robots import RobotsCache, RobotsPolicy, origin, robots_url
+from tasks.stage import StageStats
+from tasks.urls import canonical_url
+
+STAGE = "fetch"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 section 2.3.1.2
+_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
+# Decoded/encoded ratio above which an over-cap body is called a bomb rather than just large:
+# HTML compresses 5-15 times, rarely past 20 (the encoded count is accurate to 8 KiB).
+_BOMB_RATIO = 20
+T = TypeVar("T")
+
+
+class HttpSettings(BaseModel):
+    """How politely and patiently web content is fetched."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to establish a connection (DNS, TCP, TLS).")
+    read_timeout: float = Field(20.0, gt=0, description="Seconds to wait for any next bytes of a response.")
+    total_timeout: float = Field(60.0, gt=0, description="Seconds one request may take in all, headers and body, so a server trickling bytes cannot hold a slot forever.")
+    retries: int = Field(3, ge=0, le=10, description="Further attempts after a connection error, timeout, 429 or 5xx.")
+    backoff_base: float = Field(0.5, ge=0, description="Seconds before the first retry; doubles with each further retry.")
+    backoff_max: float = Field(30.0, ge=0, description="Upper bound of one backoff wait, in seconds.")
+    jitter: float = Field(0.5, ge=0, le=1, description="Random spread of each backoff wait, as a fraction of it (0.5: ±50%).")
+    max_retry_after: float = Field(120.0, ge=0, description="Longest Retry-After (seconds) honoured; a server asking for more is given up on for this run.")
+    max_redirects: int = Field(10, ge=0, le=50, description="Redirects followed before giving up with `too_many_redirects`.")
+    per_host_delay: float = Field(1.0, ge=0, description="Seconds between the starts of two requests to the same host.")
+    max_crawl_delay: float = Field(30.0, ge=0, description="Upper bound on a robots.txt Crawl-delay, which otherwise raises the per-host delay.")
+    per_host_concurrency: int = Field(2, ge=1, le=64, description="Requests in flight at once to one host.")
+    global_concurrency: int = Field(32, ge=1, le=1024, description="Requests in flight at once in all.")
+    user_agent: str = Field(
+        "pressroom/0.1 (news archiver; +https://github.com/pressroom)",
+        min_length=1,
+        description="User-Agent header; its first token (before '/') is the name matched in robots.txt.",
+    )
+    max_body_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Largest response body accepted as sent on the wire; larger ones are `too_large`.")
+    max_decompressed_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest body accepted after gzip/deflate/brotli decoding; decoding stops at this size.")
+    obey_robots: bool = Field(True, description="Consult robots.txt before every request (switch off only for sites you own).")
+
+
+@dataclass(frozen=True)
+class KnownVersion:
+    """What the warehouse knows of a URL's latest version, for conditional requests."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    content_sha256: str | None = None
+
+
+@dataclass
+class Response:
+    """A final HTTP answer: status, headers and the decoded body (empty unless 2xx)."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    fetched_at: datetime
+    attempts: int = 1
+
+    @property
+    def media_type(self) -> str | None:
+        """The media type of Content-Type, lower-cased."""
+        return parse_content_type(self.headers.get("content-type"))[0]
+
+    @property
+    def charset(self) -> str | None:
+        """The charset parameter of Content-Type, lower-cased."""
+        return parse_content_type(self.headers.get("content-type"))[1]
+
+
+@dataclass
+class FetchResult:
+    """The fetch stage's output over one batch of URLs."""
+
+    documents: list[FetchedDocument]
+    not_modified: int
+    quarantined: list[QuarantineRecord]
+    stats: StageStats
+    duplicates: int = 0
+
+
+class _Transient(Exception):
+    """A failure worth retrying; becomes `Rejected(reason)` once the retries are spent."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(reason, detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def classify_transport_error(exc: BaseException) -> tuple[str, bool]:
+    """`(reason code, worth retrying)` for an exception raised while requesting."""
+    chain = _exception_chain(exc)
+    if any(isinstance(e, (httpx.TimeoutException, TimeoutError)) for e in chain):
+        return "timeout", True
+    for e in chain:
+        if isinstance(e, socket.gaierror):
+            return "dns_error", e.errno == socket.EAI_AGAIN  # "temporary failure" only
+        if isinstance(e, ssl.SSLError):
+            return "tls_error", False
+        if isinstance(e, ConnectionRefusedError):
+            return "connection_refused", True
+    if any(isinstance(e, (httpx.UnsupportedProtocol, httpx.InvalidURL)) for e in chain):
+        return "invalid_url", False
+    return "connection_error", True
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks to wait (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def conditional_headers(known: KnownVersion | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since for a known version."""
+    headers: dict[str, str] = {}
+    if known is not None and known.etag:
+        headers["If-None-Match"] = known.etag
+    if known is not None and known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers
+
+
+class _HostGate:
+    """Limits requests to one host: at most `concurrency` in flight, starts `delay` seconds apart."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self.delay = delay
+        self._slots = asyncio.Semaphore(concurrency)
+        self._spacing = asyncio.Lock()
+        self._next_start = 0.0
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self._slots:
+            async with self._spacing:
+                loop = asyncio.get_running_loop()
+                wait = self._next_start - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_start = loop.time() + self.delay
+            yield
+
+    def hold_off(self, seconds: float) -> None:
+        """Start no request to this host for `seconds` (the host asked for it)."""
+        self._next_start = max(self._next_start, asyncio.get_running_loop().time() + seconds)
+
+
+AcceptCheck = Callable[[str | None], None]
+
+
+@dataclass
+class _Limits:
+    raw: int
+    decoded: int
+
+
+class HttpSession:
+    """An HTTP client with politeness, retries, robots.txt and capped bodies; use as `async with`.
+
+    Lives on one event loop. `robots` may be shared between sessions (it is thread-safe) so a run
+    asks each host for robots.txt once.
+    """
+
+    def __init__(self, settings: HttpSettings, robots: RobotsCache | None = None) -> None:
+        self.settings = settings
+        self.robots = robots if robots is not None else RobotsCache()
+        self._hosts: dict[str, _HostGate] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._global = asyncio.Semaphore(settings.global_concurrency)
+        self._random = random.Random()
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=None,  # waiting for a pooled connection is bounded by our own semaphores
+            ),
+            limits=httpx.Limits(max_connections=settings.global_concurrency, max_keepalive_connections=settings.global_concurrency),
+            follow_redirects=False,
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Encoding": "gzip, deflate, br",
+                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8",
+            },
+        )
+
+    async def __aenter__(self) -> HttpSession:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._client.aclose()
+
+    def _gate(self, url: str) -> _HostGate:
+        host = (urlsplit(url).hostname or "").lower()
+        gate = self._hosts.get(host)
+        if gate is None:
+            gate = self._hosts[host] = _HostGate(self.settings.per_host_concurrency, self.settings.per_host_delay)
+        return gate
+
+    def _backoff(self, attempt: int) -> float:
+        s = self.settings
+        base = min(s.backoff_max, s.backoff_base * (2 ** attempt))
+        return max(0.0, min(s.backoff_max, base * (1 + s.jitter * self._random.uniform(-1, 1))))
+
+    async def get(
+        self,
+        url: str,
+        known: Mapping[str, KnownVersion] | None = None,
+        accept: AcceptCheck | None = None,
+        max_bytes: int | None = None,
+    ) -> Response:
+        """GET `url` following redirects; a 2xx or 304 `Response`, else `Rejected` with the reason.
+
+        `known` (canonical URL -> version) adds conditional headers to any hop it knows; `accept`
+        may reject a response by its media type before its body is read; `max_bytes` lowers the
+        body caps for this request.
+        """
+        response = await self._follow(url, known or {}, accept, max_bytes, self.settings.max_redirects, check_robots=True)
+        status = response.status
+        if 200 <= status < 300 or status == 304:
+            return response
+        if status == 429:
+            raise Rejected("http_429_after_retries", self._gave_up_detail(response))
+        if 500 <= status < 600:
+            raise Rejected("http_5xx_after_retries", self._gave_up_detail(response))
+        raise Rejected(f"http_{status}", f"HTTP {status} from {response.url}")
+
+    def _gave_up_detail(self, response: Response) -> str:
+        wait = _retry_after_seconds(response.headers.get("retry-after"))
+        if wait is not None and wait > self.settings.max_retry_after:
+            return f"HTTP {response.status} from {response.url} with Retry-After {wait:.0f}s (> max_retry_after {self.settings.max_retry_after:.0f}s)"
+        return f"HTTP {response.status} from {response.url} after {response.attempts} attempts"
+
+    async def _follow(
+        self,
+        url: str,
+        known: Mapping[str, KnownVersion],
+        accept: AcceptCheck | None,
+        max_bytes: int | None,
+        max_redirects: int,
+        check_robots: bool,
+    ) -> Response:
+        limits = _Limits(
+            raw=min(self.settings.max_body_bytes, max_bytes or self.settings.max_body_bytes),
+            decoded=min(self.settings.max_decompressed_bytes, max_bytes or self.settings.max_decompressed_bytes),
+        )
+        chain = [url]
+        current = url
+        for _ in range(max_redirects + 1):
+            if urlsplit(current).scheme.lower() not in {"http", "https"} or not urlsplit(current).hostname:
+                raise Rejected("invalid_url", f"not an http(s) URL: {current}")
+            if check_robots and self.settings.obey_robots:
+                await self._check_robots(current)
+            headers = conditional_headers(known.get(canonical_url(current)))
+            response = await self._with_retries(current, headers, accept, limits)
+            if response.status not in REDIRECT_STATUSES:
+                return response
+            location = response.headers.get("location")
+            if not location:
+                raise Rejected("redirect_without_location", f"HTTP {response.status} from {current} has no Location")
+            try:
+                target = str(httpx.URL(current).join(location.strip()))
+            except httpx.InvalidURL as exc:
+                raise Rejected("invalid_url", f"redirect from {current} to unusable {location!r}: {exc}") from None
+            if target in chain:
+                raise Rejected("redirect_loop", " -> ".join([*chain, target]))
+            chain.append(target)
+            current = target
+        raise Rejected("too_many_redirects", f"more than {max_redirects} redirects: " + " -> ".join(chain))
+
+    async def _with_retries(self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits) -> Response:
+        attempt = 0
+        while True:
+            try:
+                response = await self._attempt(url, headers, accept, limits)
+            except _Transient as failure:
+                if attempt >= self.settings.retries:
+                    raise Rejected(failure.reason, f"{failure.detail} (after {attempt + 1} attempts)") from None
+                await asyncio.sleep(self._backoff(attempt))
+                attempt += 1
+                continue
+            response.attempts = attempt + 1
+            if response.status != 429 and not 500 <= response.status < 600:
+                return response
+            wait = _retry_after_seconds(response.headers.get("retry-after"))
+            if attempt >= self.settings.retries or (wait is not None and wait > self.settings.max_retry_after):
+                return response
+            if wait is not None:
+                self._gate(url).hold_off(wait)  # the whole host asked for the pause, not just this URL
+            await asyncio.sleep(wait if wait is not None else self._backoff(attempt))
+            attempt += 1
+
+    async def _attempt(self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits) -> Response:
+        """One request: waits its turn at the host, then reads the answer within the total deadline."""
+        async with self._gate(url).slot(), self._global:
+            try:
+                async with asyncio.timeout(self.settings.total_timeout):
+                    return await self._exchange(url, headers, accept, limits)
+            except (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError) as exc:
+                reason, retry = classify_transport_error(exc)
+                detail = f"{type(exc).__name__}: {exc}".rstrip(": ") + f" ({url})"
+                if reason == "timeout" and isinstance(exc, TimeoutError) and not isinstance(exc, httpx.TimeoutException):
+                    detail = f"no complete response within total_timeout {self.settings.total_timeout}s ({url})"
+                if retry:
+                    raise _Transient(reason, detail) from None
+                raise Rejected(reason, detail) from None
+
+    async def _exchange(self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits) -> Response:
+        async with self._client.stream("GET", url, headers=headers) as answer:
+            fetched_at = datetime.now(UTC)
+            response = Response(str(answer.url), answer.status_code, answer.headers, b"", fetched_at)
+            if not 200 <= answer.status_code < 300:
+                return response  # status and headers are all we use of other answers
+            declared = answer.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limits.raw:
+                raise Rejected("too_large", f"Content-Length {declared} exceeds {limits.raw} bytes ({url})")
+            if accept is not None:
+                accept(response.media_type)
+            try:
+                decoder = CappedDecoder(answer.headers.get("content-encoding"), limits.decoded)
+                async for chunk in answer.aiter_raw():
+                    if decoder.raw_bytes + len(chunk) > limits.raw:
+                        raise Rejected("too_large", f"body exceeds {limits.raw} bytes ({url})")
+                    decoder.feed(chunk)
+                response.body = decoder.finish()
+            except SizeCapExceeded as exc:
+                ratio = exc.cap / max(exc.raw_bytes, 1)
+                if ratio >= _BOMB_RATIO:
+                    raise Rejected("decompression_bomb", f"{exc.raw_bytes} encoded bytes decode past {exc.cap} bytes ({url})") from None
+                raise Rejected("too_large", f"decoded body exceeds {exc.cap} bytes ({url})") from None
+            except DecompressionError as exc:
+                raise Rejected("bad_content_encoding", f"{exc} ({url})") from None
+            return response
+
+    async def _check_robots(self, url: str) -> None:
+        key = origin(url)
+        policy = self.robots.get(key)
+        if policy is None:
+            lock = self._robots_locks.setdefault(key, asyncio.Lock())
+            async with lock:
+                policy = self.robots.get(key)
+                if policy is None:
+                    policy = await self._fetch_robots(url)
+                    self.robots.put(key, policy)
+        delay = policy.crawl_delay(self.settings.user_agent)
+        if delay is not None:
+            gate = self._gate(url)
+            gate.delay = max(gate.delay, min(delay, self.settings.max_crawl_delay))
+        policy.check(url, self.settings.user_agent)
+
+    async def _fetch_robots(self, url: str) -> RobotsPolicy:
+        location = robots_url(url)
+        try:
+            response = await self._follow(location, {}, None, _ROBOTS_MAX_BYTES, _ROBOTS_MAX_REDIRECTS, check_robots=False)
+        except Rejected as rejected:
+            if rejected.error in {"too_large", "decompression_bomb", "bad_content_encoding", "too_many_redirects", "redirect_loop", "redirect_without_location", "invalid_url"}:
+                return RobotsPolicy(source=location, allow_all=True)  # unusable file: as if there were none
+            return RobotsPolicy.from_failure(location, rejected.error, rejected.detail)
+        if response.status in REDIRECT_STATUSES:
+            return RobotsPolicy(source=location, allow_all=True)
+        return RobotsPolicy.from_response(response.url, response.status, response.body)
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion from synchronous code, even inside a running event loop.
+
+    Stage functions are synchronous; inside a loop (a notebook, an async caller) the coroutine
+    runs on a fresh loop in a helper thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    result: dict[str, T] = {}
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(make())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="pressroom-fetch")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result["value"]
+
+
+_NOT_MODIFIED = object()
+
+
+async def _fetch_page(session: HttpSession, ref: InputRef, known: Mapping[str, KnownVersion]) -> FetchedDocument | QuarantineRecord | object:
+    try:
+        response = await session.get(ref.uri, known=known, accept=check_page_media_type, max_bytes=ref.max_bytes)
+        previous = known.get(canonical_url(response.url)) or known.get(canonical_url(ref.uri))
+        if response.status == 304:
+            if previous is None:
+                raise Rejected("http_304", f"304 Not Modified to an unconditional request ({response.url})")
+            return _NOT_MODIFIED
+        if not response.body:
+            raise Rejected("empty_body", f"HTTP {response.status} with an empty body ({response.url})")
+        sha = sha256_hex(response.body)
+        if previous is not None and previous.content_sha256 == sha:
+            return _NOT_MODIFIED
+        fmt = page_format(response.media_type, response.body, response.url, ref.format_hint)
+    except Rejected as rejected:
+        return QuarantineRecord(ref.source, ref.uri, STAGE, rejected.error, rejected.detail)
+    except Exception as exc:  # noqa: BLE001 - one URL's bug must not lose the batch
+        return QuarantineRecord(ref.source, ref.uri, STAGE, "unexpected_error", f"{type(exc).__name__}: {exc}")
+    return FetchedDocument(
+        source=ref.source,
+        uri=ref.uri,
+        doc_id=doc_id_for_url(response.url),
+        body=response.body,
+        content_sha256=sha,
+        fetched_at=response.fetched_at,
+        format=fmt,
+        url=response.url,
+        content_type=response.media_type,
+        declared_charset=response.charset,
+        http_status=response.status,
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+    )
+
+
+async def _fetch_all(refs: list[InputRef], known: Mapping[str, KnownVersion], settings: HttpSettings, robots: RobotsCache | None) -> FetchResult:
+    started = time.perf_counter()
+    unique: dict[str, InputRef] = {}
+    for ref in refs:
+        unique.setdefault(canonical_url(ref.uri), ref)
+    async with HttpSession(settings, robots) as session:
+        outcomes = await asyncio.gather(*(_fetch_page(session, ref, known) for ref in unique.values()))
+    documents = [o for o in outcomes if isinstance(o, FetchedDocument)]
+    quarantined = [o for o in outcomes if isinstance(o, QuarantineRecord)]
+    stats = StageStats(
+        stage=STAGE,
+        docs_in=len(refs),
+        docs_out=len(documents),
+        quarantined=Counter(q.error for q in quarantined),
+        bytes_in=sum(len(d.body) for d in documents),
+        seconds=time.perf_counter() - started,
+    )
+    not_modified = sum(1 for o in outcomes if o is _NOT_MODIFIED)
+    return FetchResult(documents, not_modified, quarantined, stats, duplicates=len(refs) - len(unique))
+
+
+def fetch_urls(
+    refs: list[InputRef],
+    known: Mapping[str, KnownVersion],
+    settings: HttpSettings,
+    robots: RobotsCache | None = None,
+) -> FetchResult:
+    """Fetch web pages concurrently and politely; the fetch stage for `InputRef(kind="url")`.
+
+    `known` maps canonical URLs (of requested and of final URLs) to the latest stored version, so
+    known pages are requested conditionally and an unchanged page (304, or 200 with the same
+    hash) counts in `not_modified` instead of becoming a document. Every failure is one
+    quarantine row (stage `fetch`) with its reason. A URL given twice is fetched once and counted
+    in `duplicates`. Pass one `robots` cache per run to ask each host for robots.txt only once.
+    """
+    return run_async(lambda: _fetch_all(list(refs), known, settings, robots))
+
