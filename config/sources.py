@@ -2,15 +2,20 @@
 
 Each `[[source]]` table is one source with a `kind`; unknown keys and bad values are errors that
 name the offending key. Relative paths are resolved against the sources file's folder.
+`[schedules.NAME]` tables declare when sources run (`cron` or `interval`, in a `timezone`); a
+source joins a schedule with `schedule = "NAME"`.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class SourcesError(ValueError):
@@ -23,6 +28,7 @@ class _Source(BaseModel):
     name: str = Field(description="Unique name; recorded in every row this source produces.", min_length=1)
     enabled: bool = Field(True, description="Disabled sources are skipped by `pressroom run`.")
     max_bytes: int | None = Field(None, ge=1, description="Per-document size limit; overrides PRESSROOM_MAX_DOCUMENT_BYTES.")
+    schedule: str | None = Field(None, description="Name of the `[schedules.NAME]` entry that runs this source.")
 
 
 class FileSource(_Source):
@@ -73,6 +79,64 @@ class WarcSource(_Source):
     path: Path
 
 
+_INTERVAL = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+
+
+def parse_interval(value: int | float | str) -> timedelta:
+    """An interval given as seconds (`900`) or as `1d2h15m30s`-style text (any parts, in order)."""
+    if isinstance(value, bool):
+        raise ValueError("expected seconds or text like '15m'")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    else:
+        match = _INTERVAL.fullmatch(value.strip().lower())
+        if not value.strip() or match is None:
+            raise ValueError(f"cannot read {value!r} as an interval (expected seconds or text like '90s', '15m', '1h30m', '1d')")
+        days, hours, minutes, secs = (int(part or 0) for part in match.groups())
+        seconds = timedelta(days=days, hours=hours, minutes=minutes, seconds=secs).total_seconds()
+    if seconds < 1:
+        raise ValueError("must be at least one second")
+    return timedelta(seconds=seconds)
+
+
+class ScheduleSpec(BaseModel):
+    """When the sources of one schedule group run: a cron expression or a fixed interval."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cron: str | None = Field(None, description="Cron expression (minute hour day month weekday), e.g. '0 6 * * *'.")
+    interval: timedelta | None = Field(None, description="Seconds, or text like '15m', '1h30m', '1d'.")
+    timezone: str = Field("UTC", description="IANA time zone the cron expression (or the interval's anchor) is read in.")
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _read_interval(cls, value: object) -> object:
+        return parse_interval(value) if isinstance(value, (int, float, str)) else value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            # Prefect's own parser: what it accepts here is what its scheduler will run
+            from prefect.schedules import Cron
+
+            Cron(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as 'Europe/Berlin')")
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ScheduleSpec:
+        if (self.cron is None) == (self.interval is None):
+            raise ValueError("give exactly one of `cron` or `interval`")
+        return self
+
+
 Source = Annotated[
     Union[FileSource, FolderSource, UrlsSource, FeedSource, SitemapSource, WarcSource],
     Field(discriminator="kind"),
@@ -85,6 +149,7 @@ class SourcesFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source: list[Source] = Field(default_factory=list)
+    schedules: dict[str, ScheduleSpec] = Field(default_factory=dict, description="Named schedules sources can join.")
 
     @field_validator("source")
     @classmethod
@@ -95,6 +160,24 @@ class SourcesFile(BaseModel):
                 raise ValueError(f"source name {s.name!r} is used twice")
             seen.add(s.name)
         return sources
+
+    @model_validator(mode="after")
+    def _schedules_exist(self) -> SourcesFile:
+        for index, s in enumerate(self.source):
+            if s.schedule is not None and s.schedule not in self.schedules:
+                declared = ", ".join(sorted(self.schedules)) or "none"
+                raise ValueError(
+                    f"source[{index}] ({s.name}).schedule: no schedule named {s.schedule!r} (declared: {declared})"
+                )
+        return self
+
+    def sources_by_schedule(self) -> dict[str, list[str]]:
+        """Names of the enabled sources of each declared schedule (a schedule may have none)."""
+        groups: dict[str, list[str]] = {name: [] for name in self.schedules}
+        for s in self.source:
+            if s.enabled and s.schedule is not None:
+                groups[s.schedule].append(s.name)
+        return groups
 
 
 def _resolve_paths(source: _Source, base: Path) -> _Source:
@@ -122,7 +205,9 @@ def _describe(error: dict, raw: dict) -> str:
     key = ".".join(str(p) for p in loc)
     where = ".".join(parts + ([key] if key else []))
     message = error["msg"]
-    if error["type"] == "extra_forbidden":
+    if error["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif error["type"] == "extra_forbidden":
         message = "unknown key"
     elif error["type"] == "union_tag_invalid":
         message = "unknown kind (expected one of: file, folder, urls, feed, sitemap, warc)"
@@ -141,7 +226,7 @@ def parse_sources(text: str, base: Path, origin: str = "sources.toml") -> Source
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise SourcesError(f"{origin}: {_describe(first, raw)}{more}") from None
-    return SourcesFile(source=[_resolve_paths(s, base) for s in parsed.source])
+    return parsed.model_copy(update={"source": [_resolve_paths(s, base) for s in parsed.source]})
 
 
 def load_sources(path: Path) -> SourcesFile:
