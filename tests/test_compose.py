@@ -1,0 +1,226 @@
+"""docker-compose.yml, the Dockerfile and .env.example agree with the code.
+
+Docker cannot run here, so this reads the files and checks what would break a `docker compose up`:
+commands the pressroom CLI does not have, environment names no setting reads, ports and URLs
+that do not meet, volumes mounted where the code does not look, secrets not taken from .env.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from config.settings import DEFAULT_SOURCES, Settings
+from flows.cli import build_parser, cmd_serve, cmd_server
+
+PROJECT = Path(__file__).resolve().parents[1]
+COMPOSE = PROJECT / "docker-compose.yml"
+DOCKERFILE = PROJECT / "Dockerfile"
+ENV_EXAMPLE = PROJECT / ".env.example"
+# Variables the official postgres image reads; not Prefect's or pressroom's to check.
+POSTGRES_IMAGE_ENV = {"POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD"}
+# Honoured by Prefect (and many tools) to turn telemetry off; not a Prefect setting.
+CONVENTIONS = {"DO_NOT_TRACK"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text(encoding="utf-8"))
+    pairs = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            instruction, _, args = line.partition(" ")
+            pairs.append((instruction.upper(), args.strip()))
+    return pairs
+
+
+def env_example() -> dict[str, str]:
+    pairs = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def prefect_setting_names() -> set[str]:
+    from prefect.settings import Settings as PrefectSettings
+    from prefect.settings.legacy import _get_valid_setting_names
+
+    return _get_valid_setting_names(PrefectSettings)
+
+
+def is_known_name(name: str) -> bool:
+    if name.startswith("PRESSROOM_"):
+        return name.removeprefix("PRESSROOM_").lower() in Settings.model_fields
+    return name in prefect_setting_names() or name in CONVENTIONS
+
+
+def image_services(compose: dict) -> dict[str, dict]:
+    return {name: s for name, s in compose["services"].items() if s.get("build") == "."}
+
+
+def entrypoint(dockerfile: list[tuple[str, str]]) -> list[str]:
+    return json.loads([args for ins, args in dockerfile if ins == "ENTRYPOINT"][-1])
+
+
+def dockerfile_env(dockerfile: list[tuple[str, str]]) -> dict[str, str]:
+    env = {}
+    for ins, args in dockerfile:
+        if ins == "ENV":
+            for item in shlex.split(args):
+                key, _, value = item.partition("=")
+                env[key] = value
+    return env
+
+
+def published(service: dict) -> list[tuple[str, int, int]]:
+    """(host address, host port, container port) of each published port."""
+    out = []
+    for spec in service.get("ports", []):
+        address, host, container = str(spec).split(":")
+        out.append((address, int(host), int(container)))
+    return out
+
+
+def test_three_services_wait_for_healthy_dependencies(compose: dict):
+    services = compose["services"]
+    assert set(services) == {"postgres", "prefect-server", "pressroom"}
+    assert services["prefect-server"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert services["pressroom"]["depends_on"] == {"prefect-server": {"condition": "service_healthy"}}
+    for name in ("postgres", "prefect-server"):
+        assert services[name]["healthcheck"]["test"], f"{name} needs a health check for depends_on to wait on"
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+
+
+def test_commands_are_pressroom_subcommands(compose: dict, dockerfile: list[tuple[str, str]]):
+    scripts = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert entrypoint(dockerfile) == ["pressroom"] and scripts["pressroom"] == "flows.cli:main"
+    expected = {"prefect-server": cmd_server, "pressroom": cmd_serve}
+    services = image_services(compose)
+    assert set(services) == set(expected)
+    for name, service in services.items():
+        try:
+            args = build_parser().parse_args(service["command"])
+        except SystemExit:
+            pytest.fail(f"{name}: `pressroom {' '.join(service['command'])}` is not a valid pressroom command")
+        assert args.func is expected[name]
+
+
+def test_environment_names_are_real_settings(compose: dict, dockerfile: list[tuple[str, str]]):
+    names = set(env_example()) - POSTGRES_IMAGE_ENV
+    names |= set(dockerfile_env(dockerfile)) - {"PATH", "PYTHONUNBUFFERED"} - {n for n in dockerfile_env(dockerfile) if n.startswith("UV_")}
+    for service in image_services(compose).values():
+        names |= set(service.get("environment", {}))
+    unknown = sorted(n for n in names if not is_known_name(n))
+    assert not unknown, f"not Prefect settings nor PRESSROOM_ settings fields: {unknown}"
+    assert set(compose["services"]["postgres"]["environment"]) <= POSTGRES_IMAGE_ENV
+
+
+def test_a_wrong_name_would_be_caught():
+    assert is_known_name("PREFECT_API_URL") and is_known_name("PRESSROOM_WAREHOUSE")
+    assert not is_known_name("PREFECT_API_URLS") and not is_known_name("PRESSROOM_WAREHOUSE_DIR")
+
+
+def test_ports_and_urls_meet(compose: dict, dockerfile: list[tuple[str, str]]):
+    server = compose["services"]["prefect-server"]
+    args = build_parser().parse_args(server["command"])
+    [(address, host_port, container_port)] = published(server)
+    assert address == "127.0.0.1", "the UI must not be published on every interface"
+    assert container_port == args.port
+    assert args.host == "0.0.0.0", "inside the container the server must listen beyond loopback"
+
+    ui_api = urlsplit(server["environment"]["PREFECT_UI_API_URL"])
+    assert (ui_api.hostname, ui_api.port, ui_api.path) == ("127.0.0.1", host_port, "/api")
+
+    api = urlsplit(compose["services"]["pressroom"]["environment"]["PREFECT_API_URL"])
+    assert (api.hostname, api.port, api.path) == ("prefect-server", args.port, "/api")
+    assert not published(compose["services"]["pressroom"])
+
+    health = " ".join(server["healthcheck"]["test"])
+    assert f"127.0.0.1:{args.port}/api/health" in health
+    assert "python" in health  # the image has Python, not curl
+
+
+def test_server_uses_postgres(compose: dict):
+    postgres = compose["services"]["postgres"]["environment"]
+    url = urlsplit(compose["services"]["prefect-server"]["environment"]["PREFECT_API_DATABASE_CONNECTION_URL"])
+    assert url.scheme == "postgresql+asyncpg"
+    assert url.hostname == "postgres" and (url.port or 5432) == 5432
+    assert url.username == postgres["POSTGRES_USER"] and url.path == f"/{postgres['POSTGRES_DB']}"
+    assert url.password == "${POSTGRES_PASSWORD}" and postgres["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD")
+
+
+def test_volumes_are_where_the_code_looks(compose: dict, dockerfile: list[tuple[str, str]]):
+    declared = set(compose["volumes"])
+    used = set()
+    for service in compose["services"].values():
+        for spec in service.get("volumes", []):
+            source, target, *_ = spec.split(":")
+            if source.startswith((".", "/")):
+                assert (PROJECT / source).resolve().exists(), f"bind mount source {source} is missing"
+            else:
+                used.add(source)
+    assert used == declared == {"postgres", "warehouse"}
+
+    pressroom = compose["services"]["pressroom"]
+    mounts = dict(spec.split(":")[:2][::-1] for spec in pressroom["volumes"])
+    warehouse = pressroom["environment"]["PRESSROOM_WAREHOUSE"]
+    assert mounts[warehouse] == "warehouse"
+    assert dockerfile_env(dockerfile)["PRESSROOM_WAREHOUSE"] == warehouse
+
+    workdir = [args for ins, args in dockerfile if ins == "WORKDIR"][-1]
+    default_sources_in_image = f"{workdir}/{DEFAULT_SOURCES.relative_to(PROJECT).as_posix()}"
+    assert mounts[default_sources_in_image] == "./config/sources.toml"
+    assert "/var/lib/postgresql/data" in {s.split(":")[1] for s in compose["services"]["postgres"]["volumes"]}
+
+
+def test_secrets_come_from_the_env_file(compose: dict):
+    example = env_example()
+    assert example["PREFECT_SERVER_API_AUTH_STRING"] == example["PREFECT_API_AUTH_STRING"], "client and server must agree"
+    for name in ("prefect-server", "pressroom"):
+        assert compose["services"][name]["env_file"] == ".env"
+    interpolated = set(re.findall(r"\$\{(\w+)", COMPOSE.read_text(encoding="utf-8")))
+    assert interpolated and interpolated <= set(example), f"{interpolated - set(example)} missing from .env.example"
+    # no secret written into the compose file itself
+    for service in compose["services"].values():
+        for key, value in service.get("environment", {}).items():
+            if "AUTH" in key or "PASSWORD" in key:
+                assert str(value).startswith("${"), f"{key} must come from .env"
+
+
+def test_dockerfile_builds_from_the_lock(dockerfile: list[tuple[str, str]]):
+    runs = " ".join(args for ins, args in dockerfile if ins == "RUN")
+    assert "uv sync --frozen" in runs
+    copied = set()
+    for ins, args in dockerfile:
+        if ins == "COPY" and not args.startswith("--from"):
+            *sources, _target = args.split()
+            for source in sources:
+                assert (PROJECT / source).exists(), f"COPY {source}: no such file in the project"
+                copied.add(source.rstrip("/"))
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())
+    needed = set(project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]) | {"pyproject.toml", "uv.lock", project["project"]["readme"]}
+    assert needed <= copied, f"the image lacks {needed - copied}"
+    python = re.search(r"python:(\d+\.\d+)", [args for ins, args in dockerfile if ins == "FROM"][0]).group(1)
+    assert python in {"3.11", "3.12"}, f"requires-python is {project['project']['requires-python']}"
+
+
+def test_dockerignore_keeps_state_and_secrets_out():
+    ignored = {line.strip() for line in (PROJECT / ".dockerignore").read_text().splitlines() if line.strip() and not line.startswith("#")}
+    assert {".venv", "data", ".env", ".git"} <= ignored
+    assert not ignored & {"config", "flows", "tasks", "warehouse", "examples", "uv.lock", "pyproject.toml", "README.md"}
