@@ -8,19 +8,25 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tasks.http import HttpSettings
+
 DEFAULT_SOURCES = Path(__file__).resolve().parent / "sources.toml"
 
 
 class Settings(BaseSettings):
     """Settings a deployment sets once; per-run choices are flow parameters instead."""
 
-    model_config = SettingsConfigDict(env_prefix="PRESSROOM_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PRESSROOM_", env_nested_delimiter="__", extra="ignore")
 
     warehouse: Path = Field(Path("data/warehouse"), description="Root folder of the Parquet warehouse.")
     sources: Path = Field(DEFAULT_SOURCES, description="The sources file the `run` and `ingest` commands read by default.")
     batch_size: int = Field(200, ge=1, le=100_000, description="Documents per Prefect task.")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for CPU-bound stages; 1 runs them in-process.")
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Inputs larger than this are quarantined unread.")
+    http: HttpSettings = Field(
+        default_factory=HttpSettings,
+        description="The HTTP client's timeouts, retries, politeness and limits (e.g. PRESSROOM_HTTP__USER_AGENT).",
+    )
 
     def warehouse_root(self) -> Path:
         """The warehouse root as an absolute path (views in warehouse.duckdb store absolute paths)."""

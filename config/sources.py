@@ -70,6 +70,7 @@ class SitemapSource(_Source):
     kind: Literal["sitemap"]
     url: str
     obey_robots: bool = True
+    max_depth: int = Field(3, ge=0, le=10, description="How deep sitemap indexes may nest (the root is depth 0).")
 
 
 class WarcSource(_Source):

@@ -60,9 +60,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
     from flows.parameters import IngestParameters
 
+    from tasks.uri_kind import AMBIGUOUS, guess_uri_kind
+
     for uri in args.uris:
         if "://" not in uri and not Path(uri).expanduser().exists():
             return _fail(f"no such file or folder: {uri}")
+        kind = guess_uri_kind(uri)
+        print(f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}", file=sys.stderr)
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
     summary = _with_progress(lambda: ingest(params))
     print(summary.to_text())

@@ -14,17 +14,18 @@ from flows.parameters import IngestParameters
 from flows.progress import report
 from tasks.decode import decode_documents
 from tasks.extract import extract_documents
-from tasks.fetch import read_files
+from tasks.fetch import fetch_inputs
 from tasks.inputs import choose_sources, plan_inputs
 from tasks.metadata import normalize_articles
 from tasks.pools import worker_pool
+from tasks.robots import RobotsCache
 from tasks.run_summary import RunSummary
 from tasks.stage import batches
 from tasks.store import record_run, select_unseen, write_batch
 from warehouse.catalog import ensure_catalog
 
 plan = task(plan_inputs, name="discover", cache_policy=NO_CACHE)
-fetch = task(read_files, name="fetch", cache_policy=NO_CACHE)
+fetch = task(fetch_inputs, name="fetch", cache_policy=NO_CACHE)
 unseen = task(select_unseen, name="skip-unchanged", cache_policy=NO_CACHE)
 decode = task(decode_documents, name="decode", cache_policy=NO_CACHE)
 extract = task(extract_documents, name="extract", cache_policy=NO_CACHE)
@@ -40,7 +41,9 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
     ensure_catalog(root)
     summary = RunSummary(run_id=str(flow_run.id or "local"), flow="ingest")
     sources_file = Path(params.sources_file) if params.sources_file else settings.sources
-    inputs = plan(choose_sources(params.uris, params.sources, sources_file), settings.max_document_bytes)
+    robots = RobotsCache()  # one per run: each host is asked for robots.txt once
+    sources = choose_sources(params.uris, params.sources, sources_file, settings.http)
+    inputs = plan(sources, settings.max_document_bytes, root, settings.http, robots)
     refs = inputs.items[: params.limit] if params.limit else inputs.items
     summary.inputs = len(refs) + len(inputs.quarantined)
     summary.add(inputs.stats)
@@ -48,7 +51,7 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
     report("ingest", 0, len(refs))
     with worker_pool(settings.workers) as pool:
         for number, batch in enumerate(batches(refs, params.batch_size or settings.batch_size), start=1):
-            fetched = fetch(batch)
+            fetched, not_modified = fetch(batch, root, settings.http, robots)
             fresh = unseen(root, fetched.items)
             decoded = decode(fresh.items)
             extracted = extract(decoded.items, pool)
@@ -59,6 +62,8 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
                 summary.add(stage.stats)
             summary.add(written.stats)
             summary.rows_added.update(written.added)
+            if not_modified:
+                summary.count("web pages", {"not modified": not_modified})
             get_run_logger().info(
                 "batch %d: %d inputs, %d new versions, %d articles added, %d quarantined",
                 number, len(batch), len(fresh.items), written.added["articles"], sum(len(s.quarantined) for s in stages),

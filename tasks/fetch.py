@@ -1,6 +1,7 @@
 """The fetch stage: the raw bytes of each input, with provenance.
 
-Local files are read here; web URLs go through the polite HTTP client (`tasks.http`).
+Local files are read here; records of WARC files by `tasks.warc`; web URLs go through the
+polite HTTP client (`tasks.http`), conditionally when the warehouse holds a version already.
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tasks.http import HttpSettings, fetch_urls
 from tasks.identity import doc_id_for_path, sha256_hex
+from tasks.known import known_versions
 from tasks.records import FetchedDocument, InputRef, Rejected
-from tasks.stage import StageOutput, run_stage
+from tasks.robots import RobotsCache
+from tasks.stage import StageOutput, StageStats, run_stage
+from tasks.warc import read_warc_record
 
 
 def read_file(ref: InputRef) -> FetchedDocument:
@@ -45,8 +50,36 @@ def read_file(ref: InputRef) -> FetchedDocument:
     )
 
 
-def read_files(refs: list[InputRef]) -> StageOutput[FetchedDocument]:
-    """Read a batch of local files (stage `fetch`)."""
-    output = run_stage("fetch", refs, read_file, describe=lambda r: (r.source, r.uri, None))
-    output.stats.bytes_in = sum(len(d.body) for d in output.items)
-    return output
+def _read_local(ref: InputRef) -> FetchedDocument:
+    return read_warc_record(ref) if ref.kind == "warc_record" else read_file(ref)
+
+
+def fetch_inputs(
+    refs: list[InputRef], root: Path, http: HttpSettings, robots: RobotsCache | None = None
+) -> tuple[StageOutput[FetchedDocument], int]:
+    """Fetch a batch of inputs of any kind (stage `fetch`); also returns how many web pages
+    were unchanged since their stored version (a 304 or the same hash), which add nothing."""
+    local = [r for r in refs if r.kind != "url"]
+    web = [r for r in refs if r.kind == "url"]
+    output = run_stage("fetch", local, _read_local, describe=lambda r: (r.source, r.uri, None))
+    not_modified = 0
+    if web:
+        by_robots: dict[bool, list[InputRef]] = {}
+        for ref in web:
+            by_robots.setdefault(ref.obey_robots, []).append(ref)
+        known = known_versions(root, [r.uri for r in web])
+        for obey, group in by_robots.items():
+            fetched = fetch_urls(group, known, http.model_copy(update={"obey_robots": http.obey_robots and obey}), robots)
+            output.items += fetched.documents
+            output.quarantined += fetched.quarantined
+            output.stats = output.stats + fetched.stats
+            not_modified += fetched.not_modified
+    output.stats = StageStats(
+        "fetch",
+        docs_in=len(refs),
+        docs_out=len(output.items),
+        quarantined=output.stats.quarantined,
+        bytes_in=sum(len(d.body) for d in output.items),
+        seconds=output.stats.seconds,
+    )
+    return output, not_modified

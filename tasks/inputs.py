@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
-from config.sources import FileSource, FolderSource, Source, SourcesError, load_sources
+from config.sources import (
+    FeedSource,
+    FileSource,
+    FolderSource,
+    SitemapSource,
+    Source,
+    SourcesError,
+    UrlsSource,
+    WarcSource,
+    load_sources,
+)
+from tasks.feeds import feed_entries
+from tasks.http import HttpSettings
+from tasks.known import last_fetched
 from tasks.records import Format, InputRef, QuarantineRecord
+from tasks.robots import RobotsCache
+from tasks.sitemaps import sitemap_urls
 from tasks.stage import StageOutput, StageStats
+from tasks.uri_kind import AMBIGUOUS, guess_uri_kind, peek_web_kind
+from tasks.warc import warc_record_refs
 
 FORMAT_BY_SUFFIX: dict[str, Format] = {
     ".html": "html",
@@ -76,35 +94,63 @@ def file_inputs(source: Source, default_max_bytes: int) -> tuple[list[InputRef],
     return refs, quarantined
 
 
-def sources_for_uris(uris: list[str], name: str = "cli") -> list[Source]:
-    """Sources for URIs given on the command line or in a flow run's parameters.
-
-    Local folders become `folder` sources, other local paths `file` sources.
-    """
+def sources_for_uris(uris: list[str], http: HttpSettings, name: str = "cli") -> list[Source]:
+    """Sources for URIs given on the command line or in a flow run's parameters, each of the
+    kind `tasks.uri_kind` guesses (a web URL whose name does not tell is peeked at)."""
     sources: list[Source] = []
+    pages: list[str] = []
     for uri in uris:
-        path = Path(uri).expanduser().resolve()
-        if path.is_dir():
-            sources.append(FolderSource(name=name, kind="folder", path=path))
+        kind = guess_uri_kind(uri)
+        if kind == AMBIGUOUS:
+            kind = peek_web_kind(uri, http)
+        if kind in {"file", "folder", "warc"}:
+            path = Path(uri.removeprefix("file://")).expanduser().resolve()
+            source = {"file": FileSource, "folder": FolderSource, "warc": WarcSource}[kind]
+            sources.append(source(name=name, kind=kind, path=path))
+        elif kind == "feed":
+            sources.append(FeedSource(name=name, kind="feed", url=uri))
+        elif kind == "sitemap":
+            sources.append(SitemapSource(name=name, kind="sitemap", url=uri))
         else:
-            sources.append(FileSource(name=name, kind="file", path=path))
+            pages.append(uri)
+    if pages:
+        sources.append(UrlsSource(name=name, kind="urls", urls=pages))
     return sources
 
 
-def plan_inputs(sources: list[Source], default_max_bytes: int) -> StageOutput[InputRef]:
-    """Every input of the given sources (stage `discover`); sources that cannot be listed and
-    files of unsupported formats are quarantined."""
+def _web_inputs(source: Source, root: Path, http: HttpSettings, robots: RobotsCache | None) -> tuple[list[InputRef], list[QuarantineRecord]]:
+    if isinstance(source, UrlsSource):
+        urls = list(source.urls)
+        if source.file is not None:
+            try:
+                lines = source.file.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                return [], [QuarantineRecord(source.name, str(source.file), "discover", "not_found", str(exc))]
+            urls += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        return [InputRef(source.name, u, "url", None, source.max_bytes, source.obey_robots) for u in urls], []
+    if isinstance(source, FeedSource):
+        refs, failed, _ = feed_entries(source, http, last_fetched(root, source.name), robots)
+    else:
+        refs, failed, _ = sitemap_urls(source, http, last_fetched(root, source.name), max_depth=source.max_depth, robots=robots)
+    return [replace(r, obey_robots=source.obey_robots) for r in refs], failed
+
+
+def plan_inputs(
+    sources: list[Source], default_max_bytes: int, root: Path, http: HttpSettings, robots: RobotsCache | None = None
+) -> StageOutput[InputRef]:
+    """Every input of the given sources (stage `discover`): files of folders, records of WARC
+    files, listed URLs, and the new or changed entries of feeds and sitemaps. Sources that
+    cannot be listed, and files of unsupported formats, are quarantined."""
     started = time.perf_counter()
     refs: list[InputRef] = []
     quarantined: list[QuarantineRecord] = []
     for source in sources:
         if isinstance(source, (FileSource, FolderSource)):
             found, failed = file_inputs(source, default_max_bytes)
+        elif isinstance(source, WarcSource):
+            found, failed = warc_record_refs(source.path, source.name, source.max_bytes or default_max_bytes)
         else:
-            found, failed = [], [
-                QuarantineRecord(source.name, getattr(source, "url", "") or str(getattr(source, "path", "")), "discover",
-                                 "unsupported_source_kind", f"source kind {source.kind!r} is not supported by this version")
-            ]
+            found, failed = _web_inputs(source, root, http, robots)
         refs += found
         quarantined += failed
     stats = StageStats("discover", docs_in=len(refs) + len(quarantined), docs_out=len(refs),
@@ -112,11 +158,11 @@ def plan_inputs(sources: list[Source], default_max_bytes: int) -> StageOutput[In
     return StageOutput(refs, quarantined, stats)
 
 
-def choose_sources(uris: list[str], names: list[str], sources_file: Path) -> list[Source]:
+def choose_sources(uris: list[str], names: list[str], sources_file: Path, http: HttpSettings) -> list[Source]:
     """The sources a run reads: the given URIs if any, else the named (or all enabled) sources
     of the sources file. An unknown source name is an error naming it."""
     if uris:
-        return sources_for_uris(uris)
+        return sources_for_uris(uris, http)
     declared = load_sources(sources_file).source
     if not names:
         return [s for s in declared if s.enabled]

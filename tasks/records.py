@@ -23,6 +23,7 @@ class InputRef:
     kind: Literal["file", "url", "warc_record"] = "file"
     format_hint: Format | None = None
     max_bytes: int | None = None
+    obey_robots: bool = True
 
 
 @dataclass

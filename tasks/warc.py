@@ -25,10 +25,11 @@ from tasks.http import STAGE
 from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.iso_dates import parse_iso_datetime
 from tasks.media_types import check_page_media_type, page_format, parse_content_type
-from tasks.records import FetchedDocument, QuarantineRecord, Rejected
+from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
 
 DOCUMENT_RECORD_TYPES = frozenset({"response", "resource"})
 DEFAULT_MAX_RECORD_BYTES = 20 * 1024 * 1024
+OFFSET_MARK = "@offset="
 
 
 def _record_uri(path: Path, record: ArcWarcRecord) -> str:
@@ -114,3 +115,36 @@ def read_warc(path: Path, source: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES
                     yield QuarantineRecord(source, _record_uri(path, record), STAGE, rejected.error, detail)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         yield QuarantineRecord(source, str(path), STAGE, "warc_unreadable", f"{type(exc).__name__}: {exc}")
+
+
+def warc_record_refs(path: Path, source: str, max_bytes: int) -> tuple[list[InputRef], list[QuarantineRecord]]:
+    """One input per document record of a WARC file, located by its byte offset.
+
+    Only offsets are kept, so a WARC of any size is planned in little memory and its records
+    are read batch by batch by `read_warc_record`. An unreadable file is one quarantine row.
+    """
+    refs: list[InputRef] = []
+    try:
+        with path.open("rb") as stream:
+            if not _starts_like_warc(stream):
+                raise ValueError("the file does not start with a WARC record")
+            records = ArchiveIterator(stream)
+            for record in records:
+                if record.rec_type in DOCUMENT_RECORD_TYPES:
+                    refs.append(InputRef(source, f"{path}{OFFSET_MARK}{records.get_record_offset()}", "warc_record", None, max_bytes))
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+        return refs, [QuarantineRecord(source, str(path), STAGE, "warc_unreadable", f"{type(exc).__name__}: {exc}")]
+    return refs, []
+
+
+def read_warc_record(ref: InputRef) -> FetchedDocument:
+    """The document in the WARC record an input from `warc_record_refs` points at."""
+    location, _, offset = ref.uri.rpartition(OFFSET_MARK)
+    path = Path(location)
+    try:
+        with path.open("rb") as stream:
+            stream.seek(int(offset))
+            record = next(iter(ArchiveIterator(stream)))
+            return _page_from_record(record, path, ref.source, ref.max_bytes or DEFAULT_MAX_RECORD_BYTES)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, StopIteration, zlib.error) as exc:
+        raise Rejected("warc_unreadable", f"record at offset {offset}: {type(exc).__name__}: {exc}") from None

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from config.sources import FolderSource, SourcesError, load_sources, parse_sources
+from tasks.http import HttpSettings
 from tasks.inputs import choose_sources, plan_inputs
 
 FOLDER = """
@@ -48,8 +49,8 @@ def test_folder_globs_and_unsupported_files(tmp_path: Path):
     for name in ["one.html", "a/two.md", "a/b/three.TXT", "drafts/four.html", ".git/config.txt", "photo.jpg"]:
         (corpus / name).write_text("x")
     (tmp_path / "sources.toml").write_text(FOLDER)
-    sources = choose_sources([], [], tmp_path / "sources.toml")
-    out = plan_inputs(sources, default_max_bytes=1000)
+    sources = choose_sources([], [], tmp_path / "sources.toml", HttpSettings())
+    out = plan_inputs(sources, 1000, tmp_path / "wh", HttpSettings())
     assert sorted(Path(r.uri).relative_to(corpus).as_posix() for r in out.items) == ["a/b/three.TXT", "a/two.md", "one.html"]
     assert {r.format_hint for r in out.items} == {"html", "markdown", "text"}
     assert [(q.uri.endswith("photo.jpg"), q.error) for q in out.quarantined] == [(True, "unsupported_format")]
@@ -59,10 +60,10 @@ def test_folder_globs_and_unsupported_files(tmp_path: Path):
 def test_unknown_source_name_is_an_error(tmp_path: Path):
     (tmp_path / "sources.toml").write_text(FOLDER)
     with pytest.raises(SourcesError, match="no source named 'nope'"):
-        choose_sources([], ["nope"], tmp_path / "sources.toml")
+        choose_sources([], ["nope"], tmp_path / "sources.toml", HttpSettings())
 
 
 def test_missing_folder_is_quarantined(tmp_path: Path):
     (tmp_path / "sources.toml").write_text(FOLDER)
-    out = plan_inputs(choose_sources([], [], tmp_path / "sources.toml"), 1000)
+    out = plan_inputs(choose_sources([], [], tmp_path / "sources.toml", HttpSettings()), 1000, tmp_path / "wh", HttpSettings())
     assert out.items == [] and [q.error for q in out.quarantined] == ["not_found"]
