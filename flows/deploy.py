@@ -15,6 +15,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from prefect import Flow
@@ -33,6 +34,7 @@ from flows.parameters import IngestParameters
 # The flows `pressroom serve` deploys, as "module:flow". Adding a flow is adding its line.
 FLOWS: tuple[str, ...] = (
     "flows.ingest:ingest",
+    "flows.language:languages",
     "flows.pipeline:pipeline",
 )
 # Scheduled runs are pipeline runs: ingest a schedule group's sources, then the later flows.
@@ -103,6 +105,20 @@ def build_deployments(sources: SourcesFile, flows: tuple[str, ...] = FLOWS) -> l
     return deployments
 
 
+def remove_stale_schedules(deployment_id: UUID, deployment: RunnerDeployment) -> list[str]:
+    """Delete the server's schedules of a deployment that `deployment` no longer has; returns
+    their slugs. (Applying a deployment updates and adds schedules by slug but keeps the others,
+    so without this a group removed from the sources file would go on running.)"""
+    keep = {s.slug for s in deployment.schedules or []}
+    removed = []
+    with get_client(sync_client=True) as client:
+        for schedule in client.read_deployment_schedules(deployment_id):
+            if schedule.slug not in keep:
+                client.delete_deployment_schedule(deployment_id, schedule.id)
+                removed.append(schedule.slug or str(schedule.id))
+    return removed
+
+
 def _when(spec: ScheduleSpec) -> str:
     every = f"cron '{spec.cron}'" if spec.cron is not None else f"every {spec.interval}"
     return f"{every} ({spec.timezone})"
@@ -153,6 +169,9 @@ def serve_deployments(sources_file: Path | None = None) -> None:
     poll = float(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY", POLL_SECONDS))
     runner = Runner(name="pressroom", pause_on_shutdown=True, query_seconds=poll)
     ids = {d.name: runner.add_deployment(d) for d in deployments}
+    for d in deployments:
+        for slug in remove_stale_schedules(ids[d.name], d):
+            print(f"  removed schedule {slug!r} of {d.flow_name}/{d.name}: it is not in {sources_path.name} any more")
     print(describe(deployments, ids, get_current_settings().ui_url, sources))
     print(f"  sources file {sources_path}\n  warehouse    {settings.warehouse_root()}")
     print(f"Runs started from the UI begin within ~{poll:g} s. Ctrl-C stops serving and pauses the schedules.", flush=True)
