@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from prefect import Flow
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 from prefect.exceptions import TerminationSignal
 from prefect.runner import Runner
@@ -40,6 +41,11 @@ FLOWS: tuple[str, ...] = (
 # Scheduled runs are pipeline runs: ingest a schedule group's sources, then the later flows.
 SCHEDULED_FLOW = "pipeline"
 TAGS = ["pressroom"]
+# One run of each deployment at a time; more wait their turn (state AwaitingConcurrencySlot).
+# A schedule that fires while its last run is still busy, or a second click in the UI, then
+# queues instead of doubling the load. Runs of different flows may overlap: the warehouse lock
+# (warehouse/lock.py) keeps their writes apart.
+ONE_RUN_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
 # Seconds between the runner's checks for runs to start (Prefect's default, 10 s, makes a run
 # started from the UI wait up to ~14 s).
 POLL_SECONDS = 2
@@ -97,6 +103,7 @@ def build_deployments(sources: SourcesFile, flows: tuple[str, ...] = FLOWS) -> l
                 name=flow.name,
                 schedules=schedules if flow.name == SCHEDULED_FLOW else [],
                 tags=TAGS,
+                concurrency_limit=ONE_RUN_AT_A_TIME,
                 enforce_parameter_schema=True,
                 # imported by module name, so runs work whatever folder `serve` started in
                 entrypoint_type=EntrypointType.MODULE_PATH,

@@ -185,6 +185,8 @@ def test_served_deployments_follow_the_sources_file_and_refuse_bad_parameters():
         assert sorted(s.slug for s in stored.schedules) == ["hourly", "quick"]
         assert all(s.active for s in stored.schedules)
         assert stored.enforce_parameter_schema
+        assert stored.global_concurrency_limit.limit == 1
+        assert stored.concurrency_options.collision_strategy == "ENQUEUE"
 
         # a schedule removed from the sources file is removed from the server on the next serve
         without_quick = SCHEDULED.replace('schedule = "quick"\n', "")

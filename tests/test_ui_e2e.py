@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from datetime import datetime, timezone
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -190,6 +191,13 @@ def test_interval_schedule_runs_without_a_trigger(server: PrefectServer, tmp_pat
                 return bool(finished)
 
             wait_for(a_scheduled_run_finished, RUN_SECONDS, "a scheduled pipeline run", log, every=2)
+            # one pipeline run at a time: the runs the schedule keeps firing wait for the slot
+            started = sorted(
+                (r.start_time, r.end_time or datetime.now(timezone.utc))
+                for r in client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
+                if r.start_time is not None
+            )
+            assert all(end <= next_start for (_, end), (next_start, _) in zip(started, started[1:])), started
     run = finished[0]
     assert run.state_name == "Completed", run.state.message
     assert run.created_by is not None and run.created_by.type == "SCHEDULE"
