@@ -260,6 +260,8 @@ def throughput(settings: LanguageSettings, copies: int, repeats: int, workers: i
             "speedup_vs_bare": round(bare_median / median, 2),
             "cpu_ms_per_article": round(statistics.median(cpu[name]) * 1000 / len(texts), 3),
             "cpu_saving_vs_bare": round(bare_cpu / statistics.median(cpu[name]), 2),
+            # CPU seconds per wall second: how many cores the method actually got on this machine.
+            "cores_used": round(statistics.median(c / w for c, w in zip(cpu[name], wall[name])), 2),
         }
 
     windows = [sample_windows(t, settings.window_chars, settings.window_count) for t in texts]
@@ -302,7 +304,7 @@ def _table(results: dict) -> str:
         r = thr[name]
         lines.append(
             f"  {name:<24}{r['articles_per_s']:>8.1f} articles/s {r['speedup_vs_bare']:>6.2f}x   "
-            f"cpu {r['cpu_ms_per_article']:>6.2f} ms/article   wall s {r['seconds_all']}"
+            f"cpu {r['cpu_ms_per_article']:>5.2f} ms/article on {r['cores_used']:.2f} cores   wall s {r['seconds_all']}"
         )
     lines += [
         f"  pool start (spawn + detector load): {thr['pool_start_seconds']} s",

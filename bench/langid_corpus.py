@@ -1,10 +1,11 @@
 """A labelled multilingual corpus for the language-ID benchmark, written for this project.
 
-Eight news-style sentences per language, 34 languages in 25 scripts (Chinese twice: Simplified
-and Traditional). The sentences were written for pressroom (not copied from a data set) as
-parallel translations of the same eight short news items, so every language gets the same
-topics and no language is helped by easier content. From them the benchmark builds full
-sentences, short snippets (the first few words), ~4 KB articles and two-language texts.
+Eight news-style sentences per language, 34 languages written in 13 ISO 15924 scripts
+(Chinese twice: Simplified and Traditional). The sentences were written for pressroom (not
+copied from a data set) as parallel translations of the same eight short news items, so every
+language gets the same topics and no language is helped by easier content. From them the benchmark builds full
+sentences, short snippets (the first few words), ~4 KB articles and two-language texts;
+`LONG_TEXTS` adds one ~4 KB article of its own in eight of the languages.
 """
 
 from __future__ import annotations

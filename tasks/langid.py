@@ -272,8 +272,8 @@ def _cut(text: str, start: int, end: int) -> str:
         if space:
             window = window[space.end():]
     if end < len(text):
-        head = window[-slack:]
-        spaces = [m.start() for m in _SPACE.finditer(head)]
+        tail = window[-slack:]
+        spaces = [m.start() for m in _SPACE.finditer(tail)]
         if spaces:
             window = window[: len(window) - slack + spaces[-1]]
     return window
