@@ -18,6 +18,7 @@ from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import httpx
 from prefect import Flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
@@ -155,8 +156,17 @@ def _check_server() -> str:
         )
     with get_client(sync_client=True) as client:
         failure = client.api_healthcheck()
-    if failure is not None:
-        raise NoServer(f"the Prefect server at {url} does not answer ({type(failure).__name__}: {failure})")
+        if failure is not None:
+            raise NoServer(f"the Prefect server at {url} does not answer ({type(failure).__name__}: {failure})")
+        try:
+            client.hello()  # unlike /health, this needs the auth string when the server has one
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 401:
+                raise
+            raise NoServer(
+                f"the Prefect server at {url} refuses pressroom's credentials: "
+                "set PREFECT_API_AUTH_STRING to the server's PREFECT_SERVER_API_AUTH_STRING"
+            ) from None
     return url
 
 

@@ -103,12 +103,13 @@ class PrefectServer:
 
 
 @contextmanager
-def prefect_server(workdir: Path, timeout: float = 180) -> Iterator[PrefectServer]:
-    """`pressroom server` (Prefect's server on SQLite) on a free 127.0.0.1 port, healthy."""
+def prefect_server(workdir: Path, timeout: float = 180, **settings: str) -> Iterator[PrefectServer]:
+    """`pressroom server` (Prefect's server on SQLite) on a free 127.0.0.1 port, healthy;
+    `settings` are extra environment variables for it."""
     port = free_port()
     home = workdir / "prefect-home"
     server = PrefectServer(url=f"http://127.0.0.1:{port}", home=home, log=workdir / "prefect-server.log")
-    env = clean_environment(PREFECT_HOME=str(home))
+    env = clean_environment(PREFECT_HOME=str(home), **settings)
     with running([str(PRESSROOM), "server", "--port", str(port)], env, server.log) as process:
         wait_for(lambda: server.healthy() or process.poll() is not None, timeout, "Prefect server healthy", server.log)
         if process.poll() is not None:
@@ -117,10 +118,14 @@ def prefect_server(workdir: Path, timeout: float = 180) -> Iterator[PrefectServe
 
 
 @contextmanager
-def pressroom_serve(server: PrefectServer, workdir: Path, sources: Path, warehouse: Path, timeout: float = 120) -> Iterator[Path]:
-    """`pressroom serve` against `server`; yields its log once it says what it serves."""
+def pressroom_serve(
+    server: PrefectServer, workdir: Path, sources: Path, warehouse: Path, timeout: float = 120, **settings: str
+) -> Iterator[Path]:
+    """`pressroom serve` against `server`; yields its log once it says what it serves.
+    `settings` are extra environment variables for it."""
     log = workdir / "pressroom-serve.log"
     env = clean_environment(
+        **settings,
         PREFECT_API_URL=server.api_url,
         PREFECT_HOME=str(workdir / "serve-home"),
         PRESSROOM_WAREHOUSE=str(warehouse),

@@ -289,3 +289,41 @@ def test_server_command_defaults_to_loopback_4200():
 
     args = build_parser().parse_args(["server"])
     assert (args.host, args.port, args.func) == ("127.0.0.1", 4200, cmd_server)
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(600)
+def test_serve_on_a_server_that_demands_an_auth_string(tmp_path: Path):
+    """As docker-compose runs it: the server demands PREFECT_SERVER_API_AUTH_STRING, serve and
+    the runs it starts send PREFECT_API_AUTH_STRING."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+    from prefect_server import prefect_server, pressroom_serve, wait_for
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "ferry.md").write_text("# Ferry adds evening crossings\n\n" + "The ferry will add two evening crossings from April. " * 15)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "inbox"\nkind = "folder"\npath = "{inbox}"\n')
+    warehouse = tmp_path / "warehouse"
+    with prefect_server(tmp_path, PREFECT_SERVER_API_AUTH_STRING="admin:s3cret") as server:
+        wrong = _pressroom("serve", PREFECT_HOME=str(tmp_path / "home"), PREFECT_API_URL=server.api_url,
+                           PREFECT_API_AUTH_STRING="admin:guess")
+        assert wrong.returncode == 2
+        assert wrong.stderr.strip() == (
+            f"pressroom: the Prefect server at {server.api_url} refuses pressroom's credentials: "
+            "set PREFECT_API_AUTH_STRING to the server's PREFECT_SERVER_API_AUTH_STRING"
+        )
+        with pressroom_serve(server, tmp_path, sources, warehouse, PREFECT_API_AUTH_STRING="admin:s3cret") as log:
+            assert "ingest/ingest" in log.read_text()
+            with temporary_settings({PREFECT_API_URL: server.api_url, PREFECT_API_AUTH_STRING: "admin:s3cret"}):
+                with get_client(sync_client=True) as client:
+                    deployment = client.read_deployment_by_name("ingest/ingest")
+                    run = client.create_flow_run_from_deployment(deployment.id, parameters={})
+                    wait_for(lambda: client.read_flow_run(run.id).state.is_final(), 240, "the ingest run", log, every=2)
+                    state = client.read_flow_run(run.id).state
+    assert state.is_completed(), state.message
+    rows = subprocess.run([str(PRESSROOM), "sql", "SELECT title, source FROM articles", "--format", "csv"],
+                          env=clean_environment(PRESSROOM_WAREHOUSE=str(warehouse)), capture_output=True, text=True, timeout=120)
+    assert rows.stdout.splitlines() == ["title,source", "Ferry adds evening crossings,inbox"]
