@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -12,9 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import Settings
 from flows.progress import report
-from tasks.langid import LanguageInput, LanguageSettings, preload_detector, tag_languages, tagger_name
+from tasks.langid import LanguageInput, LanguageSettings, language_pool, tag_languages, tagger_name
 from tasks.pending import untagged_articles
-from tasks.pools import worker_pool
 from tasks.run_summary import RunSummary
 from tasks.store import record_run, write_rows
 from warehouse.catalog import ensure_catalog
@@ -44,7 +44,7 @@ def languages(params: LanguageParameters = LanguageParameters()) -> RunSummary:
     summary = RunSummary(run_id=str(flow_run.id or "local"), flow="languages")
     tagger = tagger_name(params.detector)
     pending = untagged_articles(root, tagger, params.retag, params.batch_size or settings.batch_size)
-    with worker_pool(settings.workers, preload_detector, (params.detector,)) as pool:
+    with language_pool(params.detector, settings.workers) if settings.workers > 1 else nullcontext() as pool:
         for number, records in enumerate(pending, start=1):
             batch = [LanguageInput(**row) for row in records.to_pylist()]
             tags = tag(batch, params.detector, pool)
