@@ -66,7 +66,7 @@ class _Writer:
         if topic is not None:
             from_topic = self.rng.random(count) < 0.2
             picks[from_topic] = self.rng.choice(self.topic_words[topic], size=int(from_topic.sum()))
-        return list(self.words[picks])
+        return self.words[picks].tolist()
 
     def _sentence(self, topic: int | None, han: bool) -> str:
         if han:
@@ -83,18 +83,41 @@ class _Writer:
         return text[0].upper() + text[1:] + "."
 
     def body(self, topic: int, han: bool) -> list[str]:
-        """About 300 words (or 600 Han characters) of sentences, with 0-2 stock sentences."""
+        """About 300 words (or 600 Han characters) of sentences, with 0-2 stock sentences.
+
+        The words of a whole article are drawn in one call: drawing per sentence made corpus
+        generation slower than the dedup it feeds."""
         stock = self.topic_han[topic] if han else self.topic_sentences[topic]
-        sentences: list[str] = []
-        size = 0
-        target = 600 if han else 300
-        while size < target:
-            if self.rng.random() < 0.08:
-                sentence = stock[int(self.rng.integers(len(stock)))]
-            else:
-                sentence = self._sentence(topic, han)
-            sentences.append(sentence)
-            size += len(sentence) if han else sentence.count(" ") + 1
+        rng = self.rng
+        if han:
+            sentences: list[str] = []
+            size = 0
+            while size < 600:
+                sentence = stock[int(rng.integers(len(stock)))] if rng.random() < 0.08 else self._sentence(topic, True)
+                sentences.append(sentence)
+                size += len(sentence)
+            return sentences
+        lengths = rng.integers(6, 26, size=40)
+        count = int(np.searchsorted(np.cumsum(lengths), 300)) + 1
+        lengths = lengths[:count].tolist()
+        words = self._words(sum(lengths), topic)
+        use_stock = (rng.random(count) < 0.08).tolist()
+        numbers = [str(x) if r < 0.3 else None for x, r in zip(rng.integers(2, 5000, size=count).tolist(), rng.random(count).tolist())]
+        commas = [c if r < 0.3 else 0 for c, r in zip(rng.integers(2, 6, size=count).tolist(), rng.random(count).tolist())]
+        sentences = []
+        start = 0
+        for i, n in enumerate(lengths):
+            part = words[start : start + n]
+            start += n
+            if use_stock[i]:
+                sentences.append(stock[i % len(stock)])
+                continue
+            if numbers[i]:
+                part.insert(1 + i % (n - 1), numbers[i])
+            if commas[i]:
+                part[commas[i] - 1] += ","
+            text = " ".join(part)
+            sentences.append(text[0].upper() + text[1:] + ".")
         return sentences
 
     def header(self, site: str, when: datetime) -> str:

@@ -58,8 +58,10 @@ def char_classes() -> np.ndarray:
 
 def _matching(every_char: str, pattern: str) -> np.ndarray:
     """Code points (of the string of all code points) that match a one-character pattern."""
-    marked = regex.sub(pattern, "\x00", every_char)
-    return np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) == 0
+    marked = np.frombuffer(regex.sub(pattern, "\x00", every_char).encode("utf-32-le"), dtype=np.uint32)
+    matched = marked == 0
+    matched[0] = False  # NUL itself was 0 before marking; it separates documents
+    return matched
 
 
 def normalize(text: str) -> str:
@@ -116,10 +118,23 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     """P**i and P**-i (mod 2**64) for i < n, kept per process and grown when a batch is longer."""
     if len(_powers_cache.get("up", ())) < n:
         size = max(n, 2 * len(_powers_cache.get("up", ())))
-        with np.errstate(over="ignore"):
-            _powers_cache["up"] = np.cumprod(np.full(size, _POLY, dtype=np.uint64)) * _POLY_INVERSE
-            _powers_cache["down"] = np.cumprod(np.full(size, _POLY_INVERSE, dtype=np.uint64)) * _POLY
+        _powers_cache["up"] = _geometric(_POLY, size)
+        _powers_cache["down"] = _geometric(_POLY_INVERSE, size)
     return _powers_cache["up"], _powers_cache["down"]
+
+
+def _geometric(ratio: np.uint64, size: int) -> np.ndarray:
+    """ratio**i (mod 2**64) for i < size, by doubling: log2(size) vector products instead of a
+    cumulative product (which NumPy runs element by element)."""
+    out = np.empty(size, dtype=np.uint64)
+    out[0] = 1
+    filled = 1
+    with np.errstate(over="ignore"):
+        while filled < size:
+            step = min(filled, size - filled)
+            out[filled : filled + step] = out[:step] * (out[filled - 1] * ratio)
+            filled += step
+    return out
 
 
 def _token_hashes(code_points: np.ndarray, in_token: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -15,25 +15,26 @@ shared pairs of nearby numbers, joined in DuckDB like LSH bands.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 
 import regex
 
-# A number: digits in any script, with thousands groups (1,500 / 1.500 / 1 500) or a decimal
-# part (1.5 / 1,5). A run of exactly three digits after a separator is a thousands group.
-_NUMBER = regex.compile(
-    r"(?<![\p{Nd}])"
-    r"(\p{Nd}{1,3}(?:(?:[,.\u00a0\u202f\u2009']|\x20)\p{Nd}{3})+(?![\p{Nd}])"
-    r"|\p{Nd}+(?:[.,]\p{Nd}+)?)"
-)
-_GROUP_SEPARATORS = regex.compile(r"[,.\u00a0\u202f\u2009'\x20]")
+# A number: digits in any script (`\d` matches every script's decimal digits), with thousands
+# groups (1,500 / 1.500 / 1 500) or a decimal part (1.5 / 1,5). A run of exactly three digits
+# after a separator is a thousands group. `regex` runs this pattern at ~14 us per article, the
+# stdlib engine at ~120 us (its look-behind is slow).
+_NUMBER = regex.compile(r"(?<!\d)(\d{1,3}(?:[,.\u00a0\u202f\u2009' ]\d{3})+(?!\d)|\d+(?:[.,]\d+)?)")
+_GROUPED = regex.compile(r"\d{1,3}(?:[,.\u00a0\u202f\u2009' ]\d{3})+")
+_GROUP_SEPARATORS = regex.compile(r"[,.\u00a0\u202f\u2009' ]")
+_MASK = (1 << 64) - 1
 
 
 def canonical_number(raw: str) -> str:
     """A number as written, in one form for every language: ASCII digits, no leading zeros,
     no thousands separators, a point before decimals ("1,5" and "1.5" -> "1.5")."""
-    if len(raw) > 4 and regex.fullmatch(r"\p{Nd}{1,3}(?:[,.\u00a0\u202f\u2009'\x20]\p{Nd}{3})+", raw):
+    if len(raw) > 4 and _GROUPED.fullmatch(raw):
         return str(int(_GROUP_SEPARATORS.sub("", raw)))
     whole, _, fraction = raw.replace(",", ".").partition(".")
     text = str(int(whole))
@@ -67,10 +68,22 @@ def number_keys(sequence: Sequence[str]) -> list[int]:
     for i, first in enumerate(sequence):
         for second in sequence[i + 1 : i + 1 + KEY_WINDOW]:
             if first != second:
-                low, high = sorted((first, second))
-                digest = hashlib.blake2b(f"{low}|{high}".encode(), digest_size=8).digest()
-                keys.add(int.from_bytes(digest, "little", signed=True))
+                low, high = sorted((_number_hash(first), _number_hash(second)))
+                keys.add(_mix((low * 0x9E3779B97F4A7C15 + high) & _MASK))
     return sorted(keys)
+
+
+@functools.lru_cache(maxsize=65536)
+def _number_hash(number: str) -> int:
+    return int.from_bytes(hashlib.blake2b(number.encode(), digest_size=8).digest(), "little")
+
+
+def _mix(x: int) -> int:
+    """splitmix64's finalizer, as a signed 64-bit value (DuckDB BIGINT)."""
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    x ^= x >> 31
+    return x - (1 << 64) if x >= 1 << 63 else x
 
 
 def common_subsequence(a: Sequence[str], b: Sequence[str]) -> int:

@@ -1,0 +1,310 @@
+"""Grouping in DuckDB: which stored articles a new one duplicates, and the decisions to write.
+
+Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the compared set, with
+integer ids for this run), `current` (the newest decision per article), `q` (articles compared
+this run: new ones, and the rest of any group an article left), `departed`, `retained` (stored
+memberships that stay valid), `band` and `keys` (the join keys), `edges` and `labels`.
+Candidates come from equality joins (exact hash, band hash, pairs of nearby numbers) of `q`
+against everything; they are verified (estimated Jaccard from the stored signatures, number
+alignment), then merged with the stored groups they touch by union-find. See tasks/dedup.py for
+what the decisions mean.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from tasks import minhash, translations
+from tasks.union_find import components
+
+if TYPE_CHECKING:
+    from tasks.dedup import DedupSettings
+
+KINDS = ("exact", "near", "translation")  # in order of precedence: a group takes the highest
+_TEMP_TABLES = ("sig", "current", "q", "departed", "retained", "band", "keys", "edges", "labels")
+
+
+def decide(
+    con: duckdb.DuckDBPyConnection,
+    signatures_sql: str,
+    duplicates_sql: str | None,
+    settings: DedupSettings,
+    grouping_key: str,
+) -> pa.Table:
+    """Decisions (article_id, dup_group, dup_kind, similarity, is_canonical) that differ from the
+    stored ones, for the articles this run compares; the temp tables are dropped after."""
+    try:
+        _load(con, signatures_sql, duplicates_sql, settings, grouping_key)
+        if not con.execute("SELECT EXISTS (FROM dedup_q) OR EXISTS (FROM dedup_departed)").fetchall()[0][0]:
+            return _regroup(con, _links(np.zeros(0), np.zeros(0), "exact", np.zeros(0)), grouping_key)  # nothing new
+        edges = _edges(con, signatures_sql, settings)
+        return _regroup(con, edges, grouping_key)
+    finally:
+        for name in _TEMP_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS dedup_{name}")
+
+
+def _load(con: duckdb.DuckDBPyConnection, signatures_sql: str, duplicates_sql: str | None, settings: DedupSettings, grouping_key: str) -> None:
+    """Temp tables: the compared set with integer ids, the current decisions, the new (q)
+    articles, departed articles, and the stored memberships that stay valid."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE dedup_sig AS
+        SELECT (row_number() OVER () - 1)::BIGINT AS idx,  -- ids for this run only
+               article_id, exact_hash, language, published_at, text_chars, token_count,
+               len(numbers) AS number_count
+        FROM ({signatures_sql}) AS s
+        WHERE signature_key = $key  -- (article_id, signature_key) is the table's key: one row each
+        """,
+        {"key": settings.signature_key()},
+    )
+    current = (
+        f"""SELECT article_id, dup_group, dup_kind, similarity, is_canonical, settings_key
+            FROM ({duplicates_sql}) AS d
+            QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC, run_id DESC) = 1"""
+        if duplicates_sql
+        else """SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS dup_group, NULL::VARCHAR AS dup_kind,
+                   NULL::FLOAT AS similarity, NULL::BOOLEAN AS is_canonical, NULL::VARCHAR AS settings_key
+                WHERE false"""
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_current AS {current}")
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE dedup_departed AS
+        SELECT c.article_id, c.dup_group FROM dedup_current c
+        WHERE c.settings_key = $key AND c.dup_group IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM dedup_sig s WHERE s.article_id = c.article_id)
+        """,
+        {"key": grouping_key},
+    )
+    # new articles, and the remaining members of groups an article left: compared afresh
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE dedup_q AS
+        SELECT s.idx FROM dedup_sig s LEFT JOIN dedup_current c USING (article_id)
+        WHERE c.article_id IS NULL OR c.settings_key IS DISTINCT FROM $key
+        UNION
+        SELECT s.idx FROM dedup_sig s JOIN dedup_current c USING (article_id)
+        WHERE c.settings_key = $key AND c.dup_group IN (SELECT dup_group FROM dedup_departed)
+        """,
+        {"key": grouping_key},
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE dedup_retained AS
+        SELECT s.idx, c.dup_group, c.dup_kind, c.similarity FROM dedup_sig s JOIN dedup_current c USING (article_id)
+        WHERE c.settings_key = $key AND c.dup_group IS NOT NULL
+          AND c.dup_group NOT IN (SELECT dup_group FROM dedup_departed)
+          AND s.idx NOT IN (SELECT idx FROM dedup_q)
+        """,
+        {"key": grouping_key},
+    )
+
+
+def _edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
+    """Verified links (a, b, kind, similarity) between a new article and any compared one."""
+    exact = con.sql(
+        """
+        WITH hashes AS (
+            SELECT DISTINCT s.exact_hash FROM dedup_sig s SEMI JOIN dedup_q USING (idx) WHERE s.token_count > 0
+        ), members AS (
+            SELECT s.idx, s.exact_hash FROM dedup_sig s SEMI JOIN hashes USING (exact_hash) WHERE s.token_count > 0
+        )
+        SELECT idx AS a, min(idx) OVER (PARTITION BY exact_hash) AS b FROM members
+        QUALIFY a <> b
+        """
+    ).to_arrow_table()
+    a, b = exact.column("a").to_numpy(), exact.column("b").to_numpy()
+    parts = [_links(a, b, "exact", np.ones(len(a))), _near_edges(con, signatures_sql, settings)]
+    if settings.translations:
+        parts.append(_translation_edges(con, signatures_sql, settings))
+    return pa.concat_tables(parts)
+
+
+def _near_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
+    """Candidates sharing a band hash with a new article, kept at estimated Jaccard >= threshold."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE dedup_band AS
+        SELECT d.idx, unnest(s.bands) AS h FROM ({signatures_sql}) AS s JOIN dedup_sig d USING (article_id)
+        WHERE s.signature_key = $key AND s.bands IS NOT NULL
+        """,
+        {"key": settings.signature_key()},
+    )
+    pairs = con.sql(
+        """
+        WITH qb AS (SELECT idx, h FROM dedup_band SEMI JOIN dedup_q USING (idx)),
+        hits AS (
+            SELECT qb.idx AS q, o.idx AS o FROM qb JOIN dedup_band o ON o.h = qb.h AND o.idx <> qb.idx
+            QUALIFY row_number() OVER (PARTITION BY qb.idx, qb.h ORDER BY o.idx) <= $cap
+        ), pairs AS (
+            SELECT DISTINCT least(q, o) AS a, greatest(q, o) AS b FROM hits
+        )
+        SELECT p.a, p.b FROM pairs p
+        JOIN dedup_sig sa ON sa.idx = p.a JOIN dedup_sig sb ON sb.idx = p.b
+        WHERE sa.exact_hash <> sb.exact_hash
+        """,
+        params={"cap": settings.max_bucket},
+    ).to_arrow_table()
+    a = pairs.column("a").to_numpy()
+    b = pairs.column("b").to_numpy()
+    similarity = np.zeros(len(a))
+    if len(a):
+        wanted = pa.table({"idx": np.unique(np.concatenate([a, b]))})
+        con.register("dedup_wanted", wanted)
+        try:
+            stored = con.sql(
+                f"""
+                SELECT w.idx, s.signature FROM dedup_wanted w
+                JOIN dedup_sig d ON d.idx = w.idx
+                JOIN ({signatures_sql}) AS s ON s.article_id = d.article_id AND s.signature_key = $key
+                ORDER BY w.idx
+                """,
+                params={"key": settings.signature_key()},
+            ).to_arrow_table()
+        finally:
+            con.unregister("dedup_wanted")
+        ids = stored.column("idx").to_numpy()
+        matrix = np.frombuffer(b"".join(stored.column("signature").to_pylist()), dtype=np.uint16).reshape(len(ids), settings.num_perm)
+        similarity = minhash.estimated_jaccard(matrix[np.searchsorted(ids, a)], matrix[np.searchsorted(ids, b)])
+    keep = similarity >= settings.threshold
+    return _links(a[keep], b[keep], "near", similarity[keep])
+
+
+def _translation_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
+    """Articles in different languages sharing pairs of nearby numbers with a new article,
+    kept when their numbers line up in order (share >= translation_threshold)."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE dedup_keys AS
+        WITH eligible AS (
+            SELECT d.idx, d.language, unnest(s.number_keys) AS k
+            FROM ({signatures_sql}) AS s JOIN dedup_sig d USING (article_id)
+            WHERE s.signature_key = $key AND d.language IS NOT NULL AND d.number_count >= $min_numbers
+        ), useful AS (  -- shared by a new article, and not so common that it says nothing
+            SELECT k FROM eligible WHERE k IN (SELECT k FROM eligible SEMI JOIN dedup_q USING (idx))
+            GROUP BY k HAVING count(*) BETWEEN 2 AND $max_articles
+        )
+        SELECT e.* FROM eligible e SEMI JOIN useful USING (k)
+        """,
+        {"min_numbers": settings.min_numbers, "max_articles": settings.max_pair_articles, "key": settings.signature_key()},
+    )
+    pairs = con.sql(
+        """
+        WITH hits AS (
+            SELECT q.idx AS q, o.idx AS o, q.k FROM (SELECT * FROM dedup_keys SEMI JOIN dedup_q USING (idx)) q
+            JOIN dedup_keys o ON o.k = q.k AND o.language <> q.language
+        )
+        SELECT least(q, o) AS a, greatest(q, o) AS b FROM hits
+        GROUP BY ALL HAVING count(DISTINCT k) >= $min_shared
+        """,
+        params={"min_shared": settings.min_shared_pairs},
+    ).to_arrow_table()
+    a = pairs.column("a").to_numpy()
+    b = pairs.column("b").to_numpy()
+    if len(a) == 0:
+        return _links(a, b, "translation", np.zeros(0))
+    con.register("dedup_wanted", pa.table({"idx": np.unique(np.concatenate([a, b]))}))
+    try:
+        stored = con.sql(
+            f"""SELECT d.idx, s.numbers FROM dedup_wanted w JOIN dedup_sig d ON d.idx = w.idx
+                JOIN ({signatures_sql}) AS s ON s.article_id = d.article_id AND s.signature_key = $key""",
+            params={"key": settings.signature_key()},
+        ).to_arrow_table()
+    finally:
+        con.unregister("dedup_wanted")
+    numbers = dict(zip(stored.column("idx").to_pylist(), stored.column("numbers").to_pylist()))
+    similarity = np.array([translations.number_similarity(numbers[x], numbers[y]) for x, y in zip(a.tolist(), b.tolist())])
+    keep = similarity >= settings.translation_threshold
+    return _links(a[keep], b[keep], "translation", similarity[keep])
+
+
+def _links(a: np.ndarray, b: np.ndarray, kind: str, similarity: np.ndarray) -> pa.Table:
+    """Verified links of one kind between article ids `a[i]` and `b[i]`."""
+    return pa.table(
+        {
+            "a": pa.array(a, pa.int64()),
+            "b": pa.array(b, pa.int64()),
+            "kind": pa.array([kind] * len(a), pa.string()),
+            "similarity": pa.array(similarity, pa.float64()),
+        }
+    )
+
+
+def _regroup(con: duckdb.DuckDBPyConnection, edges: pa.Table, grouping_key: str) -> pa.Table:
+    """Union-find over the new links and the stored groups they touch; the decisions that differ
+    from the current ones, plus one for every new and every departed article."""
+    con.register("dedup_edges_in", edges)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE dedup_edges AS SELECT * FROM dedup_edges_in")
+    finally:
+        con.unregister("dedup_edges_in")
+    touched = con.sql(
+        """
+        SELECT r.idx, r.dup_group FROM dedup_retained r
+        WHERE r.dup_group IN (
+            SELECT dup_group FROM dedup_retained
+            WHERE idx IN (SELECT a FROM dedup_edges UNION SELECT b FROM dedup_edges))
+        """
+    ).to_arrow_table()
+    t_idx = touched.column("idx").to_numpy()
+    t_group = touched.column("dup_group").to_pylist()
+    # a stored group stays together: link each member to the group's first member
+    first_of: dict[str, int] = {}
+    for i, g in zip(t_idx.tolist(), t_group):
+        first_of[g] = min(first_of.get(g, i), i)
+    member_links_a = t_idx
+    member_links_b = np.array([first_of[g] for g in t_group], dtype=np.int64)
+    q = con.sql("SELECT idx FROM dedup_q").to_arrow_table().column("idx").to_numpy()
+    ea = edges.column("a").to_numpy()
+    eb = edges.column("b").to_numpy()
+    nodes = np.unique(np.concatenate([q, ea, eb, t_idx]).astype(np.int64))
+    labels = components(nodes, np.concatenate([ea, member_links_a]), np.concatenate([eb, member_links_b]))
+    con.register("dedup_labels_in", pa.table({"idx": nodes, "label": labels}))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE dedup_labels AS SELECT * FROM dedup_labels_in")
+    finally:
+        con.unregister("dedup_labels_in")
+    return con.sql(
+        """
+        WITH sized AS (
+            SELECT l.idx, l.label, count(*) OVER (PARTITION BY l.label) AS size FROM dedup_labels l
+        ), link_kinds AS (
+            SELECT idx, max(rank) AS rank, max(similarity) AS similarity FROM (
+                SELECT a AS idx, kind, similarity FROM dedup_edges UNION ALL SELECT b, kind, similarity FROM dedup_edges
+                UNION ALL SELECT idx, dup_kind, similarity FROM dedup_retained
+            ) JOIN (SELECT unnest($kinds) AS kind, generate_subscripts($kinds, 1) AS rank) USING (kind)
+            GROUP BY idx
+        ), groups AS (
+            SELECT z.idx, z.label, s.article_id,
+                   first_value(s.article_id) OVER (PARTITION BY z.label
+                       ORDER BY s.published_at ASC NULLS LAST, s.text_chars DESC, s.article_id) AS canonical,
+                   max(k.rank) OVER (PARTITION BY z.label) AS rank,
+                   k.similarity
+            FROM sized z JOIN dedup_sig s USING (idx) LEFT JOIN link_kinds k USING (idx)
+            WHERE z.size > 1
+        ), decided AS (
+            SELECT article_id, canonical AS dup_group, $kinds[rank] AS dup_kind, similarity,
+                   article_id = canonical AS is_canonical
+            FROM groups
+            UNION ALL
+            SELECT s.article_id, NULL, NULL, NULL, true
+            FROM sized z JOIN dedup_sig s USING (idx) WHERE z.size = 1
+            UNION ALL
+            SELECT article_id, NULL, NULL, NULL, true FROM dedup_departed
+        )
+        SELECT d.* FROM decided d LEFT JOIN dedup_current c USING (article_id)
+        WHERE c.article_id IS NULL
+           OR c.settings_key IS DISTINCT FROM $key
+           OR c.dup_group IS DISTINCT FROM d.dup_group
+           OR c.dup_kind IS DISTINCT FROM d.dup_kind
+           OR c.is_canonical IS DISTINCT FROM d.is_canonical
+           OR abs(coalesce(c.similarity, -1) - coalesce(d.similarity, -1)) > 1e-4
+        ORDER BY d.article_id
+        """,
+        params={"kinds": list(KINDS), "key": grouping_key},
+    ).to_arrow_table()

@@ -1,0 +1,108 @@
+"""The pieces of dedup on their own: tokens and shingles in several scripts, exact hashes,
+MinHash bands, number fingerprints, union-find."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tasks import minhash, shingles, translations
+from tasks.union_find import components
+
+
+def _token_counts(texts: list[str]) -> list[int]:
+    return np.diff(shingles.tokenize(texts).offsets).tolist()
+
+
+def test_tokens_are_words_in_spaced_scripts_and_characters_in_unspaced_ones() -> None:
+    batch = shingles.tokenize(
+        [
+            "Hello, world! It's 2024.",
+            "推进疫苗国际合作",  # 8 Han characters: 8 tokens
+            "ประชุมสุดยอด",  # Thai: one token per code point, vowel signs included
+            "परराष्ट्र मंत्री",  # Devanagari: vowel signs and virama stay inside the word
+            "",
+        ]
+    )
+    counts = np.diff(batch.offsets).tolist()
+    assert counts == [5, 8, len("ประชุมสุดยอด"), 2, 0]
+    assert batch.char_tokens.tolist() == [0, 8, len("ประชุมสุดยอด"), 0, 0]
+
+
+def test_token_hashes_do_not_depend_on_position_or_neighbours() -> None:
+    batch = shingles.tokenize(["alpha beta", "beta, alpha!", "xalpha alphax"])
+    h = batch.hashes
+    assert h[0] == h[3] and h[1] == h[2]  # alpha, beta in either document
+    assert len(set(h.tolist())) == 4  # xalpha and alphax are other tokens
+
+
+def test_exact_hash_ignores_case_spacing_and_punctuation_but_not_words() -> None:
+    texts = [
+        "The Mayor said: “Stay indoors.”",
+        "the  mayor   said stay\nindoors",
+        "THE MAYOR SAID — STAY INDOORS!!",
+        "The Mayor said: stay in doors.",
+        "The Mayor said: stay indoors today.",
+        "Ｔｈｅ Ｍａｙｏｒ said stay indoors",  # full-width letters: NFKC folds them
+    ]
+    hashes = shingles.tokenize(texts).exact_hashes
+    assert hashes[0] == hashes[1] == hashes[2] == hashes[5]
+    assert len({hashes[0], hashes[3], hashes[4]}) == 3
+
+
+def test_shingles_use_word_ngrams_char_ngrams_or_tokens_for_short_texts() -> None:
+    batch = shingles.tokenize(["one two three four", "推进疫苗国际合作", "one"])
+    values, offsets = shingles.shingle(batch, word_ngram=2, char_ngram=4)
+    assert np.diff(offsets).tolist() == [3, 5, 1]  # 3 word bigrams, 5 character 4-grams, the one token
+    again, _ = shingles.shingle(shingles.tokenize(["x one two three four"]), word_ngram=2, char_ngram=4)
+    assert set(values[:3].tolist()) <= set(again.tolist())  # a shingle is the same wherever it stands
+
+
+def test_band_hashes_agree_exactly_where_all_rows_of_the_band_agree() -> None:
+    rng = np.random.default_rng(1)
+    left = rng.integers(0, 2**32, size=(1, 256), dtype=np.uint32)
+    right = left.copy()
+    right[0, 8:16] += 1  # rows of band 1 only
+    a = minhash.band_hashes(left, 32, 8)
+    b = minhash.band_hashes(right, 32, 8)
+    assert (a == b).tolist()[0] == [i != 1 for i in range(32)]
+    assert len(set(a[0].tolist())) == 32  # a band's index is in its hash
+
+
+def test_estimated_jaccard_follows_the_true_jaccard() -> None:
+    rng = np.random.default_rng(2)
+    base = rng.integers(0, 2**63, size=1000, dtype=np.uint64)
+    other = np.concatenate([base[:800], rng.integers(0, 2**63, size=200, dtype=np.uint64)])  # J = 800/1200
+    values = np.concatenate([base, other])
+    matrix = minhash.signatures(values, np.array([0, 1000, 2000]), 256, 42)
+    compact = minhash.compact(matrix)
+    assert minhash.estimated_jaccard(compact[:1], compact[1:])[0] == pytest.approx(800 / 1200, abs=0.06)
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [("5,000", "5000"), ("26 000", "26000"), ("1,5", "1.5"), ("1.50", "1.5"), ("007", "7"), ("๒๕๖๔", "2564"), ("१००", "100")],
+)
+def test_numbers_have_one_form_in_every_language(raw: str, canonical: str) -> None:
+    assert translations.canonical_number(raw) == canonical
+
+
+def test_number_fingerprint_keeps_order_and_similarity_counts_aligned_numbers() -> None:
+    thai = "เมื่อวันที่ 21 พฤษภาคม ... หดตัว 8% ... 1.5 โดสต่อประชากร 100 คน"
+    icelandic = "21. maí ... saman um 8 prósent ... 1,5 skammta fyrir hverja 100 íbúa"
+    a, b = translations.numbers(thai), translations.numbers(icelandic)
+    assert a == b == ["21", "8", "1.5", "100"]
+    assert translations.number_similarity(a, ["100", "1.5", "8", "21"]) == pytest.approx(0.25)
+    assert set(translations.number_keys(a)) == set(translations.number_keys(list(reversed(a))))
+
+
+def test_components_label_each_node_with_the_smallest_id_in_its_component() -> None:
+    nodes = np.array([10, 3, 7, 5, 99, 42])
+    labels = components(nodes, np.array([10, 7, 42]), np.array([7, 5, 42]))
+    assert dict(zip(nodes.tolist(), labels.tolist())) == {10: 5, 3: 3, 7: 5, 5: 5, 99: 99, 42: 42}
+
+
+def test_components_of_a_long_chain_in_reverse_order() -> None:
+    ids = np.arange(10_000, 0, -1)
+    labels = components(ids, ids[:-1], ids[1:])
+    assert set(labels.tolist()) == {1}
