@@ -91,6 +91,15 @@ def cmd_languages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from flows.dedup import DedupParameters, dedup
+    from tasks.dedup import DedupSettings
+
+    summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))))
+    print(summary.to_text())
+    return 0
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -148,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     langs = sub.add_parser("languages", help="the language flow alone: tag articles without a current tag")
     langs.add_argument("--retag", action="store_true", help="tag every article again")
     langs.set_defaults(func=cmd_languages)
+
+    dedup = sub.add_parser("dedup", help="the dedup flow alone: group exact copies, near copies and translations")
+    dedup.add_argument("--threshold", type=float, default=0.8, metavar="J", help="Jaccard similarity of near duplicates (default 0.8)")
+    dedup.set_defaults(func=cmd_dedup)
 
     sql = sub.add_parser("sql", help="a read-only SQL query on the warehouse")
     sql.add_argument("query", help='e.g. "SELECT title, language FROM articles LIMIT 10"')

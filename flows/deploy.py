@@ -37,6 +37,7 @@ from flows.parameters import IngestParameters
 FLOWS: tuple[str, ...] = (
     "flows.ingest:ingest",
     "flows.language:languages",
+    "flows.dedup:dedup",
     "flows.pipeline:pipeline",
 )
 # Scheduled runs are pipeline runs: ingest a schedule group's sources, then the later flows.

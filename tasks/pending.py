@@ -38,3 +38,28 @@ def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> 
         ORDER BY a.article_id
     """
     return _stream(sql, {"tagger": tagger} if not retag else {}, batch_rows)
+
+
+def unsigned_articles(con: duckdb.DuckDBPyConnection, signature_key: str, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Latest article versions (the `articles` view) without a signature under `signature_key`,
+    in batches of `article_id, content_sha256, text, published_at, language`. `con` is a
+    warehouse connection (`warehouse.catalog.connect`)."""
+    return con.sql(
+        """
+        SELECT article_id, content_sha256, text, published_at, language FROM articles AS a
+        WHERE NOT EXISTS (SELECT 1 FROM signatures AS s WHERE s.article_id = a.article_id AND s.signature_key = $key)
+        ORDER BY article_id
+        """,
+        params={"key": signature_key},
+    ).to_arrow_reader(batch_rows)
+
+
+def signatures_to_group_sql(signature_key: str) -> str:
+    """SQL selecting the signatures dedup groups: those of the latest version of every item,
+    with the item's current language tag (tagging may have come after the signature)."""
+    key = signature_key.replace("'", "''")
+    return f"""
+        SELECT s.* REPLACE (coalesce(a.language, s.language) AS language)
+        FROM signatures AS s JOIN articles AS a USING (article_id)
+        WHERE s.signature_key = '{key}'
+    """

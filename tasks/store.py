@@ -135,3 +135,11 @@ def write_rows(root: Path, table: Table, records: list, run_id: str, quarantined
     }
     stats = StageStats("write", docs_in=len(records), docs_out=added[table.name], seconds=time.perf_counter() - started)
     return BatchWrite(added, stats)
+
+
+def write_table(root: Path, table: Table, rows: pa.Table) -> BatchWrite:
+    """Append an Arrow table of rows a stage computed (signatures, duplicates) (stage `write`)."""
+    started = time.perf_counter()
+    added = append_new_rows(root, table, rows, partition_for(datetime.now(timezone.utc)))
+    stats = StageStats("write", docs_in=rows.num_rows, docs_out=added, seconds=time.perf_counter() - started)
+    return BatchWrite({table.name: added}, stats)

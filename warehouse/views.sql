@@ -19,16 +19,14 @@ CREATE OR REPLACE VIEW languages AS
     SELECT * FROM read_parquet('{root}/languages/**/*.parquet', hive_partitioning = false)
     QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY tagged_at DESC, tagger DESC) = 1;
 
--- The grouping written by the newest dedup run is the truth.
+-- Each article version's newest duplicate decision (dedup writes a row only when it changes).
 CREATE OR REPLACE VIEW duplicates AS
-    WITH all_rows AS (
-        SELECT * FROM read_parquet('{root}/duplicates/**/*.parquet', hive_partitioning = false)
-    ),
-    newest AS (
-        SELECT run_id FROM runs WHERE flow = 'dedup' AND status = 'completed'
-        ORDER BY finished_at DESC LIMIT 1
-    )
-    SELECT all_rows.* FROM all_rows JOIN newest USING (run_id);
+    SELECT * FROM read_parquet('{root}/duplicates/**/*.parquet', hive_partitioning = false)
+    QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC, run_id DESC) = 1;
+
+-- What dedup compares, per article version and signature settings.
+CREATE OR REPLACE VIEW signatures AS
+    SELECT * FROM read_parquet('{root}/signatures/**/*.parquet', hive_partitioning = false);
 
 -- One row per source item: its latest version, with its language tag and duplicate group.
 CREATE OR REPLACE VIEW articles AS

@@ -1,0 +1,59 @@
+"""The dedup flow on a real warehouse: seed translations, reruns, and a new near copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from warehouse.query import run_query
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _ingest(*uris: Path) -> None:
+    from flows.ingest import ingest
+    from flows.parameters import IngestParameters
+
+    ingest(IngestParameters(uris=[str(u) for u in uris]))
+
+
+def _dedup():
+    from flows.dedup import dedup
+
+    return dedup()
+
+
+def _groups(root: Path) -> dict[str, tuple]:
+    _, rows = run_query(root, "select regexp_extract(uri, '([^/]+)$', 1), dup_group, dup_kind, is_canonical from articles")
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def test_seed_translations_group_and_a_near_copy_joins_later(warehouse: Path, seeds: Path, tmp_path: Path):
+    _ingest(*sorted(seeds.glob("00[0-4]_*.txt")))
+    from flows.language import languages
+
+    languages()
+    first = _dedup()
+    groups = _groups(warehouse)
+    trio = {groups[n][0] for n in groups if n[:3] in {"000", "001", "002"}}
+    assert len(trio) == 1 and None not in trio
+    assert {groups[n][1] for n in groups if n[:3] in {"000", "001", "002"}} == {"translation"}
+    assert [groups[n][2] for n in groups if n[:3] in {"000", "001", "002"}].count(True) == 1
+    assert all(groups[n][0] is None for n in groups if n[:3] in {"003", "004"})
+    assert first.breakdowns["groups by kind"] == {"translation": 1}
+
+    assert _dedup().rows_added["duplicates"] == 0  # nothing new, nothing written
+
+    source = next(seeds.glob("003_*.txt")).read_text(encoding="utf-8")
+    copy = tmp_path / "syndicated.txt"
+    copy.write_text("Shared from the wire service.\n\n" + source.replace("Hua said", "Hua told reporters", 3) + "\n\nAll rights reserved.\n")
+    _ingest(copy)
+    third = _dedup()
+    groups = _groups(warehouse)
+    seed_003 = next(n for n in groups if n.startswith("003"))
+    assert groups["syndicated.txt"][0] == groups[seed_003][0] is not None
+    assert groups["syndicated.txt"][1] == "near"
+    assert third.rows_added["signatures"] == 1
+    _, [(unique,)] = run_query(warehouse, "select count(*) from unique_articles")
+    assert unique == 6 - 2 - 1  # six articles, the trio and the pair keep one each
