@@ -264,7 +264,7 @@ def measured(target: Callable[..., dict], *args: object) -> dict:
                 peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()))
             except psutil.Error:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.5)  # reading PSS of a large process costs CPU: sample sparingly
 
     process.start()
     sampler = threading.Thread(target=sample, daemon=True)

@@ -55,14 +55,14 @@ class DedupSettings(BaseModel):
     word_ngram: int = Field(2, ge=1, le=16, description="Words per shingle in scripts written with spaces. Measured (bench/README.md): a 300-word article and a copy with another header, footer and three corrected sentences are at Jaccard 0.82 with 2 words, 0.79 with 3, 0.75 with 5; two different articles on one topic stay at or below 0.10 with 2.")
     char_ngram: int = Field(4, ge=1, le=16, description="Characters per shingle in texts written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar): about two words, like word_ngram.")
     char_share: float = Field(0.5, ge=0.0, le=1.0, description="Share of no-space-script characters among its tokens above which an article is shingled by characters.")
-    max_bucket: int = Field(100, ge=1, description="At most this many stored articles per shared band are compared with one new article (a bucket this full is one big group already).")
+    max_bucket: int = Field(100, ge=2, description="Articles sharing one band hash are compared pairwise up to this many; in a fuller bucket (boilerplate, a story copied hundreds of times) each is compared with the bucket's first article only.")
     translations: bool = Field(True, description="Also group articles in different languages that are translations of one text.")
     translation_threshold: float = Field(0.5, gt=0.0, le=1.0, description="Share of numbers lining up in order (2*LCS/(m+n)) at or above which two articles in different languages are translations.")
     min_numbers: int = Field(5, ge=2, description="Articles with fewer numbers than this are never matched as translations: too little evidence.")
     min_shared_pairs: int = Field(3, ge=1, description="Pairs of nearby numbers two articles must share to be compared as translations (a filter for cost: the seed translations share 8-13, a short translated news item 3, same-topic seeds 0-3; the decision is translation_threshold).")
     max_pair_articles: int = Field(200, ge=2, description="A pair of nearby numbers found in more articles than this (dates, common figures) is not evidence.")
     max_numbers: int = Field(200, ge=10, description="Numbers kept per article for the translation fingerprint.")
-    batch_size: int = Field(1000, ge=1, description="Articles per signature batch handed to one worker process.")
+    batch_size: int = Field(500, ge=1, description="Articles per signature batch handed to one worker process (small enough that an incremental run of 1,000 articles uses both workers).")
 
     @model_validator(mode="after")
     def _bands_fit(self) -> DedupSettings:
@@ -115,6 +115,7 @@ def _signature_columns(texts: list[str], settings: DedupSettings) -> pa.Table:
             "signature": signature,
             "bands": bands,
             "numbers": pa.array(numbers, pa.list_(pa.string())),
+            "number_count": pa.array([len(x) for x in numbers], pa.int32()),
             "number_keys": pa.array([translations.number_keys(x) for x in numbers], pa.list_(pa.int64())),
         }
     )

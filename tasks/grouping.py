@@ -3,7 +3,7 @@
 Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the compared set, with
 integer ids for this run), `current` (the newest decision per article), `q` (articles compared
 this run: new ones, and the rest of any group an article left), `departed`, `retained` (stored
-memberships that stay valid), `band` and `keys` (the join keys), `edges` and `labels`.
+memberships that stay valid), `band`, `eligible` and `keys` (the join keys), `edges` and `labels`.
 Candidates come from equality joins (exact hash, band hash, pairs of nearby numbers) of `q`
 against everything; they are verified (estimated Jaccard from the stored signatures, number
 alignment), then merged with the stored groups they touch by union-find. See tasks/dedup.py for
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from tasks.dedup import DedupSettings
 
 KINDS = ("exact", "near", "translation")  # in order of precedence: a group takes the highest
-_TEMP_TABLES = ("sig", "current", "q", "departed", "retained", "band", "keys", "edges", "labels")
+_TEMP_TABLES = ("sig", "current", "q", "departed", "retained", "lists", "band", "eligible", "keys", "edges", "labels")
 
 
 def decide(
@@ -41,6 +41,7 @@ def decide(
         _load(con, signatures_sql, duplicates_sql, settings, grouping_key)
         if not con.execute("SELECT EXISTS (FROM dedup_q) OR EXISTS (FROM dedup_departed)").fetchall()[0][0]:
             return _regroup(con, _links(np.zeros(0), np.zeros(0), "exact", np.zeros(0)), grouping_key)  # nothing new
+        _load_join_keys(con, signatures_sql, settings)
         edges = _edges(con, signatures_sql, settings)
         return _regroup(con, edges, grouping_key)
     finally:
@@ -56,16 +57,18 @@ def _load(con: duckdb.DuckDBPyConnection, signatures_sql: str, duplicates_sql: s
         CREATE OR REPLACE TEMP TABLE dedup_sig AS
         SELECT (row_number() OVER () - 1)::BIGINT AS idx,  -- ids for this run only
                article_id, exact_hash, language, published_at, text_chars, token_count,
-               len(numbers) AS number_count
+               number_count
         FROM ({signatures_sql}) AS s
         WHERE signature_key = $key  -- (article_id, signature_key) is the table's key: one row each
         """,
         {"key": settings.signature_key()},
     )
     current = (
-        f"""SELECT article_id, dup_group, dup_kind, similarity, is_canonical, settings_key
-            FROM ({duplicates_sql}) AS d
-            QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC, run_id DESC) = 1"""
+        f"""SELECT article_id, unnest(arg_max(
+                   {{'dup_group': dup_group, 'dup_kind': dup_kind, 'similarity': similarity,
+                     'is_canonical': is_canonical, 'settings_key': settings_key}},
+                   (decided_at, run_id)))
+            FROM ({duplicates_sql}) AS d GROUP BY article_id"""
         if duplicates_sql
         else """SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS dup_group, NULL::VARCHAR AS dup_kind,
                    NULL::FLOAT AS similarity, NULL::BOOLEAN AS is_canonical, NULL::VARCHAR AS settings_key
@@ -105,6 +108,30 @@ def _load(con: duckdb.DuckDBPyConnection, signatures_sql: str, duplicates_sql: s
     )
 
 
+def _load_join_keys(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> None:
+    """`dedup_band` (idx, band hash) and `dedup_eligible` (idx, language, number-pair key): read
+    only when something is new, so a run with nothing to do never reads the lists."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE dedup_lists AS
+        SELECT d.idx, d.language, d.number_count, s.bands, s.number_keys
+        FROM ({signatures_sql}) AS s JOIN dedup_sig d USING (article_id)
+        WHERE s.signature_key = $key
+        """,
+        {"key": settings.signature_key()},
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, unnest(bands) AS h FROM dedup_lists WHERE bands IS NOT NULL")
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE dedup_eligible AS
+        SELECT idx, language, unnest(number_keys) AS k FROM dedup_lists
+        WHERE language IS NOT NULL AND number_count >= $min_numbers
+        """,
+        {"min_numbers": settings.min_numbers},
+    )
+    con.execute("DROP TABLE dedup_lists")
+
+
 def _edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
     """Verified links (a, b, kind, similarity) between a new article and any compared one."""
     exact = con.sql(
@@ -127,20 +154,23 @@ def _edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupS
 
 def _near_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
     """Candidates sharing a band hash with a new article, kept at estimated Jaccard >= threshold."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE dedup_band AS
-        SELECT d.idx, unnest(s.bands) AS h FROM ({signatures_sql}) AS s JOIN dedup_sig d USING (article_id)
-        WHERE s.signature_key = $key AND s.bands IS NOT NULL
-        """,
-        {"key": settings.signature_key()},
-    )
+    # the buckets worth joining: a new article's, holding another article too. When most
+    # articles are new (a first run), grouping all band hashes is cheaper than a semi-join.
+    mostly_new = con.execute("SELECT (SELECT count(*) FROM dedup_q) * 2 > (SELECT count(*) FROM dedup_sig)").fetchall()[0][0]
+    scope = "dedup_band" if mostly_new else "dedup_band WHERE h IN (SELECT h FROM dedup_band SEMI JOIN dedup_q USING (idx))"
     pairs = con.sql(
-        """
-        WITH qb AS (SELECT idx, h FROM dedup_band SEMI JOIN dedup_q USING (idx)),
+        f"""
+        WITH shared AS (SELECT h, count(*) AS n, min(idx) AS first FROM {scope} GROUP BY h HAVING count(*) > 1),
+        members AS (SELECT b.idx, b.h, s.n, s.first FROM dedup_band b JOIN shared s USING (h)),
         hits AS (
-            SELECT qb.idx AS q, o.idx AS o FROM qb JOIN dedup_band o ON o.h = qb.h AND o.idx <> qb.idx
-            QUALIFY row_number() OVER (PARTITION BY qb.idx, qb.h ORDER BY o.idx) <= $cap
+            -- a bucket of up to max_bucket articles: every pair with a new article in it
+            SELECT q.idx AS q, o.idx AS o FROM (SELECT * FROM members SEMI JOIN dedup_q USING (idx)) q
+            JOIN members o ON o.h = q.h AND o.idx <> q.idx
+            WHERE q.n <= $cap
+            UNION ALL
+            -- a fuller bucket: each article with the bucket's first one, not all pairs
+            SELECT idx, first FROM members WHERE n > $cap AND idx <> first
+              AND (idx IN (SELECT idx FROM dedup_q) OR first IN (SELECT idx FROM dedup_q))
         ), pairs AS (
             SELECT DISTINCT least(q, o) AS a, greatest(q, o) AS b FROM hits
         )
@@ -179,19 +209,16 @@ def _translation_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, sett
     """Articles in different languages sharing pairs of nearby numbers with a new article,
     kept when their numbers line up in order (share >= translation_threshold)."""
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE dedup_keys AS
-        WITH eligible AS (
-            SELECT d.idx, d.language, unnest(s.number_keys) AS k
-            FROM ({signatures_sql}) AS s JOIN dedup_sig d USING (article_id)
-            WHERE s.signature_key = $key AND d.language IS NOT NULL AND d.number_count >= $min_numbers
-        ), useful AS (  -- shared by a new article, and not so common that it says nothing
-            SELECT k FROM eligible WHERE k IN (SELECT k FROM eligible SEMI JOIN dedup_q USING (idx))
-            GROUP BY k HAVING count(*) BETWEEN 2 AND $max_articles
+        WITH new_keys AS (SELECT DISTINCT k FROM dedup_eligible SEMI JOIN dedup_q USING (idx)),
+        matched AS (SELECT * FROM dedup_eligible SEMI JOIN new_keys USING (k)),
+        useful AS (  -- shared, and not so common that it says nothing
+            SELECT k FROM matched GROUP BY k HAVING count(*) BETWEEN 2 AND $max_articles
         )
-        SELECT e.* FROM eligible e SEMI JOIN useful USING (k)
+        SELECT * FROM matched SEMI JOIN useful USING (k)
         """,
-        {"min_numbers": settings.min_numbers, "max_articles": settings.max_pair_articles, "key": settings.signature_key()},
+        {"max_articles": settings.max_pair_articles},
     )
     pairs = con.sql(
         """

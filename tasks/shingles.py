@@ -158,7 +158,8 @@ def _exact_hashes(token_hashes: np.ndarray, offsets: np.ndarray) -> list[str]:
 
     Equal for texts whose normalized tokens are equal in order, whatever whitespace and
     punctuation lie between them: the normalized, collapsed text, up to a 64-bit collision
-    between two different tokens (about 1 in 10**5 over a vocabulary of ten million tokens).
+    between two different tokens (for ten million distinct tokens, a chance of about 3 in a
+    million that any two collide at all).
     Hashing the tokens already computed costs no further pass over the characters.
     """
     return [

@@ -173,6 +173,7 @@ SIGNATURES = Table(
             ("signature", pa.binary()),
             ("bands", pa.list_(pa.int64())),
             ("numbers", STRINGS),
+            ("number_count", pa.int32()),
             ("number_keys", pa.list_(pa.int64())),
             ("computed_at", UTC_TS),
             ("run_id", pa.string()),
