@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from config.settings import Settings
 from flows.parameters import IngestParameters
@@ -51,13 +52,15 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
     report("ingest", 0, len(refs))
     with worker_pool(settings.workers) as pool:
         for number, batch in enumerate(batches(refs, params.batch_size or settings.batch_size), start=1):
-            fetched, not_modified = fetch(batch, root, settings.http, robots)
-            fresh = unseen(root, fetched.items)
-            decoded = decode(fresh.items)
-            extracted = extract(decoded.items, pool)
-            articles = normalize(extracted.items)
+            # quote(): Prefect would otherwise walk every record of every batch it is handed
+            fetched, not_modified = fetch(quote(batch), root, settings.http, robots)
+            fresh = unseen(root, quote(fetched.items))
+            decoded = decode(quote(fresh.items))
+            extracted = extract(quote(decoded.items), pool)
+            articles = normalize(quote(extracted.items))
             stages = (fetched, fresh, decoded, extracted, articles)
-            written = write(root, summary.run_id, fresh.items, articles.items, [q for s in stages for q in s.quarantined])
+            quarantined = [q for s in stages for q in s.quarantined]
+            written = write(root, summary.run_id, quote(fresh.items), quote(articles.items), quote(quarantined))
             for stage in stages:
                 summary.add(stage.stats)
             summary.add(written.stats)

@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import Settings
@@ -47,8 +48,8 @@ def languages(params: LanguageParameters = LanguageParameters()) -> RunSummary:
     with language_pool(params.detector, settings.workers) if settings.workers > 1 else nullcontext() as pool:
         for number, records in enumerate(pending, start=1):
             batch = [LanguageInput(**row) for row in records.to_pylist()]
-            tags = tag(batch, params.detector, pool)
-            written = write(root, LANGUAGES, tags.items, summary.run_id, tags.quarantined)
+            tags = tag(quote(batch), params.detector, pool)
+            written = write(root, LANGUAGES, quote(tags.items), summary.run_id, quote(tags.quarantined))
             summary.inputs += len(batch)
             summary.add(tags.stats)
             summary.add(written.stats)
