@@ -73,7 +73,7 @@ class DedupSettings(BaseModel):
     def signature_key(self) -> str:
         """Names everything a stored signature depends on."""
         fields = {k: getattr(self, k) for k in ("num_perm", "bands", "rows", "seed", "word_ngram", "char_ngram", "char_share", "max_numbers")}
-        return _key({"algorithm": minhash.ALGORITHM, "shingles": 1, "number_window": translations.KEY_WINDOW, **fields})
+        return _key({"algorithm": minhash.ALGORITHM, "shingles": 2, "number_window": translations.KEY_WINDOW, **fields})
 
     def grouping_key(self) -> str:
         """Names everything a grouping decision depends on."""
