@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     batch_size: int = Field(200, ge=1, le=100_000, description="Documents per Prefect task.")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for CPU-bound stages; 1 runs them in-process.")
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Inputs larger than this are quarantined unread.")
+    duckdb_memory_limit: str = Field("1GB", description="DuckDB's memory cap in the flows' large joins (dedup); it spills to disk beyond.")
     http: HttpSettings = Field(
         default_factory=HttpSettings,
         description="The HTTP client's timeouts, retries, politeness and limits (e.g. PRESSROOM_HTTP__USER_AGENT).",

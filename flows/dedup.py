@@ -41,7 +41,7 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
     settings = Settings()
     root = settings.warehouse_root()
     summary = RunSummary(run_id=str(flow_run.id or "local"), flow="dedup")
-    con = connect(root)
+    con = connect(root, settings.duckdb_memory_limit)
     try:
         with worker_pool(settings.workers) as pool:
             for batch in unsigned_articles(con, params.settings.signature_key(), max(settings.batch_size, params.settings.batch_size)):

@@ -9,6 +9,7 @@ and every query opens the file read-only.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,9 +73,16 @@ def ensure_catalog(root: Path) -> Path:
     return path
 
 
-def connect(root: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse views, with timestamps shown in UTC."""
+def connect(root: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse views, with timestamps shown in UTC.
+
+    `memory_limit` (e.g. "1GB") caps DuckDB's memory, spilling to a temporary folder beyond it;
+    without it DuckDB may take most of the machine's memory for a large join.
+    """
     path = ensure_catalog(root)
     con = duckdb.connect(str(path), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+        con.execute("SET temp_directory = ?", [tempfile.gettempdir()])
     return con
