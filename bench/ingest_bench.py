@@ -31,7 +31,6 @@ import platform
 import resource
 import shutil
 import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -42,6 +41,7 @@ from typing import Any
 import psutil
 
 from bench.ingest_corpus import write_corpus
+from bench.memory import PeakTreeRss
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Set before Prefect is imported, here and in every child: offline-safe and quiet.
@@ -51,52 +51,6 @@ PREFECT_ENV = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
 }
 SERVER_STARTUP_TIMEOUT = 90
-
-
-class PeakTreeRss:
-    """Samples the resident memory of some processes and their descendants in a thread."""
-
-    def __init__(self, pids: Callable[[], list[int]], interval: float = 0.05) -> None:
-        self.pids = pids
-        self.interval = interval
-        self.peak_bytes = 0
-        self.peak_root_bytes = 0  # the listed processes alone, without descendants
-        self.peak_processes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> None:
-        total = roots = count = 0
-        for pid in self.pids():
-            try:
-                root = psutil.Process(pid)
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                continue
-            for proc in procs:
-                try:
-                    rss = proc.memory_info().rss
-                except psutil.Error:
-                    continue  # a worker that exited between listing and reading
-                total += rss
-                roots += rss if proc is root else 0
-                count += 1
-        self.peak_bytes = max(self.peak_bytes, total)
-        self.peak_root_bytes = max(self.peak_root_bytes, roots)
-        self.peak_processes = max(self.peak_processes, count)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._sample()
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> PeakTreeRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def _cpu_seconds() -> float:

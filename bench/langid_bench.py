@@ -22,7 +22,6 @@ import os
 import platform
 import resource
 import statistics
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from pathlib import Path
 from lingua import Language
 
 from bench import langid_corpus as corpus
+from bench.memory import PeakTreeRss
 from tasks.langid import (
     DETECTOR_VERSION,
     LanguageInput,
@@ -46,53 +46,6 @@ from tasks.langid import (
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BARS = {"sentence_accuracy": 0.98, "pool_speedup": 3.0, "peak_rss_mb": 2048}
-
-
-class PeakRss:
-    """Samples the resident memory of this process and all its descendants in a thread."""
-
-    def __init__(self, interval: float = 0.05) -> None:
-        self.interval = interval
-        self.peak_bytes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        try:
-            import psutil
-
-            self._process: object | None = psutil.Process()
-        except ImportError:
-            self._process = None
-
-    def _tree_rss(self) -> int:
-        import psutil
-
-        total = 0
-        for proc in [self._process, *self._process.children(recursive=True)]:  # type: ignore[union-attr]
-            try:
-                total += proc.memory_info().rss
-            except psutil.Error:
-                continue  # a worker that exited between listing and reading
-        return total
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, self._tree_rss())
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> PeakRss:
-        if self._process is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        if self._process is not None:
-            self._thread.join()
-        else:
-            # Without psutil: the largest of this process and of any one finished child.
-            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            self.peak_bytes = (own + child) * 1024
 
 
 def _inputs(samples: list[corpus.Sample]) -> list[LanguageInput]:
@@ -327,7 +280,7 @@ def main() -> None:
 
     settings = LanguageSettings(accuracy=args.accuracy)
     load_start = os.getloadavg()
-    with PeakRss() as memory:
+    with PeakTreeRss(lambda: [os.getpid()]) as memory:
         accuracy_report = accuracy(settings)
         throughput_report = throughput(settings, args.copies, args.repeats, args.workers, args.batch_size)
     peak_mb = round(memory.peak_bytes / 2**20)

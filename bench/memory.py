@@ -1,0 +1,54 @@
+"""Peak memory of a process tree, sampled in a background thread (psutil)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import psutil
+
+
+class PeakTreeRss:
+    """Samples the resident memory of some processes and their descendants in a thread."""
+
+    def __init__(self, pids: Callable[[], list[int]], interval: float = 0.05) -> None:
+        self.pids = pids
+        self.interval = interval
+        self.peak_bytes = 0
+        self.peak_root_bytes = 0  # the listed processes alone, without descendants
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        total = roots = count = 0
+        for pid in self.pids():
+            try:
+                root = psutil.Process(pid)
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for proc in procs:
+                try:
+                    rss = proc.memory_info().rss
+                except psutil.Error:
+                    continue  # a worker that exited between listing and reading
+                total += rss
+                roots += rss if proc is root else 0
+                count += 1
+        self.peak_bytes = max(self.peak_bytes, total)
+        self.peak_root_bytes = max(self.peak_root_bytes, roots)
+        self.peak_processes = max(self.peak_processes, count)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakTreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
