@@ -11,17 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import Settings
 from flows.progress import report
-from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
+from tasks.dedup import DedupSettings, find_duplicates, sign_articles
 from tasks.group_report import group_counts
 from tasks.pending import signatures_to_group_sql, unsigned_articles
 from tasks.pools import worker_pool
 from tasks.run_summary import RunSummary
-from tasks.stage import StageStats
 from tasks.store import record_run, write_table
 from warehouse.catalog import connect
 from warehouse.schemas import DUPLICATES, SIGNATURES
 
-sign = task(compute_signatures, name="signatures", cache_policy=NO_CACHE)
+sign = task(sign_articles, name="signatures", cache_policy=NO_CACHE)
 group = task(find_duplicates, name="group", cache_policy=NO_CACHE)
 write = task(write_table, name="write", cache_policy=NO_CACHE)
 
@@ -44,11 +43,13 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
     con = connect(root, settings.duckdb_memory_limit)
     try:
         with worker_pool(settings.workers) as pool:
-            for batch in unsigned_articles(con, params.settings.signature_key(), max(settings.batch_size, params.settings.batch_size)):
-                signatures = sign(pa.Table.from_batches([batch]), params.settings, pool, summary.run_id)
+            # one chunk of `settings.batch_size` articles per worker and task
+            rows_per_task = params.settings.batch_size * settings.workers
+            for batch in unsigned_articles(con, params.settings.signature_key(), rows_per_task):
+                signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool, summary.run_id)
                 written = write(root, SIGNATURES, signatures)
                 summary.inputs += batch.num_rows
-                summary.add(StageStats("signatures", docs_in=batch.num_rows, docs_out=signatures.num_rows))
+                summary.add(stats)
                 summary.add(written.stats)
                 summary.rows_added.update(written.added)
                 report("dedup", batch.num_rows)

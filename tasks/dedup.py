@@ -31,6 +31,7 @@ group (1.0 for an exact copy; estimated Jaccard for near; number alignment for t
 from __future__ import annotations
 
 import hashlib
+import time
 import json
 from concurrent.futures import Executor
 from datetime import datetime, timezone
@@ -41,6 +42,7 @@ import pyarrow as pa
 from pydantic import BaseModel, Field, model_validator
 
 from tasks import grouping, minhash, shingles, translations
+from tasks.stage import StageStats
 from warehouse.schemas import DUPLICATES, SIGNATURES
 
 class DedupSettings(BaseModel):
@@ -208,3 +210,20 @@ def find_duplicates(
             "run_id": pa.array([run_id] * n, pa.string()),
         }
     ).cast(DUPLICATES.schema)
+
+
+def sign_articles(
+    articles: pa.Table, settings: DedupSettings, executor: Executor | None = None, run_id: str | None = None
+) -> tuple[pa.Table, StageStats]:
+    """`compute_signatures` over one batch, with the stage's counters (stage `signatures`)."""
+    started = time.perf_counter()
+    rows = compute_signatures(articles, settings, executor, run_id)
+    texts = articles.column("text")
+    stats = StageStats(
+        "signatures",
+        docs_in=articles.num_rows,
+        docs_out=rows.num_rows,
+        bytes_in=sum(len(t.encode("utf-8")) for t in texts.to_pylist() if t),
+        seconds=time.perf_counter() - started,
+    )
+    return rows, stats
