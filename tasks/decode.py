@@ -183,7 +183,7 @@ SNIFF_BYTES = 8192  # where a document's own charset declaration is looked for
 DETECT_BYTES = 64 * 1024  # of text (markup removed) that detection and the mess measure look at
 CHECK_CHARS = 64 * 1024  # of decoded text that the garbage check looks at
 # Thresholds, measured on text in 109 languages (gettext catalogs of this machine, 26 news-style
-# paragraphs in tests/data/decode) plain and inside a real HTML page, against random bytes.
+# paragraphs in tests/fixtures/decode) plain and inside a real HTML page, against random bytes.
 # A declared non-UTF charset whose decoding scores more than this on charset-normalizer's mess
 # measure is wrong: right declarations scored at most 0.153 (Persian in windows-1256); Cyrillic,
 # Greek, Hebrew, Arabic, Thai and CJK bytes read as windows-1252 at least 1.11.

@@ -1,6 +1,6 @@
 """The decode stage: bytes in many encodings (declared, mis-declared, undeclared) to NFC text.
 
-Inputs are made here from known text (tests/data/decode: one news-style paragraph per language)
+Inputs are made here from known text (tests/fixtures/decode: one news-style paragraph per language)
 by encoding it with the codec under test; the decoded text must equal the original exactly.
 """
 
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tasks.decode import _FIXER_CONFIG, DecodedText, _ftfy_may_change, decode_bytes, decode_document, decode_documents
 from tasks.records import DecodedDocument, FetchedDocument, Rejected
 
-DATA = Path(__file__).resolve().parent / "data" / "decode"
+DATA = Path(__file__).resolve().parent / "fixtures" / "decode"
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 TEXTS = {path.stem: path.read_text(encoding="utf-8").strip() for path in sorted(DATA.glob("*.txt"))}
 # KOI8-R has no guillemets or em dash; Russian typed on such systems used ASCII stand-ins.

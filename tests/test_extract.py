@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from tasks.extract import extract_document, extract_documents, html_to_text
 from tasks.records import DecodedDocument, FetchedDocument, Format, Rejected
 
-DATA = Path(__file__).resolve().parent / "data" / "extract"
+DATA = Path(__file__).resolve().parent / "fixtures" / "extract"
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 # what must never be left in extracted text: tags, entity escapes, markdown syntax
