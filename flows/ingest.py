@@ -69,7 +69,7 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
                 summary.count("web pages", {"not modified": not_modified})
             get_run_logger().info(
                 "batch %d: %d inputs, %d new versions, %d articles added, %d quarantined",
-                number, len(batch), len(fresh.items), written.added["articles"], sum(len(s.quarantined) for s in stages),
+                number, len(batch), len(fresh.items), written.added["articles"], len(quarantined),
             )
             report("ingest", len(batch))
     record_run(root, summary.finish())
