@@ -56,12 +56,23 @@ def _with_progress(run):
         set_reporter(None)
 
 
+def _check_sources(args: argparse.Namespace) -> None:
+    """Validate the sources file and source names before a flow starts, so a mistake is one
+    line here rather than a failed flow run (raises SourcesError)."""
+    from config.settings import Settings
+    from tasks.http import HttpSettings
+    from tasks.inputs import choose_sources
+
+    choose_sources([], args.source, Path(args.sources) if args.sources else Settings().sources, HttpSettings())
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
     from flows.parameters import IngestParameters
-
     from tasks.uri_kind import AMBIGUOUS, guess_uri_kind
 
+    if not args.uris:
+        _check_sources(args)
     for uri in args.uris:
         if "://" not in uri and not Path(uri).expanduser().exists():
             return _fail(f"no such file or folder: {uri}")
@@ -77,6 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.parameters import IngestParameters
     from flows.pipeline import PipelineParameters, pipeline
 
+    _check_sources(args)
     params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit))
     summaries = _with_progress(lambda: pipeline(params))
     print("\n".join(s.to_text() for s in summaries))

@@ -1,0 +1,28 @@
+"""The command line's bad-input paths: one clear line on stderr and exit status 2, before any flow runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "--sources", "{bad}"], "source[0] (a).includ: unknown key"),
+        (["ingest", "--sources", "{bad}"], "source[0] (a).includ: unknown key"),
+        (["run", "--source", "nope"], "no source named 'nope'"),
+        (["ingest", "/no/such/folder"], "no such file or folder: /no/such/folder"),
+        (["sql", "drop view articles"], "read-only: DROP statements are refused"),
+        (["sql", "select nonsense from articles"], 'query failed: Binder Error: Referenced column "nonsense"'),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv, message, tmp_path: Path, warehouse: Path, capsys):
+    bad = tmp_path / "sources.toml"
+    bad.write_text('[[source]]\nname = "a"\nkind = "folder"\npath = "x"\ninclud = ["*"]\n')
+    assert main([a.replace("{bad}", str(bad)) for a in argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("pressroom: ") and message in err[0]
