@@ -13,7 +13,7 @@ import tomllib
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -142,6 +142,10 @@ Source = Annotated[
     Union[FileSource, FolderSource, UrlsSource, FeedSource, SitemapSource, WarcSource],
     Field(discriminator="kind"),
 ]
+# The `kind` tags, in declaration order, read off the models so error messages never drift.
+KINDS: tuple[str, ...] = tuple(
+    get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Source)[0])
+)
 
 
 class SourcesFile(BaseModel):
@@ -201,7 +205,7 @@ def _describe(error: dict, raw: dict) -> str:
         name = entries[index].get("name") if index < len(entries) and isinstance(entries[index], dict) else None
         parts.append(f"source[{index}]" + (f" ({name})" if name else ""))
         loc = loc[2:]
-        if loc and isinstance(loc[0], str) and loc[0] in {"file", "folder", "urls", "feed", "sitemap", "warc"}:
+        if loc and isinstance(loc[0], str) and loc[0] in KINDS:
             loc = loc[1:]  # the discriminator tag pydantic inserts
     key = ".".join(str(p) for p in loc)
     where = ".".join(parts + ([key] if key else []))
@@ -211,7 +215,7 @@ def _describe(error: dict, raw: dict) -> str:
     elif error["type"] == "extra_forbidden":
         message = "unknown key"
     elif error["type"] == "union_tag_invalid":
-        message = "unknown kind (expected one of: file, folder, urls, feed, sitemap, warc)"
+        message = f"unknown kind (expected one of: {', '.join(KINDS)})"
     return f"{where}: {message}" if where else message
 
 
