@@ -104,9 +104,8 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
     # from those files only (an ingest run adds files; a run reads what is new, not everything)
     con.execute(
         f"""CREATE TEMP TABLE unsigned AS
-            SELECT a.article_id, a.filename FROM read_parquet('{articles_glob}', filename = true) a
-            WHERE NOT EXISTS (SELECT 1 FROM ({signatures_sql}) s
-                              WHERE s.article_id = a.article_id AND s.signature_key = $key)""",
+            SELECT article_id, filename FROM read_parquet('{articles_glob}', filename = true)
+            ANTI JOIN (SELECT article_id FROM ({signatures_sql}) WHERE signature_key = $key) USING (article_id)""",
         {"key": settings.signature_key()},
     )
     files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM unsigned ORDER BY 1").fetchall()]

@@ -1,9 +1,10 @@
 """Grouping in DuckDB: which stored articles a new one duplicates, and the decisions to write.
 
 Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the compared set, with
-integer ids for this run), `current` (the newest decision per article), `q` (articles compared
+integer ids for this run, read in one scan with its band hashes and number keys), `current` (the newest decision per article), `q` (articles compared
 this run: new ones, and the rest of any group an article left), `departed`, `retained` (stored
-memberships that stay valid), `band`, `eligible` and `keys` (the join keys), `edges` and `labels`.
+memberships that stay valid), `band`, `eligible` and `keys` (the join keys: all of them in a
+first run, only those a new article shares when few are new), `edges` and `labels`.
 Candidates come from equality joins (exact hash, band hash, pairs of nearby numbers) of `q`
 against everything; they are verified (estimated Jaccard from the stored signatures, number
 alignment), then merged with the stored groups they touch by union-find. See tasks/dedup.py for
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from tasks.dedup import DedupSettings
 
 KINDS = ("exact", "near", "translation")  # in order of precedence: a group takes the highest
-_TEMP_TABLES = ("sig", "current", "q", "departed", "retained", "lists", "band", "eligible", "keys", "edges", "labels")
+_TEMP_TABLES = ("sig", "current", "q", "departed", "retained", "band", "eligible", "keys", "edges", "labels")
 
 
 def decide(
@@ -41,7 +42,7 @@ def decide(
         _load(con, signatures_sql, duplicates_sql, settings, grouping_key)
         if not con.execute("SELECT EXISTS (FROM dedup_q) OR EXISTS (FROM dedup_departed)").fetchall()[0][0]:
             return _regroup(con, _links(np.zeros(0), np.zeros(0), "exact", np.zeros(0)), grouping_key)  # nothing new
-        _load_join_keys(con, signatures_sql, settings)
+        _load_join_keys(con, settings)
         edges = _edges(con, signatures_sql, settings)
         return _regroup(con, edges, grouping_key)
     finally:
@@ -57,7 +58,7 @@ def _load(con: duckdb.DuckDBPyConnection, signatures_sql: str, duplicates_sql: s
         CREATE OR REPLACE TEMP TABLE dedup_sig AS
         SELECT (row_number() OVER () - 1)::BIGINT AS idx,  -- ids for this run only
                article_id, exact_hash, language, published_at, text_chars, token_count,
-               number_count
+               number_count, bands, number_keys
         FROM ({signatures_sql}) AS s
         WHERE signature_key = $key  -- (article_id, signature_key) is the table's key: one row each
         """,
@@ -108,28 +109,32 @@ def _load(con: duckdb.DuckDBPyConnection, signatures_sql: str, duplicates_sql: s
     )
 
 
-def _load_join_keys(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> None:
-    """`dedup_band` (idx, band hash) and `dedup_eligible` (idx, language, number-pair key): read
-    only when something is new, so a run with nothing to do never reads the lists."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE dedup_lists AS
-        SELECT d.idx, d.language, d.number_count, s.bands, s.number_keys
-        FROM ({signatures_sql}) AS s JOIN dedup_sig d USING (article_id)
-        WHERE s.signature_key = $key
-        """,
-        {"key": settings.signature_key()},
-    )
-    con.execute("CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, unnest(bands) AS h FROM dedup_lists WHERE bands IS NOT NULL")
+def _load_join_keys(con: duckdb.DuckDBPyConnection, settings: DedupSettings) -> None:
+    """`dedup_band` (idx, band hash) and `dedup_eligible` (idx, language, number-pair key). When
+    few articles are new, only the keys they share are kept: unnesting and probing in one pass
+    is cheaper than materializing every stored key."""
+    mostly_new = con.execute("SELECT (SELECT count(*) FROM dedup_q) * 2 > (SELECT count(*) FROM dedup_sig)").fetchall()[0][0]
+    eligible = "language IS NOT NULL AND number_count >= $min_numbers"
+    numbers = {"min_numbers": settings.min_numbers}
+    if mostly_new:
+        con.execute("CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, unnest(bands) AS h FROM dedup_sig WHERE bands IS NOT NULL")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_eligible AS SELECT idx, language, unnest(number_keys) AS k FROM dedup_sig WHERE {eligible}", numbers)
+        return
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE dedup_eligible AS
-        SELECT idx, language, unnest(number_keys) AS k FROM dedup_lists
-        WHERE language IS NOT NULL AND number_count >= $min_numbers
-        """,
-        {"min_numbers": settings.min_numbers},
+        CREATE OR REPLACE TEMP TABLE dedup_band AS
+        WITH new_hashes AS (SELECT DISTINCT unnest(bands) AS h FROM dedup_sig SEMI JOIN dedup_q USING (idx))
+        SELECT * FROM (SELECT idx, unnest(bands) AS h FROM dedup_sig WHERE bands IS NOT NULL) SEMI JOIN new_hashes USING (h)
+        """
     )
-    con.execute("DROP TABLE dedup_lists")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE dedup_eligible AS
+        WITH new_keys AS (SELECT DISTINCT unnest(number_keys) AS k FROM dedup_sig SEMI JOIN dedup_q USING (idx) WHERE {eligible})
+        SELECT * FROM (SELECT idx, language, unnest(number_keys) AS k FROM dedup_sig WHERE {eligible}) SEMI JOIN new_keys USING (k)
+        """,
+        numbers,
+    )
 
 
 def _edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
@@ -152,15 +157,31 @@ def _edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupS
     return pa.concat_tables(parts)
 
 
+def _stored(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings, ids: np.ndarray, column: str) -> pa.Table:
+    """(idx, `column`) of the stored signature rows of the given ids, ordered by idx. The wanted
+    article ids are the build side of a semi-join, so the scan keeps only their rows."""
+    con.register("dedup_wanted", pa.table({"idx": np.unique(ids)}))
+    try:
+        return con.sql(
+            f"""
+            WITH wanted AS (SELECT d.idx, d.article_id FROM dedup_wanted JOIN dedup_sig d USING (idx))
+            SELECT w.idx, s.{column} FROM wanted w JOIN (
+                SELECT article_id, {column} FROM ({signatures_sql}) AS s
+                WHERE signature_key = $key AND article_id IN (SELECT article_id FROM wanted)
+            ) AS s USING (article_id)
+            ORDER BY w.idx
+            """,
+            params={"key": settings.signature_key()},
+        ).to_arrow_table()
+    finally:
+        con.unregister("dedup_wanted")
+
+
 def _near_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
     """Candidates sharing a band hash with a new article, kept at estimated Jaccard >= threshold."""
-    # the buckets worth joining: a new article's, holding another article too. When most
-    # articles are new (a first run), grouping all band hashes is cheaper than a semi-join.
-    mostly_new = con.execute("SELECT (SELECT count(*) FROM dedup_q) * 2 > (SELECT count(*) FROM dedup_sig)").fetchall()[0][0]
-    scope = "dedup_band" if mostly_new else "dedup_band WHERE h IN (SELECT h FROM dedup_band SEMI JOIN dedup_q USING (idx))"
     pairs = con.sql(
-        f"""
-        WITH shared AS (SELECT h, count(*) AS n, min(idx) AS first FROM {scope} GROUP BY h HAVING count(*) > 1),
+        """
+        WITH shared AS (SELECT h, count(*) AS n, min(idx) AS first FROM dedup_band GROUP BY h HAVING count(*) > 1),
         members AS (SELECT b.idx, b.h, s.n, s.first FROM dedup_band b JOIN shared s USING (h)),
         hits AS (
             -- a bucket of up to max_bucket articles: every pair with a new article in it
@@ -184,20 +205,7 @@ def _near_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: D
     b = pairs.column("b").to_numpy()
     similarity = np.zeros(len(a))
     if len(a):
-        wanted = pa.table({"idx": np.unique(np.concatenate([a, b]))})
-        con.register("dedup_wanted", wanted)
-        try:
-            stored = con.sql(
-                f"""
-                SELECT w.idx, s.signature FROM dedup_wanted w
-                JOIN dedup_sig d ON d.idx = w.idx
-                JOIN ({signatures_sql}) AS s ON s.article_id = d.article_id AND s.signature_key = $key
-                ORDER BY w.idx
-                """,
-                params={"key": settings.signature_key()},
-            ).to_arrow_table()
-        finally:
-            con.unregister("dedup_wanted")
+        stored = _stored(con, signatures_sql, settings, np.concatenate([a, b]), "signature")
         ids = stored.column("idx").to_numpy()
         matrix = np.frombuffer(b"".join(stored.column("signature").to_pylist()), dtype=np.uint16).reshape(len(ids), settings.num_perm)
         similarity = minhash.estimated_jaccard(matrix[np.searchsorted(ids, a)], matrix[np.searchsorted(ids, b)])
@@ -235,15 +243,7 @@ def _translation_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, sett
     b = pairs.column("b").to_numpy()
     if len(a) == 0:
         return _links(a, b, "translation", np.zeros(0))
-    con.register("dedup_wanted", pa.table({"idx": np.unique(np.concatenate([a, b]))}))
-    try:
-        stored = con.sql(
-            f"""SELECT d.idx, s.numbers FROM dedup_wanted w JOIN dedup_sig d ON d.idx = w.idx
-                JOIN ({signatures_sql}) AS s ON s.article_id = d.article_id AND s.signature_key = $key""",
-            params={"key": settings.signature_key()},
-        ).to_arrow_table()
-    finally:
-        con.unregister("dedup_wanted")
+    stored = _stored(con, signatures_sql, settings, np.concatenate([a, b]), "numbers")
     numbers = dict(zip(stored.column("idx").to_pylist(), stored.column("numbers").to_pylist()))
     similarity = np.array([translations.number_similarity(numbers[x], numbers[y]) for x, y in zip(a.tolist(), b.tolist())])
     keep = similarity >= settings.translation_threshold

@@ -28,8 +28,8 @@ def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> 
     articles = table_glob(root, ARTICLES)
     languages = table_glob(root, LANGUAGES)
     condition = "" if retag else (
-        f"WHERE NOT EXISTS (SELECT 1 FROM read_parquet('{languages}', hive_partitioning=false) AS l "
-        "WHERE l.article_id = a.article_id AND l.tagger = $tagger)"
+        f"ANTI JOIN (SELECT article_id FROM read_parquet('{languages}', hive_partitioning=false) WHERE tagger = $tagger) "
+        "USING (article_id)"
     )
     sql = f"""
         SELECT a.article_id, a.content_sha256, a.title, a.description, a.text
@@ -46,8 +46,8 @@ def unsigned_articles(con: duckdb.DuckDBPyConnection, signature_key: str, batch_
     warehouse connection (`warehouse.catalog.connect`)."""
     return con.sql(
         """
-        SELECT article_id, content_sha256, text, published_at, language FROM articles AS a
-        WHERE NOT EXISTS (SELECT 1 FROM signatures AS s WHERE s.article_id = a.article_id AND s.signature_key = $key)
+        SELECT article_id, content_sha256, text, published_at, language FROM articles
+        ANTI JOIN (SELECT article_id FROM signatures WHERE signature_key = $key) USING (article_id)
         ORDER BY article_id
         """,
         params={"key": signature_key},
