@@ -77,6 +77,7 @@ def score(found: Iterable[Iterable[str]], truth: Iterable[Iterable[str]]) -> dic
 def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict:
     """One dedup run over the articles Parquet files, as the flow does it."""
     from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
+    from tasks.dedup_cache import sync_cache
     from warehouse.schemas import DUPLICATES, SIGNATURES
     from warehouse.writer import append_new_rows, initialize, table_glob
 
@@ -84,7 +85,6 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
     warehouse = Path(root)
     initialize(warehouse)
     signatures_sql = f"SELECT * FROM read_parquet('{table_glob(warehouse, SIGNATURES)}')"
-    duplicates_sql = f"SELECT * FROM read_parquet('{table_glob(warehouse, DUPLICATES)}')"
     timings: dict[str, float] = {}
     # workers come from a fork server (a fork of a process that already ran rensa hangs) that
     # has imported the stage once; started and warmed before the clock, like a served flow's pool
@@ -124,10 +124,11 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
                 del chunk
     timings["signatures"] = time.perf_counter() - t
     t = time.perf_counter()
-    rows = find_duplicates(con, signatures_sql, duplicates_sql, settings, run_id)
+    rows = find_duplicates(con, warehouse, f"SELECT article_id, language FROM read_parquet('{articles_glob}')", settings, run_id)
     timings["find_duplicates"] = time.perf_counter() - t
     t = time.perf_counter()
     written = append_new_rows(warehouse, DUPLICATES, rows)
+    sync_cache(warehouse, settings.signature_key())
     timings["write_duplicates"] = time.perf_counter() - t
     con.close()
     timings["total"] = time.perf_counter() - started
@@ -317,6 +318,8 @@ def translation_eval(docs: list[dict]) -> dict:
     different languages with the same label are translations, every other such pair is not."""
     from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
     from tasks.translations import number_similarity, numbers
+    from warehouse.schemas import SIGNATURES
+    from warehouse.writer import append_new_rows, initialize, table_glob
 
     settings = DedupSettings()
     articles = pa.table(
@@ -327,10 +330,13 @@ def translation_eval(docs: list[dict]) -> dict:
             "text": [d["text"] for d in docs],
         }
     )
-    con = duckdb.connect()
-    con.register("sig", compute_signatures(articles, settings))
-    rows = find_duplicates(con, "SELECT * FROM sig", None, settings, "translation-eval")
-    con.close()
+    with tempfile.TemporaryDirectory(prefix="translation-eval-") as tmp:
+        root = Path(tmp)
+        initialize(root)
+        append_new_rows(root, SIGNATURES, compute_signatures(articles, settings))
+        con = duckdb.connect()
+        rows = find_duplicates(con, root, f"SELECT article_id, NULL AS language FROM read_parquet('{table_glob(root, SIGNATURES)}')", settings, "translation-eval")
+        con.close()
     groups: dict[str, list[str]] = {}
     for row in rows.to_pylist():
         if row["dup_group"] is not None:

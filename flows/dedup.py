@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from config.settings import Settings
 from flows.progress import report
 from tasks.dedup import DedupSettings, find_duplicates, sign_articles
+from tasks.dedup_cache import sync_cache
 from tasks.group_report import group_counts
-from tasks.pending import signatures_to_group_sql, unsigned_articles
+from tasks.pending import unsigned_articles
 from tasks.pools import worker_pool
 from tasks.run_summary import RunSummary
 from tasks.store import record_run, write_table
@@ -53,8 +54,10 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
                 summary.add(written.stats)
                 summary.rows_added.update(written.added)
                 report("dedup", batch.num_rows)
-        decisions = group(con, signatures_to_group_sql(params.settings.signature_key()), "SELECT * FROM duplicates", params.settings, summary.run_id)
+        # the compared set: the latest version of every document, with its newest language tag
+        decisions = group(con, root, "SELECT article_id, language FROM articles", params.settings, summary.run_id)
         written = write(root, DUPLICATES, decisions)
+        sync_cache(root, params.settings.signature_key())  # the next run starts from a current cache
         summary.add(written.stats)
         summary.rows_added.update(written.added)
         by_kind, largest = group_counts(con)

@@ -1,14 +1,17 @@
 """Grouping in DuckDB: which stored articles a new one duplicates, and the decisions to write.
 
-Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the compared set, with
-integer ids for this run, read in one scan with its band hashes and number keys), `current` (the newest decision per article), `q` (articles compared
-this run: new ones, and the rest of any group an article left), `departed`, `retained` (stored
-memberships that stay valid), `band`, `eligible` and `keys` (the join keys: all of them in a
-first run, only those a new article shares when few are new), `edges` and `labels`.
-Candidates come from equality joins (exact hash, band hash, pairs of nearby numbers) of `q`
-against everything; they are verified (estimated Jaccard from the stored signatures, number
-alignment), then merged with the stored groups they touch by union-find. See tasks/dedup.py for
-what the decisions mean.
+Everything stored is read from the dedup cache (tasks/dedup_cache.py: signatures, flat band-hash
+and number-key tables, the newest decision per article, all keyed by an integer `idx`), so a
+run with few new articles joins only their keys against the stored ones.
+
+Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the compared set),
+`q` (articles compared this run: new ones, and the rest of any group an article left),
+`departed`, `retained` (stored memberships that stay valid), `band`, `eligible` and `keys` (the
+join keys: all of them in a first run, only those a new article shares when few are new),
+`edges` and `labels`. Candidates come from equality joins (exact hash, band hash, pairs of
+nearby numbers) of `q` against everything; they are verified (estimated Jaccard from the stored
+signatures, number alignment), then merged with the stored groups they touch by union-find. See
+tasks/dedup.py for what the decisions mean.
 """
 
 from __future__ import annotations
@@ -26,118 +29,108 @@ if TYPE_CHECKING:
     from tasks.dedup import DedupSettings
 
 KINDS = ("exact", "near", "translation")  # in order of precedence: a group takes the highest
-_TEMP_TABLES = ("sig", "current", "q", "departed", "retained", "band", "eligible", "keys", "edges", "labels")
+_TEMP_TABLES = ("sig", "q", "departed", "retained", "band", "eligible", "keys", "edges", "labels")
 
 
 def decide(
     con: duckdb.DuckDBPyConnection,
-    signatures_sql: str,
-    duplicates_sql: str | None,
+    compared_sql: str,
+    cache: str,
     settings: DedupSettings,
     grouping_key: str,
 ) -> pa.Table:
     """Decisions (article_id, dup_group, dup_kind, similarity, is_canonical) that differ from the
-    stored ones, for the articles this run compares; the temp tables are dropped after."""
+    stored ones, for the articles this run compares; the temp tables are dropped after.
+
+    `compared_sql` selects `article_id, language` of the article versions to group, one row
+    each (language NULL: the one stored with the signature); `cache` is the schema of the attached dedup cache
+    (tasks/dedup_cache.py), synced with the warehouse."""
     try:
-        _load(con, signatures_sql, duplicates_sql, settings, grouping_key)
+        _load(con, compared_sql, cache, grouping_key)
         if not con.execute("SELECT EXISTS (FROM dedup_q) OR EXISTS (FROM dedup_departed)").fetchall()[0][0]:
-            return _regroup(con, _links(np.zeros(0), np.zeros(0), "exact", np.zeros(0)), grouping_key)  # nothing new
-        _load_join_keys(con, settings)
-        edges = _edges(con, signatures_sql, settings)
-        return _regroup(con, edges, grouping_key)
+            return _regroup(con, cache, _links(np.zeros(0), np.zeros(0), "exact", np.zeros(0)), grouping_key)  # nothing new
+        _load_join_keys(con, cache, settings)
+        edges = _edges(con, cache, settings)
+        return _regroup(con, cache, edges, grouping_key)
     finally:
         for name in _TEMP_TABLES:
             con.execute(f"DROP TABLE IF EXISTS dedup_{name}")
 
 
-def _load(con: duckdb.DuckDBPyConnection, signatures_sql: str, duplicates_sql: str | None, settings: DedupSettings, grouping_key: str) -> None:
-    """Temp tables: the compared set with integer ids, the current decisions, the new (q)
-    articles, departed articles, and the stored memberships that stay valid."""
+def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, grouping_key: str) -> None:
+    """Temp tables: the compared set (with the cache's integer ids), the new (q) articles,
+    departed articles, and the stored memberships that stay valid."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE dedup_sig AS
-        SELECT (row_number() OVER () - 1)::BIGINT AS idx,  -- ids for this run only
-               article_id, exact_hash, language, published_at, text_chars, token_count,
-               number_count, bands, number_keys
-        FROM ({signatures_sql}) AS s
-        WHERE signature_key = $key  -- (article_id, signature_key) is the table's key: one row each
-        """,
-        {"key": settings.signature_key()},
-    )
-    current = (
-        f"""SELECT article_id, unnest(arg_max(
-                   {{'dup_group': dup_group, 'dup_kind': dup_kind, 'similarity': similarity,
-                     'is_canonical': is_canonical, 'settings_key': settings_key}},
-                   (decided_at, run_id)))
-            FROM ({duplicates_sql}) AS d GROUP BY article_id"""
-        if duplicates_sql
-        else """SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS dup_group, NULL::VARCHAR AS dup_kind,
-                   NULL::FLOAT AS similarity, NULL::BOOLEAN AS is_canonical, NULL::VARCHAR AS settings_key
-                WHERE false"""
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_current AS {current}")
-    con.execute(
+        SELECT c.idx, c.article_id, c.exact_hash, coalesce(x.language, c.language) AS language,
+               c.published_at, c.text_chars, c.token_count, c.number_count
+        FROM {cache}.sig c JOIN ({compared_sql}) AS x USING (article_id)
         """
+    )
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE dedup_departed AS
-        SELECT c.article_id, c.dup_group FROM dedup_current c
-        WHERE c.settings_key = $key AND c.dup_group IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM dedup_sig s WHERE s.article_id = c.article_id)
+        SELECT s.idx, s.article_id, d.dup_group FROM {cache}.decision d JOIN {cache}.sig s USING (idx)
+        WHERE d.settings_key = $key AND d.dup_group IS NOT NULL
+          AND d.idx NOT IN (SELECT idx FROM dedup_sig)
         """,
         {"key": grouping_key},
     )
     # new articles, and the remaining members of groups an article left: compared afresh
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE dedup_q AS
-        SELECT s.idx FROM dedup_sig s LEFT JOIN dedup_current c USING (article_id)
-        WHERE c.article_id IS NULL OR c.settings_key IS DISTINCT FROM $key
+        SELECT idx FROM dedup_sig ANTI JOIN (SELECT idx FROM {cache}.decision WHERE settings_key = $key) USING (idx)
         UNION
-        SELECT s.idx FROM dedup_sig s JOIN dedup_current c USING (article_id)
-        WHERE c.settings_key = $key AND c.dup_group IN (SELECT dup_group FROM dedup_departed)
+        SELECT idx FROM dedup_sig SEMI JOIN (
+            SELECT idx FROM {cache}.decision WHERE settings_key = $key AND dup_group IN (SELECT dup_group FROM dedup_departed)
+        ) USING (idx)
         """,
         {"key": grouping_key},
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE dedup_retained AS
-        SELECT s.idx, c.dup_group, c.dup_kind, c.similarity FROM dedup_sig s JOIN dedup_current c USING (article_id)
-        WHERE c.settings_key = $key AND c.dup_group IS NOT NULL
-          AND c.dup_group NOT IN (SELECT dup_group FROM dedup_departed)
-          AND s.idx NOT IN (SELECT idx FROM dedup_q)
+        SELECT d.idx, d.dup_group, d.dup_kind, d.similarity FROM {cache}.decision d SEMI JOIN dedup_sig USING (idx)
+        WHERE d.settings_key = $key AND d.dup_group IS NOT NULL
+          AND d.dup_group NOT IN (SELECT dup_group FROM dedup_departed)
+          AND d.idx NOT IN (SELECT idx FROM dedup_q)
         """,
         {"key": grouping_key},
     )
 
 
-def _load_join_keys(con: duckdb.DuckDBPyConnection, settings: DedupSettings) -> None:
-    """`dedup_band` (idx, band hash) and `dedup_eligible` (idx, language, number-pair key). When
-    few articles are new, only the keys they share are kept: unnesting and probing in one pass
-    is cheaper than materializing every stored key."""
+def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> None:
+    """`dedup_band` (idx, band hash) and `dedup_eligible` (idx, language, number-pair key) of the
+    compared set: all of them in a first run, only the keys a new article shares when few are new."""
     mostly_new = con.execute("SELECT (SELECT count(*) FROM dedup_q) * 2 > (SELECT count(*) FROM dedup_sig)").fetchall()[0][0]
-    eligible = "language IS NOT NULL AND number_count >= $min_numbers"
-    numbers = {"min_numbers": settings.min_numbers}
+    eligible = f"""(SELECT idx, language FROM dedup_sig WHERE language IS NOT NULL AND number_count >= {int(settings.min_numbers)})"""
     if mostly_new:
-        con.execute("CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, unnest(bands) AS h FROM dedup_sig WHERE bands IS NOT NULL")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_eligible AS SELECT idx, language, unnest(number_keys) AS k FROM dedup_sig WHERE {eligible}", numbers)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, h FROM {cache}.band SEMI JOIN dedup_sig USING (idx)")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_eligible AS SELECT idx, e.language, k FROM {cache}.numkey JOIN {eligible} AS e USING (idx)")
         return
+    # each step materialized: left to itself DuckDB joins the key tables with the compared set first
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE dedup_band AS
-        WITH new_hashes AS (SELECT DISTINCT unnest(bands) AS h FROM dedup_sig SEMI JOIN dedup_q USING (idx))
-        SELECT * FROM (SELECT idx, unnest(bands) AS h FROM dedup_sig WHERE bands IS NOT NULL) SEMI JOIN new_hashes USING (h)
+        WITH new_hashes AS MATERIALIZED (SELECT DISTINCT h FROM {cache}.band SEMI JOIN dedup_q USING (idx)),
+        shared AS MATERIALIZED (SELECT idx, h FROM {cache}.band SEMI JOIN new_hashes USING (h))
+        SELECT idx, h FROM shared SEMI JOIN dedup_sig USING (idx)
         """
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE dedup_eligible AS
-        WITH new_keys AS (SELECT DISTINCT unnest(number_keys) AS k FROM dedup_sig SEMI JOIN dedup_q USING (idx) WHERE {eligible})
-        SELECT * FROM (SELECT idx, language, unnest(number_keys) AS k FROM dedup_sig WHERE {eligible}) SEMI JOIN new_keys USING (k)
-        """,
-        numbers,
+        WITH e AS MATERIALIZED {eligible},
+        new_keys AS MATERIALIZED (SELECT DISTINCT k FROM {cache}.numkey SEMI JOIN (SELECT idx FROM dedup_q SEMI JOIN e USING (idx)) USING (idx)),
+        shared AS MATERIALIZED (SELECT idx, k FROM {cache}.numkey SEMI JOIN new_keys USING (k))
+        SELECT s.idx, e.language, s.k FROM shared s JOIN e USING (idx)
+        """
     )
 
 
-def _edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
+def _edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Verified links (a, b, kind, similarity) between a new article and any compared one."""
     exact = con.sql(
         """
@@ -151,33 +144,22 @@ def _edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupS
         """
     ).to_arrow_table()
     a, b = exact.column("a").to_numpy(), exact.column("b").to_numpy()
-    parts = [_links(a, b, "exact", np.ones(len(a))), _near_edges(con, signatures_sql, settings)]
+    parts = [_links(a, b, "exact", np.ones(len(a))), _near_edges(con, cache, settings)]
     if settings.translations:
-        parts.append(_translation_edges(con, signatures_sql, settings))
+        parts.append(_translation_edges(con, cache, settings))
     return pa.concat_tables(parts)
 
 
-def _stored(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings, ids: np.ndarray, column: str) -> pa.Table:
-    """(idx, `column`) of the stored signature rows of the given ids, ordered by idx. The wanted
-    article ids are the build side of a semi-join, so the scan keeps only their rows."""
+def _stored(con: duckdb.DuckDBPyConnection, cache: str, ids: np.ndarray, column: str) -> pa.Table:
+    """(idx, `column`) of the cached signature rows of the given ids, ordered by idx."""
     con.register("dedup_wanted", pa.table({"idx": np.unique(ids)}))
     try:
-        return con.sql(
-            f"""
-            WITH wanted AS (SELECT d.idx, d.article_id FROM dedup_wanted JOIN dedup_sig d USING (idx))
-            SELECT w.idx, s.{column} FROM wanted w JOIN (
-                SELECT article_id, {column} FROM ({signatures_sql}) AS s
-                WHERE signature_key = $key AND article_id IN (SELECT article_id FROM wanted)
-            ) AS s USING (article_id)
-            ORDER BY w.idx
-            """,
-            params={"key": settings.signature_key()},
-        ).to_arrow_table()
+        return con.sql(f"SELECT idx, {column} FROM {cache}.sig SEMI JOIN dedup_wanted USING (idx) ORDER BY idx").to_arrow_table()
     finally:
         con.unregister("dedup_wanted")
 
 
-def _near_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
+def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Candidates sharing a band hash with a new article, kept at estimated Jaccard >= threshold."""
     pairs = con.sql(
         """
@@ -205,7 +187,7 @@ def _near_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: D
     b = pairs.column("b").to_numpy()
     similarity = np.zeros(len(a))
     if len(a):
-        stored = _stored(con, signatures_sql, settings, np.concatenate([a, b]), "signature")
+        stored = _stored(con, cache, np.concatenate([a, b]), "signature")
         ids = stored.column("idx").to_numpy()
         matrix = np.frombuffer(b"".join(stored.column("signature").to_pylist()), dtype=np.uint16).reshape(len(ids), settings.num_perm)
         similarity = minhash.estimated_jaccard(matrix[np.searchsorted(ids, a)], matrix[np.searchsorted(ids, b)])
@@ -213,7 +195,7 @@ def _near_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: D
     return _links(a[keep], b[keep], "near", similarity[keep])
 
 
-def _translation_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, settings: DedupSettings) -> pa.Table:
+def _translation_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Articles in different languages sharing pairs of nearby numbers with a new article,
     kept when their numbers line up in order (share >= translation_threshold)."""
     con.execute(
@@ -243,7 +225,7 @@ def _translation_edges(con: duckdb.DuckDBPyConnection, signatures_sql: str, sett
     b = pairs.column("b").to_numpy()
     if len(a) == 0:
         return _links(a, b, "translation", np.zeros(0))
-    stored = _stored(con, signatures_sql, settings, np.concatenate([a, b]), "numbers")
+    stored = _stored(con, cache, np.concatenate([a, b]), "numbers")
     numbers = dict(zip(stored.column("idx").to_pylist(), stored.column("numbers").to_pylist()))
     similarity = np.array([translations.number_similarity(numbers[x], numbers[y]) for x, y in zip(a.tolist(), b.tolist())])
     keep = similarity >= settings.translation_threshold
@@ -262,7 +244,7 @@ def _links(a: np.ndarray, b: np.ndarray, kind: str, similarity: np.ndarray) -> p
     )
 
 
-def _regroup(con: duckdb.DuckDBPyConnection, edges: pa.Table, grouping_key: str) -> pa.Table:
+def _regroup(con: duckdb.DuckDBPyConnection, cache: str, edges: pa.Table, grouping_key: str) -> pa.Table:
     """Union-find over the new links and the stored groups they touch; the decisions that differ
     from the current ones, plus one for every new and every departed article."""
     con.register("dedup_edges_in", edges)
@@ -297,7 +279,7 @@ def _regroup(con: duckdb.DuckDBPyConnection, edges: pa.Table, grouping_key: str)
     finally:
         con.unregister("dedup_labels_in")
     return con.sql(
-        """
+        f"""
         WITH sized AS (
             SELECT l.idx, l.label, count(*) OVER (PARTITION BY l.label) AS size FROM dedup_labels l
         ), link_kinds AS (
@@ -315,17 +297,17 @@ def _regroup(con: duckdb.DuckDBPyConnection, edges: pa.Table, grouping_key: str)
             FROM sized z JOIN dedup_sig s USING (idx) LEFT JOIN link_kinds k USING (idx)
             WHERE z.size > 1
         ), decided AS (
-            SELECT article_id, canonical AS dup_group, $kinds[rank] AS dup_kind, similarity,
+            SELECT idx, article_id, canonical AS dup_group, $kinds[rank] AS dup_kind, similarity,
                    article_id = canonical AS is_canonical
             FROM groups
             UNION ALL
-            SELECT s.article_id, NULL, NULL, NULL, true
+            SELECT idx, s.article_id, NULL, NULL, NULL, true
             FROM sized z JOIN dedup_sig s USING (idx) WHERE z.size = 1
             UNION ALL
-            SELECT article_id, NULL, NULL, NULL, true FROM dedup_departed
+            SELECT idx, article_id, NULL, NULL, NULL, true FROM dedup_departed
         )
-        SELECT d.* FROM decided d LEFT JOIN dedup_current c USING (article_id)
-        WHERE c.article_id IS NULL
+        SELECT d.* EXCLUDE (idx) FROM decided d LEFT JOIN {cache}.decision c USING (idx)
+        WHERE c.idx IS NULL
            OR c.settings_key IS DISTINCT FROM $key
            OR c.dup_group IS DISTINCT FROM d.dup_group
            OR c.dup_kind IS DISTINCT FROM d.dup_kind

@@ -52,14 +52,3 @@ def unsigned_articles(con: duckdb.DuckDBPyConnection, signature_key: str, batch_
         """,
         params={"key": signature_key},
     ).to_arrow_reader(batch_rows)
-
-
-def signatures_to_group_sql(signature_key: str) -> str:
-    """SQL selecting the signatures dedup groups: those of the latest version of every item,
-    with the item's current language tag (tagging may have come after the signature)."""
-    key = signature_key.replace("'", "''")
-    return f"""
-        SELECT s.* REPLACE (coalesce(a.language, s.language) AS language)
-        FROM signatures AS s JOIN articles AS a USING (article_id)
-        WHERE s.signature_key = '{key}'
-    """

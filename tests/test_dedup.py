@@ -4,6 +4,7 @@ candidates joined in DuckDB, groups written and read back as the newest row per 
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pyarrow as pa
 import pytest
 
 from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
+from tasks.dedup_cache import cache_path, sync_cache
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.writer import append_new_rows, initialize, read_table, table_glob
 
@@ -73,21 +75,23 @@ class Warehouse:
     """What the dedup flow does, against a real Parquet warehouse: sign the article versions
     without a stored signature, store them, group, append the decisions."""
 
-    def __init__(self, root: Path, settings: DedupSettings | None = None) -> None:
+    def __init__(self, root: Path, settings: DedupSettings | None = None, cache: str = "synced") -> None:
         self.root = root
         self.settings = settings or DedupSettings()
+        # "synced": as the flow (the cache catches up after each write); "dropped": deleted before
+        # every run; "unsynced": never told of a write (as if killed between write and sync)
+        self.cache = cache
         initialize(root)
         self.articles: list[dict] = []
 
     def signatures_sql(self) -> str:
         return f"SELECT * FROM read_parquet('{table_glob(self.root, SIGNATURES)}')"
 
-    def duplicates_sql(self) -> str:
-        return f"SELECT * FROM read_parquet('{table_glob(self.root, DUPLICATES)}')"
-
     def run(self, new_articles: list[dict], run_id: str) -> pa.Table:
         """Add articles (may be empty) and run dedup; returns the rows this run appended."""
         self.articles.extend(new_articles)
+        if self.cache == "dropped":
+            shutil.rmtree(cache_path(self.root).parent, ignore_errors=True)
         con = duckdb.connect()
         try:
             con.register("incoming", article_table(self.articles))
@@ -97,15 +101,13 @@ class Warehouse:
                 params={"key": self.settings.signature_key()},
             ).to_arrow_table()
             append_new_rows(self.root, SIGNATURES, compute_signatures(unsigned, self.settings, run_id=run_id))
-            # the compared set: signatures of the current article versions, with their current language
-            current = (
-                f"SELECT s.* REPLACE (i.language AS language) FROM ({self.signatures_sql()}) s "
-                "JOIN incoming i USING (article_id)"
-            )
-            rows = find_duplicates(con, current, self.duplicates_sql(), self.settings, run_id)
+            # the compared set: the current article versions, with their current language
+            rows = find_duplicates(con, self.root, "SELECT article_id, language FROM incoming", self.settings, run_id)
         finally:
             con.close()
         append_new_rows(self.root, DUPLICATES, rows)
+        if self.cache == "synced":
+            sync_cache(self.root, self.settings.signature_key())
         return rows
 
     def truth(self) -> dict[str, dict]:
@@ -248,6 +250,45 @@ def test_changed_settings_regroup_every_article(store: Warehouse) -> None:
     rows = store.run([], "run-2")
     assert rows.num_rows == 2
     assert store.groups() == {}
+
+
+def _decisions(rows: pa.Table) -> list[tuple]:
+    return sorted((r["article_id"], r["dup_group"], r["dup_kind"], round(r["similarity"] or 0, 4), r["is_canonical"]) for r in rows.to_pylist())
+
+
+def test_the_cache_changes_no_decision_however_stale_or_missing(tmp_path: Path) -> None:
+    """The same runs against a warehouse whose cache is kept current, one whose cache is
+    deleted before every run (rebuilt from Parquet), and one whose cache never hears of the
+    decisions written (a run killed between writing and syncing): the same rows every run."""
+    copy_2 = syndicated_copy(HEAT_A, "Valley Times", "All rights reserved.", [("the longest stretch", "the longest run")])
+    runs = [
+        ([{"article_id": "a" * 32, "text": HEAT_A, "published_at": T0}, {"article_id": "c" * 32, "text": HEAT_B}], None),
+        ([{"article_id": "b" * 32, "text": HEAT_A_COPY, "published_at": T0 + timedelta(hours=3)}], None),
+        ([], None),
+        ([{"article_id": "e" * 32, "text": copy_2, "published_at": T0 - timedelta(hours=1)}], None),
+        ([], "a" * 32),  # a newer version of a replaced it: it leaves the compared set
+        ([], "threshold"),  # settings changed: everything is regrouped
+    ]
+    stores = {mode: Warehouse((tmp_path / mode).resolve(), cache=mode) for mode in ("synced", "dropped", "unsynced")}
+    for i, (articles, change) in enumerate(runs):
+        results = {}
+        for mode, store in stores.items():
+            if change == "threshold":
+                store.settings = DedupSettings(threshold=0.99)
+            elif change:
+                store.articles = [a for a in store.articles if a["article_id"] != change]
+            results[mode] = _decisions(store.run([dict(a) for a in articles], f"run-{i}"))
+        assert results["dropped"] == results["synced"] == results["unsynced"], f"run {i}"
+    assert stores["synced"].groups() == stores["dropped"].groups() == stores["unsynced"].groups() == {}
+
+
+def test_a_damaged_cache_is_rebuilt(store: Warehouse) -> None:
+    store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "b" * 32, "text": HEAT_A_COPY}], "run-1")
+    cache_path(store.root).write_bytes(b"not a database")
+    assert store.run([], "run-2").num_rows == 0
+    rows = store.run([{"article_id": "c" * 32, "text": HEAT_A + " More."}], "run-3")
+    assert {r["article_id"] for r in rows.to_pylist()} >= {"c" * 32}
+    assert list(store.groups().values()) == [("near", {"a" * 32, "b" * 32, "c" * 32})]
 
 
 def _seed_text(path: Path) -> str:
