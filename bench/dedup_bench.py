@@ -77,14 +77,13 @@ def score(found: Iterable[Iterable[str]], truth: Iterable[Iterable[str]]) -> dic
 def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict:
     """One dedup run over the articles Parquet files, as the flow does it."""
     from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
-    from tasks.dedup_cache import sync_cache
+    from tasks.dedup_cache import attached_cache, sync
     from warehouse.schemas import DUPLICATES, SIGNATURES
-    from warehouse.writer import append_new_rows, initialize, table_glob
+    from warehouse.writer import append_new_rows, initialize
 
     settings = DedupSettings()
     warehouse = Path(root)
     initialize(warehouse)
-    signatures_sql = f"SELECT * FROM read_parquet('{table_glob(warehouse, SIGNATURES)}')"
     timings: dict[str, float] = {}
     # workers come from a fork server (a fork of a process that already ran rensa hangs) that
     # has imported the stage once; started and warmed before the clock, like a served flow's pool
@@ -100,36 +99,38 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
     # DuckDB takes up to 80 % of RAM unless told; with 1 GB it spills what does not fit
     con.execute("SET memory_limit = '1GB'")
     con.execute(f"SET temp_directory = '{warehouse.parent / 'duckdb-spill'}'")
-    # article versions without a signature, and the files that hold them: texts are then read
-    # from those files only (an ingest run adds files; a run reads what is new, not everything)
-    con.execute(
-        f"""CREATE TEMP TABLE unsigned AS
-            SELECT article_id, filename FROM read_parquet('{articles_glob}', filename = true)
-            ANTI JOIN (SELECT article_id FROM ({signatures_sql}) WHERE signature_key = $key) USING (article_id)""",
-        {"key": settings.signature_key()},
-    )
-    files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM unsigned ORDER BY 1").fetchall()]
-    timings["find_unsigned"] = time.perf_counter() - started
-    t = time.perf_counter()
-    signed = 0
-    with pool:
-        if files:
-            reader = con.sql(
-                f"""SELECT a.article_id, a.content_sha256, a.language, a.published_at, a.text
-                    FROM read_parquet({files!r}) a SEMI JOIN unsigned USING (article_id)"""
-            ).to_arrow_reader(CHUNK)
-            for batch in reader:
-                chunk = pa.Table.from_batches([batch])
-                signed += append_new_rows(warehouse, SIGNATURES, compute_signatures(chunk, settings, pool, run_id))
-                del chunk
-    timings["signatures"] = time.perf_counter() - t
-    t = time.perf_counter()
-    rows = find_duplicates(con, warehouse, f"SELECT article_id, language FROM read_parquet('{articles_glob}')", settings, run_id)
-    timings["find_duplicates"] = time.perf_counter() - t
-    t = time.perf_counter()
-    written = append_new_rows(warehouse, DUPLICATES, rows)
-    sync_cache(warehouse, settings.signature_key())
-    timings["write_duplicates"] = time.perf_counter() - t
+    key = settings.signature_key()
+    with attached_cache(con, warehouse, key) as cache:
+        # article versions without a signature, and the files that hold them: texts are then read
+        # from those files only (an ingest run adds files; a run reads what is new, not everything)
+        con.execute(
+            f"""CREATE TEMP TABLE unsigned AS
+                SELECT article_id, filename FROM read_parquet('{articles_glob}', filename = true)
+                ANTI JOIN {cache}.sig USING (article_id)"""
+        )
+        files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM unsigned ORDER BY 1").fetchall()]
+        timings["find_unsigned"] = time.perf_counter() - started
+        t = time.perf_counter()
+        signed = 0
+        with pool:
+            if files:
+                reader = con.sql(
+                    f"""SELECT a.article_id, a.content_sha256, a.language, a.published_at, a.text
+                        FROM read_parquet({files!r}) a SEMI JOIN unsigned USING (article_id)"""
+                ).to_arrow_reader(CHUNK)
+                for batch in reader:
+                    chunk = pa.Table.from_batches([batch])
+                    signed += append_new_rows(warehouse, SIGNATURES, compute_signatures(chunk, settings, pool, run_id))
+                    del chunk
+        timings["signatures"] = time.perf_counter() - t
+        t = time.perf_counter()
+        sync(con, warehouse, key)
+        rows = find_duplicates(con, cache, f"SELECT article_id, language FROM read_parquet('{articles_glob}')", settings, run_id)
+        timings["find_duplicates"] = time.perf_counter() - t
+        t = time.perf_counter()
+        written = append_new_rows(warehouse, DUPLICATES, rows)
+        sync(con, warehouse, key)
+        timings["write_duplicates"] = time.perf_counter() - t
     con.close()
     timings["total"] = time.perf_counter() - started
     return {"articles_signed": signed, "rows_written": written, "seconds": timings}

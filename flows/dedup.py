@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from config.settings import Settings
 from flows.progress import report
 from tasks.dedup import DedupSettings, find_duplicates, sign_articles
-from tasks.dedup_cache import sync_cache
+from tasks.dedup_cache import attached_cache, sync
 from tasks.group_report import group_counts
 from tasks.pending import unsigned_articles
 from tasks.pools import worker_pool
@@ -41,23 +41,26 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
     settings = Settings()
     root = settings.warehouse_root()
     summary = RunSummary(run_id=str(flow_run.id or "local"), flow="dedup")
+    key = params.settings.signature_key()
     con = connect(root, settings.duckdb_memory_limit)
     try:
-        with worker_pool(settings.workers) as pool:
-            # one chunk of `settings.batch_size` articles per worker and task
-            rows_per_task = params.settings.batch_size * settings.workers
-            for batch in unsigned_articles(con, params.settings.signature_key(), rows_per_task):
-                signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool, summary.run_id)
-                written = write(root, SIGNATURES, signatures)
-                summary.inputs += batch.num_rows
-                summary.add(stats)
-                summary.add(written.stats)
-                summary.rows_added.update(written.added)
-                report("dedup", batch.num_rows)
-        # the compared set: the latest version of every document, with its newest language tag
-        decisions = group(con, root, "SELECT article_id, language FROM articles", params.settings, summary.run_id)
-        written = write(root, DUPLICATES, decisions)
-        sync_cache(root, params.settings.signature_key())  # the next run starts from a current cache
+        with attached_cache(con, root, key) as cache:
+            with worker_pool(settings.workers) as pool:
+                # one chunk of `settings.batch_size` articles per worker and task
+                rows_per_task = params.settings.batch_size * settings.workers
+                for batch in unsigned_articles(con, cache, rows_per_task):
+                    signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool, summary.run_id)
+                    written = write(root, SIGNATURES, signatures)
+                    summary.inputs += batch.num_rows
+                    summary.add(stats)
+                    summary.add(written.stats)
+                    summary.rows_added.update(written.added)
+                    report("dedup", batch.num_rows)
+            sync(con, root, key)
+            # the compared set: the latest version of every document, with its newest language tag
+            decisions = group(con, cache, "SELECT article_id, language FROM articles", params.settings, summary.run_id)
+            written = write(root, DUPLICATES, decisions)
+            sync(con, root, key)  # the next run starts from a current cache
         summary.add(written.stats)
         summary.rows_added.update(written.added)
         by_kind, largest = group_counts(con)

@@ -5,13 +5,12 @@ Two steps, each a plain function the dedup flow wraps in a task:
 1. `compute_signatures(articles, settings, executor, run_id)`: for article versions that have none yet,
    the exact hash, MinHash signature, LSH band hashes and number fingerprint (one row each of
    the `signatures` table). This is the costly part and runs on a process pool in batches.
-2. `find_duplicates(con, root, compared_sql, settings, run_id)`: the rows to append
+2. `find_duplicates(con, cache, compared_sql, settings, run_id)`: the rows to append
    to the `duplicates` table. Articles without a decision under the current settings are the
    "new" ones; only they are compared against everything stored (read through the dedup
    cache, tasks/dedup_cache.py): exact-hash and band-hash joins and number-pair joins in
    DuckDB, verification (estimated Jaccard from the stored signatures, number alignment for
-   translations), then union-find together with the stored groups they touch. After the rows
-   are written, `dedup_cache.sync_cache` lets the cache read them.
+   translations), then union-find together with the stored groups they touch.
 
 How `duplicates` is written: one row per article version whenever its grouping changes, and
 the newest row per article (by `decided_at`) is the truth. A run writes a row for every new
@@ -36,7 +35,6 @@ import time
 import json
 from concurrent.futures import Executor
 from datetime import datetime, timezone
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -44,7 +42,6 @@ import pyarrow as pa
 from pydantic import BaseModel, Field, model_validator
 
 from tasks import grouping, minhash, shingles, translations
-from tasks.dedup_cache import attached_cache
 from tasks.stage import StageStats
 from warehouse.schemas import DUPLICATES, SIGNATURES
 
@@ -181,7 +178,7 @@ def _column_or_null(table: pa.Table, name: str, type_: pa.DataType) -> pa.Array 
 
 def find_duplicates(
     con: duckdb.DuckDBPyConnection,
-    root: Path,
+    cache: str,
     compared_sql: str,
     settings: DedupSettings,
     run_id: str,
@@ -192,16 +189,15 @@ def find_duplicates(
     `compared_sql` selects `article_id, language` of the article versions to group (the flow:
     the latest version of each document with its current language tag; a NULL language means
     the one stored with the signature). Their signatures and the stored decisions are read from
-    the warehouse at `root` through the dedup cache (tasks/dedup_cache.py), which `con` attaches
-    while grouping. Temporary tables named `dedup_*` are created on `con` and dropped before
+    the dedup cache attached to `con` as schema `cache` (tasks/dedup_cache.attached_cache),
+    synced after the signatures were written. Temporary tables named `dedup_*` are created on `con` and dropped before
     returning. DuckDB uses up to 80 % of RAM unless `con` has a `memory_limit`: with 1 GB (and a
     `temp_directory` to spill to) a first run over 1,000,000 articles peaked at 1.3 GB RSS
     instead of 3.2 GB, and was no slower.
     """
     decided_at = decided_at or datetime.now(timezone.utc)
     grouping_key = settings.grouping_key()
-    with attached_cache(con, root, settings.signature_key()) as cache:
-        rows = grouping.decide(con, compared_sql, cache, settings, grouping_key)
+    rows = grouping.decide(con, compared_sql, cache, settings, grouping_key)
     n = rows.num_rows
     return pa.table(
         {

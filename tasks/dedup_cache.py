@@ -57,7 +57,8 @@ def cache_path(root: Path) -> Path:
 @contextmanager
 def attached_cache(con: duckdb.DuckDBPyConnection, root: Path, signature_key: str) -> Iterator[str]:
     """Attach the warehouse's cache to `con` as schema `dedup_cache`, brought up to date with the
-    Parquet tables; yields the schema name. One process at a time holds it (a file lock)."""
+    Parquet tables; yields the schema name. One process at a time holds it (a file lock), so a
+    dedup run holds it from finding unsigned articles to writing its decisions."""
     path = cache_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path.with_suffix(".lock")), timeout=LOCK_TIMEOUT_SECONDS):
@@ -72,7 +73,7 @@ def attached_cache(con: duckdb.DuckDBPyConnection, root: Path, signature_key: st
                 _remove(path)
                 _attach(con, path)
                 _create(con, signature_key)
-            _sync(con, root, signature_key)
+            sync(con, root, signature_key)
             yield SCHEMA
         finally:
             con.execute(f"DETACH DATABASE IF EXISTS {SCHEMA}")
@@ -114,9 +115,11 @@ def _files(root: Path, table: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in (root / table).rglob("*.parquet") if p.name != SCHEMA_FILE)
 
 
-def _sync(con: duckdb.DuckDBPyConnection, root: Path, signature_key: str) -> None:
-    """Read the Parquet files the cache has not read yet: signatures into `sig`, `band` and
-    `numkey`; decisions into `decision` where newer than the one held."""
+def sync(con: duckdb.DuckDBPyConnection, root: Path, signature_key: str) -> None:
+    """Read the Parquet files the attached cache has not read yet: signatures into `sig`, `band`
+    and `numkey`; decisions into `decision` where newer than the one held. A run calls it after
+    writing signatures (before grouping) and after writing decisions (so the next run starts
+    from a current cache)."""
     read = {r[0] for r in con.execute(f"SELECT file FROM {SCHEMA}.files").fetchall()}
     # decisions are listed first: every decision's signature was written before it, so the
     # signature files listed after include the signatures of every decision file listed here
@@ -211,14 +214,3 @@ def _ingest_decisions(con: duckdb.DuckDBPyConnection, root: Path, files: list[st
             con.execute(f"INSERT INTO {s}.files SELECT 'duplicates', unnest($files)", {"files": files})
     finally:
         con.execute("DROP TABLE IF EXISTS dedup_decided")
-
-
-def sync_cache(root: Path, signature_key: str) -> None:
-    """Bring the cache up to date with the warehouse's Parquet files: called after a dedup run
-    wrote its decisions, so the next run starts from a current cache."""
-    con = duckdb.connect()
-    try:
-        with attached_cache(con, root, signature_key):
-            pass
-    finally:
-        con.close()

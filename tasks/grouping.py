@@ -62,8 +62,8 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
     departed articles, and the stored memberships that stay valid."""
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE dedup_sig AS
-        SELECT c.idx, c.article_id, c.exact_hash, coalesce(x.language, c.language) AS language,
+        CREATE OR REPLACE TEMP TABLE dedup_sig AS  -- no strings but the language: cheaper to build
+        SELECT c.idx, coalesce(x.language, c.language) AS language,
                c.published_at, c.text_chars, c.token_count, c.number_count
         FROM {cache}.sig c JOIN ({compared_sql}) AS x USING (article_id)
         """
@@ -133,11 +133,12 @@ def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupS
 def _edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Verified links (a, b, kind, similarity) between a new article and any compared one."""
     exact = con.sql(
-        """
+        f"""
         WITH hashes AS (
-            SELECT DISTINCT s.exact_hash FROM dedup_sig s SEMI JOIN dedup_q USING (idx) WHERE s.token_count > 0
+            SELECT DISTINCT exact_hash FROM {cache}.sig SEMI JOIN dedup_q USING (idx) WHERE token_count > 0
         ), members AS (
-            SELECT s.idx, s.exact_hash FROM dedup_sig s SEMI JOIN hashes USING (exact_hash) WHERE s.token_count > 0
+            SELECT idx, exact_hash FROM ({cache}.sig SEMI JOIN hashes USING (exact_hash)) SEMI JOIN dedup_sig USING (idx)
+            WHERE token_count > 0
         )
         SELECT idx AS a, min(idx) OVER (PARTITION BY exact_hash) AS b FROM members
         QUALIFY a <> b
@@ -162,7 +163,7 @@ def _stored(con: duckdb.DuckDBPyConnection, cache: str, ids: np.ndarray, column:
 def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Candidates sharing a band hash with a new article, kept at estimated Jaccard >= threshold."""
     pairs = con.sql(
-        """
+        f"""
         WITH shared AS (SELECT h, count(*) AS n, min(idx) AS first FROM dedup_band GROUP BY h HAVING count(*) > 1),
         members AS (SELECT b.idx, b.h, s.n, s.first FROM dedup_band b JOIN shared s USING (h)),
         hits AS (
@@ -178,7 +179,7 @@ def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSetti
             SELECT DISTINCT least(q, o) AS a, greatest(q, o) AS b FROM hits
         )
         SELECT p.a, p.b FROM pairs p
-        JOIN dedup_sig sa ON sa.idx = p.a JOIN dedup_sig sb ON sb.idx = p.b
+        JOIN {cache}.sig sa ON sa.idx = p.a JOIN {cache}.sig sb ON sb.idx = p.b
         WHERE sa.exact_hash <> sb.exact_hash
         """,
         params={"cap": settings.max_bucket},
@@ -288,13 +289,16 @@ def _regroup(con: duckdb.DuckDBPyConnection, cache: str, edges: pa.Table, groupi
                 UNION ALL SELECT idx, dup_kind, similarity FROM dedup_retained
             ) JOIN (SELECT unnest($kinds) AS kind, generate_subscripts($kinds, 1) AS rank) USING (kind)
             GROUP BY idx
+        ), nodes AS (
+            SELECT n.idx, n.article_id, s.published_at, s.text_chars
+            FROM (SELECT idx, article_id FROM {cache}.sig SEMI JOIN dedup_labels USING (idx)) n JOIN dedup_sig s USING (idx)
         ), groups AS (
             SELECT z.idx, z.label, s.article_id,
                    first_value(s.article_id) OVER (PARTITION BY z.label
                        ORDER BY s.published_at ASC NULLS LAST, s.text_chars DESC, s.article_id) AS canonical,
                    max(k.rank) OVER (PARTITION BY z.label) AS rank,
                    k.similarity
-            FROM sized z JOIN dedup_sig s USING (idx) LEFT JOIN link_kinds k USING (idx)
+            FROM sized z JOIN nodes s USING (idx) LEFT JOIN link_kinds k USING (idx)
             WHERE z.size > 1
         ), decided AS (
             SELECT idx, article_id, canonical AS dup_group, $kinds[rank] AS dup_kind, similarity,
@@ -302,7 +306,7 @@ def _regroup(con: duckdb.DuckDBPyConnection, cache: str, edges: pa.Table, groupi
             FROM groups
             UNION ALL
             SELECT idx, s.article_id, NULL, NULL, NULL, true
-            FROM sized z JOIN dedup_sig s USING (idx) WHERE z.size = 1
+            FROM sized z JOIN nodes s USING (idx) WHERE z.size = 1
             UNION ALL
             SELECT idx, article_id, NULL, NULL, NULL, true FROM dedup_departed
         )

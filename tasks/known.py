@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from tasks.http import KnownVersion
 from tasks.urls import canonical_url
+from warehouse.scratch import scratch_connection
 from warehouse.schemas import DOCUMENTS
 from warehouse.writer import table_glob
 
@@ -21,8 +21,7 @@ def known_versions(root: Path, urls: list[str]) -> dict[str, KnownVersion]:
         return {}
     # stored URIs are as requested and URLs as finally fetched: match either spelling
     wanted = pa.table({"key": sorted(set(urls) | {canonical_url(u) for u in urls})})
-    con = duckdb.connect()
-    try:
+    with scratch_connection() as con:
         con.register("wanted", wanted)
         rows = con.execute(
             f"""
@@ -32,8 +31,6 @@ def known_versions(root: Path, urls: list[str]) -> dict[str, KnownVersion]:
             QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY fetched_at DESC) = 1
             """
         ).fetchall()
-    finally:
-        con.close()
     known: dict[str, KnownVersion] = {}
     for uri, url, etag, last_modified, sha in rows:
         version = KnownVersion(etag, last_modified, sha)
@@ -44,8 +41,7 @@ def known_versions(root: Path, urls: list[str]) -> dict[str, KnownVersion]:
 
 def last_fetched(root: Path, source: str) -> dict[str, datetime]:
     """When each page of `source` was last fetched, keyed by canonical URL."""
-    con = duckdb.connect()
-    try:
+    with scratch_connection() as con:
         rows = con.execute(
             f"""
             SELECT uri, url, max(fetched_at)
@@ -55,8 +51,6 @@ def last_fetched(root: Path, source: str) -> dict[str, datetime]:
             """,
             [source],
         ).fetchall()
-    finally:
-        con.close()
     seen: dict[str, datetime] = {}
     for uri, url, at in rows:
         for key in (canonical_url(uri), canonical_url(url)):

@@ -9,17 +9,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from warehouse.scratch import scratch_connection
 from warehouse.schemas import ARTICLES, LANGUAGES
 from warehouse.writer import table_glob
 
 
 def _stream(sql: str, parameters: dict, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    con = duckdb.connect()
-    try:
-        reader = con.sql(sql, params=parameters).to_arrow_reader(batch_rows)
-        yield from reader
-    finally:
-        con.close()
+    with scratch_connection() as con:
+        yield from con.sql(sql, params=parameters).to_arrow_reader(batch_rows)
 
 
 def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> Iterator[pa.RecordBatch]:
@@ -40,15 +37,15 @@ def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> 
     return _stream(sql, {"tagger": tagger} if not retag else {}, batch_rows)
 
 
-def unsigned_articles(con: duckdb.DuckDBPyConnection, signature_key: str, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """Latest article versions (the `articles` view) without a signature under `signature_key`,
-    in batches of `article_id, content_sha256, text, published_at, language`. `con` is a
-    warehouse connection (`warehouse.catalog.connect`)."""
+def unsigned_articles(con: duckdb.DuckDBPyConnection, cache: str, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Latest article versions (the `articles` view) without a signature in the dedup cache
+    attached as schema `cache` (which holds the signatures of the current settings), in batches
+    of `article_id, content_sha256, text, published_at, language`. `con` is a warehouse
+    connection (`warehouse.catalog.connect`)."""
     return con.sql(
-        """
+        f"""
         SELECT article_id, content_sha256, text, published_at, language FROM articles
-        ANTI JOIN (SELECT article_id FROM signatures WHERE signature_key = $key) USING (article_id)
+        ANTI JOIN {cache}.sig USING (article_id)
         ORDER BY article_id
-        """,
-        params={"key": signature_key},
+        """
     ).to_arrow_reader(batch_rows)

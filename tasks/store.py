@@ -14,12 +14,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord
 from tasks.run_summary import RunSummary
 from tasks.stage import StageOutput, StageStats
+from warehouse.scratch import scratch_connection
 from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, Table
 from warehouse.writer import append_new_rows, table_glob
 
@@ -43,16 +43,13 @@ def select_unseen(root: Path, docs: list[FetchedDocument]) -> StageOutput[Fetche
     if not docs:
         return StageOutput([], [], stats)
     keys = pa.table({"doc_id": [d.doc_id for d in docs], "content_sha256": [d.content_sha256 for d in docs]})
-    con = duckdb.connect()
-    try:
+    with scratch_connection() as con:
         con.register("batch_keys", keys)
         stored = con.execute(
             f"""SELECT doc_id, content_sha256 FROM batch_keys
                 SEMI JOIN read_parquet('{table_glob(root, DOCUMENTS)}', hive_partitioning=false) AS s
                 USING (doc_id, content_sha256)"""
         ).fetchall()
-    finally:
-        con.close()
     known = set(stored)
     seen_in_batch: set[tuple[str, str]] = set()
     fresh = []

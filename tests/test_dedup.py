@@ -13,9 +13,9 @@ import pyarrow as pa
 import pytest
 
 from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
-from tasks.dedup_cache import cache_path, sync_cache
+from tasks.dedup_cache import attached_cache, cache_path, sync
 from warehouse.schemas import DUPLICATES, SIGNATURES
-from warehouse.writer import append_new_rows, initialize, read_table, table_glob
+from warehouse.writer import append_new_rows, initialize, read_table
 
 T0 = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -84,30 +84,26 @@ class Warehouse:
         initialize(root)
         self.articles: list[dict] = []
 
-    def signatures_sql(self) -> str:
-        return f"SELECT * FROM read_parquet('{table_glob(self.root, SIGNATURES)}')"
-
     def run(self, new_articles: list[dict], run_id: str) -> pa.Table:
         """Add articles (may be empty) and run dedup; returns the rows this run appended."""
         self.articles.extend(new_articles)
         if self.cache == "dropped":
             shutil.rmtree(cache_path(self.root).parent, ignore_errors=True)
+        key = self.settings.signature_key()
         con = duckdb.connect()
         try:
             con.register("incoming", article_table(self.articles))
-            unsigned = con.sql(
-                f"SELECT i.* FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM ({self.signatures_sql()}) s "
-                "WHERE s.article_id = i.article_id AND s.signature_key = $key)",
-                params={"key": self.settings.signature_key()},
-            ).to_arrow_table()
-            append_new_rows(self.root, SIGNATURES, compute_signatures(unsigned, self.settings, run_id=run_id))
-            # the compared set: the current article versions, with their current language
-            rows = find_duplicates(con, self.root, "SELECT article_id, language FROM incoming", self.settings, run_id)
+            with attached_cache(con, self.root, key) as cache:
+                unsigned = con.sql(f"SELECT * FROM incoming ANTI JOIN {cache}.sig USING (article_id)").to_arrow_table()
+                append_new_rows(self.root, SIGNATURES, compute_signatures(unsigned, self.settings, run_id=run_id))
+                sync(con, self.root, key)
+                # the compared set: the current article versions, with their current language
+                rows = find_duplicates(con, cache, "SELECT article_id, language FROM incoming", self.settings, run_id)
+                append_new_rows(self.root, DUPLICATES, rows)
+                if self.cache == "synced":
+                    sync(con, self.root, key)
         finally:
             con.close()
-        append_new_rows(self.root, DUPLICATES, rows)
-        if self.cache == "synced":
-            sync_cache(self.root, self.settings.signature_key())
         return rows
 
     def truth(self) -> dict[str, dict]:
