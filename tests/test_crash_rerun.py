@@ -39,6 +39,7 @@ def _ingest(folder: Path, root: Path, home: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "ingest", str(folder)],
         cwd=PROJECT, env=_env(root, home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # its own process group: the kill takes the run's Prefect server too
     )
 
 
@@ -62,7 +63,7 @@ def test_kill_during_writes_then_rerun_equals_a_clean_run(tmp_path: Path):
         time.sleep(0.05)
     assert victim.poll() is None, f"the ingest finished before it could be killed:\n{victim.stdout.read()}"
     assert len(parts) >= 3, "no batch was written within the deadline"
-    os.kill(victim.pid, signal.SIGKILL)
+    os.killpg(victim.pid, signal.SIGKILL)  # the whole run dies, as in a crash of its machine
     victim.wait(timeout=30)
     partial = _snapshot(killed_root)
     assert 0 < len(partial["article_versions"]) < 300
