@@ -63,7 +63,7 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE dedup_sig AS  -- no strings but the language: cheaper to build
-        SELECT c.idx, coalesce(x.language, c.language) AS language,
+        SELECT c.idx, c.exact_key, coalesce(x.language, c.language) AS language,
                c.published_at, c.text_chars, c.token_count, c.number_count
         FROM {cache}.sig c JOIN ({compared_sql}) AS x USING (article_id)
         """
@@ -134,11 +134,11 @@ def _edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) 
     """Verified links (a, b, kind, similarity) between a new article and any compared one."""
     exact = con.sql(
         f"""
-        WITH hashes AS (
-            SELECT DISTINCT exact_hash FROM {cache}.sig SEMI JOIN dedup_q USING (idx) WHERE token_count > 0
-        ), members AS (
-            SELECT idx, exact_hash FROM ({cache}.sig SEMI JOIN hashes USING (exact_hash)) SEMI JOIN dedup_sig USING (idx)
-            WHERE token_count > 0
+        WITH keys AS (
+            SELECT DISTINCT exact_key FROM dedup_sig SEMI JOIN dedup_q USING (idx) WHERE token_count > 0
+        ), members AS (  -- joined on the 64-bit key, grouped by the hash itself
+            SELECT s.idx, c.exact_hash FROM (dedup_sig s SEMI JOIN keys USING (exact_key))
+            JOIN {cache}.sig c USING (idx) WHERE s.token_count > 0
         )
         SELECT idx AS a, min(idx) OVER (PARTITION BY exact_hash) AS b FROM members
         QUALIFY a <> b
