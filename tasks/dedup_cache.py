@@ -14,7 +14,7 @@ cache as it was). If a file it read is gone, or the signature settings or the ca
 changed, it is rebuilt from the Parquet tables. Deleting `<root>/_dedup/` is always safe.
 
 Tables (schema `dedup_cache` while attached): `sig` (one row per signature, with an integer
-`idx` used by every other table, and `exact_key`, a 64-bit hash of `exact_hash` to join on), `band` (h, idx), `numkey` (k, idx), `decision` (the newest
+`idx` used by every other table, and `exact_key`, the 128-bit `exact_hash` as a number to join on), `band` (h, idx), `numkey` (k, idx), `decision` (the newest
 `duplicates` row per idx), `files` and `meta`.
 """
 
@@ -31,7 +31,7 @@ from filelock import FileLock
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.writer import SCHEMA_FILE
 
-FORMAT = 2  # bump when the tables below change: an older cache is then rebuilt
+FORMAT = 3  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
 LOCK_TIMEOUT_SECONDS = 600
 
@@ -39,7 +39,7 @@ _TABLES = """
 CREATE TABLE {s}.meta (format INTEGER, signature_key VARCHAR);
 CREATE TABLE {s}.files (tbl VARCHAR, file VARCHAR);
 CREATE TABLE {s}.sig (
-    idx BIGINT, article_id VARCHAR, language VARCHAR, exact_hash VARCHAR, exact_key UBIGINT, token_count INTEGER,
+    idx BIGINT, article_id VARCHAR, language VARCHAR, exact_hash VARCHAR, exact_key UHUGEINT, token_count INTEGER,
     number_count INTEGER, text_chars BIGINT, published_at TIMESTAMPTZ, signature BLOB, numbers VARCHAR[]);
 CREATE TABLE {s}.band (h BIGINT, idx BIGINT);
 CREATE TABLE {s}.numkey (k BIGINT, idx BIGINT);
@@ -174,7 +174,7 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
         )
         with _transaction(con):
             con.execute(
-                f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, hash(exact_hash), token_count, number_count,
+                f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, ('0x' || exact_hash)::UHUGEINT, token_count, number_count,
                     text_chars, published_at, signature, numbers FROM dedup_incoming"""
             )
             con.execute(f"INSERT INTO {s}.band SELECT unnest(bands), idx FROM dedup_incoming WHERE bands IS NOT NULL")

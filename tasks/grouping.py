@@ -103,7 +103,8 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
 
 def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> None:
     """`dedup_band` (idx, band hash) and `dedup_eligible` (idx, language, number-pair key) of the
-    compared set: all of them in a first run, only the keys a new article shares when few are new."""
+    compared set: all of them in a first run, only the keys a new article shares when few are new
+    (and of the number keys, only those few enough articles share)."""
     mostly_new = con.execute("SELECT (SELECT count(*) FROM dedup_q) * 2 > (SELECT count(*) FROM dedup_sig)").fetchall()[0][0]
     eligible = f"""(SELECT idx, language FROM dedup_sig WHERE language IS NOT NULL AND number_count >= {int(settings.min_numbers)})"""
     if mostly_new:
@@ -124,8 +125,10 @@ def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupS
         CREATE OR REPLACE TEMP TABLE dedup_eligible AS
         WITH e AS MATERIALIZED {eligible},
         new_keys AS MATERIALIZED (SELECT DISTINCT k FROM {cache}.numkey SEMI JOIN (SELECT idx FROM dedup_q SEMI JOIN e USING (idx)) USING (idx)),
-        shared AS MATERIALIZED (SELECT idx, k FROM {cache}.numkey SEMI JOIN new_keys USING (k))
-        SELECT s.idx, e.language, s.k FROM shared s JOIN e USING (idx)
+        shared AS MATERIALIZED (SELECT idx, k FROM {cache}.numkey SEMI JOIN new_keys USING (k)),
+        matched AS MATERIALIZED (SELECT s.idx, e.language, s.k FROM shared s JOIN e USING (idx)),
+        useful AS (SELECT k FROM matched GROUP BY k HAVING count(*) BETWEEN 2 AND {int(settings.max_pair_articles)})
+        SELECT * FROM matched SEMI JOIN useful USING (k)  -- what _translation_edges would keep of it
         """
     )
 
@@ -133,14 +136,13 @@ def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupS
 def _edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Verified links (a, b, kind, similarity) between a new article and any compared one."""
     exact = con.sql(
-        f"""
+        """
         WITH keys AS (
             SELECT DISTINCT exact_key FROM dedup_sig SEMI JOIN dedup_q USING (idx) WHERE token_count > 0
-        ), members AS (  -- joined on the 64-bit key, grouped by the hash itself
-            SELECT s.idx, c.exact_hash FROM (dedup_sig s SEMI JOIN keys USING (exact_key))
-            JOIN {cache}.sig c USING (idx) WHERE s.token_count > 0
+        ), members AS (
+            SELECT idx, exact_key FROM dedup_sig SEMI JOIN keys USING (exact_key) WHERE token_count > 0
         )
-        SELECT idx AS a, min(idx) OVER (PARTITION BY exact_hash) AS b FROM members
+        SELECT idx AS a, min(idx) OVER (PARTITION BY exact_key) AS b FROM members
         QUALIFY a <> b
         """
     ).to_arrow_table()
@@ -163,7 +165,7 @@ def _stored(con: duckdb.DuckDBPyConnection, cache: str, ids: np.ndarray, column:
 def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Candidates sharing a band hash with a new article, kept at estimated Jaccard >= threshold."""
     pairs = con.sql(
-        f"""
+        """
         WITH shared AS (SELECT h, count(*) AS n, min(idx) AS first FROM dedup_band GROUP BY h HAVING count(*) > 1),
         members AS (SELECT b.idx, b.h, s.n, s.first FROM dedup_band b JOIN shared s USING (h)),
         hits AS (
@@ -179,8 +181,8 @@ def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSetti
             SELECT DISTINCT least(q, o) AS a, greatest(q, o) AS b FROM hits
         )
         SELECT p.a, p.b FROM pairs p
-        JOIN {cache}.sig sa ON sa.idx = p.a JOIN {cache}.sig sb ON sb.idx = p.b
-        WHERE sa.exact_hash <> sb.exact_hash
+        JOIN dedup_sig sa ON sa.idx = p.a JOIN dedup_sig sb ON sb.idx = p.b
+        WHERE sa.exact_key <> sb.exact_key
         """,
         params={"cap": settings.max_bucket},
     ).to_arrow_table()
