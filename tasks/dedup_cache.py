@@ -9,13 +9,16 @@ reduced to the newest per article, so a run reads only what it joins.
 
 The cache is derived data. The `signatures` and `duplicates` Parquet tables stay the truth:
 their files are immutable and only ever added, so the cache records which files it has read
-and reads only new ones at the start of each run (in one transaction: a killed run leaves the
-cache as it was). If a file it read is gone, or the signature settings or the cache format
-changed, it is rebuilt from the Parquet tables. Deleting `<root>/_dedup/` is always safe.
+and reads only new ones: when attached, after a run wrote signatures and after it wrote
+decisions (each batch of files in one transaction: a killed run leaves the cache as it was,
+and the next run reads what it missed). If a file it read is gone, or the signature settings
+or the cache format changed, or it cannot be opened, it is rebuilt from the Parquet tables.
+Deleting `<root>/_dedup/` is always safe.
 
 Tables (schema `dedup_cache` while attached): `sig` (one row per signature, with an integer
-`idx` used by every other table, and `exact_key`, the 128-bit `exact_hash` as a number to join on), `band` (h, idx), `numkey` (k, idx), `decision` (the newest
-`duplicates` row per idx), `files` and `meta`.
+`idx` used by every other table, and `exact_key`, the 128-bit `exact_hash` as a number to join
+on), `band` (h, idx), `numkey` (k, idx), `decision` (the newest `duplicates` row per idx),
+`files` and `meta`.
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ from warehouse.writer import SCHEMA_FILE
 FORMAT = 3  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
 LOCK_TIMEOUT_SECONDS = 600
+CHUNK_ROWS = 250_000  # signature rows read per transaction: bounds memory when (re)building
 
 _TABLES = """
 CREATE TABLE {s}.meta (format INTEGER, signature_key VARCHAR);
 CREATE TABLE {s}.files (tbl VARCHAR, file VARCHAR);
 CREATE TABLE {s}.sig (
-    idx BIGINT, article_id VARCHAR, language VARCHAR, exact_hash VARCHAR, exact_key UHUGEINT, token_count INTEGER,
-    number_count INTEGER, text_chars BIGINT, published_at TIMESTAMPTZ, signature BLOB, numbers VARCHAR[]);
+    idx BIGINT, article_id VARCHAR, language VARCHAR, exact_hash VARCHAR, exact_key UHUGEINT,
+    token_count INTEGER, number_count INTEGER, text_chars BIGINT, published_at TIMESTAMPTZ,
+    signature BLOB, numbers VARCHAR[]);
 CREATE TABLE {s}.band (h BIGINT, idx BIGINT);
 CREATE TABLE {s}.numkey (k BIGINT, idx BIGINT);
 CREATE TABLE {s}.decision (
@@ -131,9 +136,6 @@ def sync(con: duckdb.DuckDBPyConnection, root: Path, signature_key: str) -> None
         _ingest_decisions(con, root, new_decisions)
 
 
-CHUNK_ROWS = 250_000  # signature rows read per transaction: bounds memory when (re)building
-
-
 def _chunks(root: Path, files: list[str], rows: int) -> Iterator[list[str]]:
     chunk: list[str] = []
     total = 0
@@ -174,8 +176,8 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
         )
         with _transaction(con):
             con.execute(
-                f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, ('0x' || exact_hash)::UHUGEINT, token_count, number_count,
-                    text_chars, published_at, signature, numbers FROM dedup_incoming"""
+                f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, ('0x' || exact_hash)::UHUGEINT,
+                    token_count, number_count, text_chars, published_at, signature, numbers FROM dedup_incoming"""
             )
             con.execute(f"INSERT INTO {s}.band SELECT unnest(bands), idx FROM dedup_incoming WHERE bands IS NOT NULL")
             con.execute(f"INSERT INTO {s}.numkey SELECT unnest(number_keys), idx FROM dedup_incoming WHERE number_keys IS NOT NULL")

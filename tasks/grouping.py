@@ -43,8 +43,8 @@ def decide(
     stored ones, for the articles this run compares; the temp tables are dropped after.
 
     `compared_sql` selects `article_id, language` of the article versions to group, one row
-    each (language NULL: the one stored with the signature); `cache` is the schema of the attached dedup cache
-    (tasks/dedup_cache.py), synced with the warehouse."""
+    each (language NULL: the one stored with the signature); `cache` is the schema of the
+    attached dedup cache (tasks/dedup_cache.py), synced with the warehouse."""
     try:
         _load(con, compared_sql, cache, grouping_key)
         if not con.execute("SELECT EXISTS (FROM dedup_q) OR EXISTS (FROM dedup_departed)").fetchall()[0][0]:
