@@ -6,9 +6,8 @@ run with few new articles joins only their keys against the stored ones.
 
 Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the compared set),
 `q` (articles compared this run: new ones, and the rest of any group an article left),
-`departed`, `retained` (stored memberships that stay valid), `band`, `eligible` and `keys` (the
-join keys: all of them in a first run, only those a new article shares when few are new),
-`edges` and `labels`. Candidates come from equality joins (exact hash, band hash, pairs of
+`departed`, `retained` (stored memberships that stay valid), `band` and `keys` (the join keys
+a compared article shares with others), `edges` and `labels`. Candidates come from equality joins (exact hash, band hash, pairs of
 nearby numbers) of `q` against everything; they are verified (estimated Jaccard from the stored
 signatures, number alignment), then merged with the stored groups they touch by union-find. See
 tasks/dedup.py for what the decisions mean.
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from tasks.dedup import DedupSettings
 
 KINDS = ("exact", "near", "translation")  # in order of precedence: a group takes the highest
-_TEMP_TABLES = ("sig", "q", "departed", "retained", "band", "eligible", "keys", "edges", "labels")
+_TEMP_TABLES = ("sig", "q", "departed", "retained", "band", "keys", "edges", "labels")
 
 
 def decide(
@@ -102,33 +101,34 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
 
 
 def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> None:
-    """`dedup_band` (idx, band hash) and `dedup_eligible` (idx, language, number-pair key) of the
-    compared set: all of them in a first run, only the keys a new article shares when few are new
-    (and of the number keys, only those few enough articles share)."""
+    """`dedup_band` (idx, band hash): every article in a band bucket with a compared one (all
+    band hashes in a first run); `dedup_keys` (idx, language, number-pair key): articles in a
+    known language with enough numbers that share a key with a compared one, for keys shared by
+    at least 2 and at most `max_pair_articles` of them (a key in more says nothing)."""
     mostly_new = con.execute("SELECT (SELECT count(*) FROM dedup_q) * 2 > (SELECT count(*) FROM dedup_sig)").fetchall()[0][0]
-    eligible = f"""(SELECT idx, language FROM dedup_sig WHERE language IS NOT NULL AND number_count >= {int(settings.min_numbers)})"""
     if mostly_new:
         con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, h FROM {cache}.band SEMI JOIN dedup_sig USING (idx)")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_eligible AS SELECT idx, e.language, k FROM {cache}.numkey JOIN {eligible} AS e USING (idx)")
-        return
-    # each step materialized: left to itself DuckDB joins the key tables with the compared set first
+    else:
+        # each step materialized: left to itself DuckDB joins the key tables with the compared set first
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE dedup_band AS
+            WITH new_hashes AS MATERIALIZED (SELECT DISTINCT h FROM {cache}.band SEMI JOIN dedup_q USING (idx)),
+            shared AS MATERIALIZED (SELECT idx, h FROM {cache}.band SEMI JOIN new_hashes USING (h))
+            SELECT idx, h FROM shared SEMI JOIN dedup_sig USING (idx)
+            """
+        )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE dedup_band AS
-        WITH new_hashes AS MATERIALIZED (SELECT DISTINCT h FROM {cache}.band SEMI JOIN dedup_q USING (idx)),
-        shared AS MATERIALIZED (SELECT idx, h FROM {cache}.band SEMI JOIN new_hashes USING (h))
-        SELECT idx, h FROM shared SEMI JOIN dedup_sig USING (idx)
-        """
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE dedup_eligible AS
-        WITH e AS MATERIALIZED {eligible},
+        CREATE OR REPLACE TEMP TABLE dedup_keys AS
+        WITH e AS MATERIALIZED (
+            SELECT idx, language FROM dedup_sig WHERE language IS NOT NULL AND number_count >= {int(settings.min_numbers)}
+        ),
         new_keys AS MATERIALIZED (SELECT DISTINCT k FROM {cache}.numkey SEMI JOIN (SELECT idx FROM dedup_q SEMI JOIN e USING (idx)) USING (idx)),
         shared AS MATERIALIZED (SELECT idx, k FROM {cache}.numkey SEMI JOIN new_keys USING (k)),
         matched AS MATERIALIZED (SELECT s.idx, e.language, s.k FROM shared s JOIN e USING (idx)),
         useful AS (SELECT k FROM matched GROUP BY k HAVING count(*) BETWEEN 2 AND {int(settings.max_pair_articles)})
-        SELECT * FROM matched SEMI JOIN useful USING (k)  -- what _translation_edges would keep of it
+        SELECT * FROM matched SEMI JOIN useful USING (k)
         """
     )
 
@@ -201,18 +201,6 @@ def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSetti
 def _translation_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
     """Articles in different languages sharing pairs of nearby numbers with a new article,
     kept when their numbers line up in order (share >= translation_threshold)."""
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE dedup_keys AS
-        WITH new_keys AS (SELECT DISTINCT k FROM dedup_eligible SEMI JOIN dedup_q USING (idx)),
-        matched AS (SELECT * FROM dedup_eligible SEMI JOIN new_keys USING (k)),
-        useful AS (  -- shared, and not so common that it says nothing
-            SELECT k FROM matched GROUP BY k HAVING count(*) BETWEEN 2 AND $max_articles
-        )
-        SELECT * FROM matched SEMI JOIN useful USING (k)
-        """,
-        {"max_articles": settings.max_pair_articles},
-    )
     pairs = con.sql(
         """
         WITH hits AS (
