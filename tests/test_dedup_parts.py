@@ -29,6 +29,18 @@ def test_tokens_are_words_in_spaced_scripts_and_characters_in_unspaced_ones() ->
     assert batch.char_tokens.tolist() == [0, 8, len("ประชุมสุดยอด"), 0, 0]
 
 
+def test_the_stored_character_table_is_the_unicode_data_of_the_installed_regex() -> None:
+    """Shingles, and so every stored signature, depend on this table. If a new `regex` changes
+    it: write it again with `python -m tasks.shingles` and bump the shingles version in
+    `DedupSettings.signature_key`, so stored signatures are recomputed."""
+    stored = shingles.char_classes()
+    assert len(stored) == 0x110000
+    assert np.array_equal(stored, shingles.classify_code_points())
+    assert [int(stored[ord(c)]) for c in "a 中ก१,"] == [
+        shingles.WORD_CHAR, shingles.SEPARATOR, shingles.CHAR_TOKEN, shingles.CHAR_TOKEN, shingles.WORD_CHAR, shingles.SEPARATOR
+    ]
+
+
 def test_token_hashes_do_not_depend_on_position_or_neighbours() -> None:
     batch = shingles.tokenize(["alpha beta", "beta, alpha!", "xalpha alphax"])
     h = batch.hashes
