@@ -99,14 +99,13 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
     # DuckDB takes up to 80 % of RAM unless told; with 1 GB it spills what does not fit
     con.execute("SET memory_limit = '1GB'")
     con.execute(f"SET temp_directory = '{warehouse.parent / 'duckdb-spill'}'")
-    key = settings.signature_key()
-    with attached_cache(con, warehouse, key) as cache:
+    with attached_cache(con, warehouse, settings) as cache:
         # article versions without a signature, and the files that hold them: texts are then read
         # from those files only (an ingest run adds files; a run reads what is new, not everything)
         con.execute(
             f"""CREATE TEMP TABLE unsigned AS
                 SELECT article_id, filename FROM read_parquet('{articles_glob}', filename = true)
-                ANTI JOIN {cache}.sig USING (article_id)"""
+                ANTI JOIN {cache.schema}.sig USING (article_id)"""
         )
         files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM unsigned ORDER BY 1").fetchall()]
         timings["find_unsigned"] = time.perf_counter() - started
@@ -124,12 +123,12 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
                     del chunk
         timings["signatures"] = time.perf_counter() - t
         t = time.perf_counter()
-        sync(con, warehouse, key)
+        sync(con, warehouse, settings)
         rows = find_duplicates(con, cache, f"SELECT article_id, language FROM read_parquet('{articles_glob}')", settings, run_id)
         timings["find_duplicates"] = time.perf_counter() - t
         t = time.perf_counter()
         written = append_new_rows(warehouse, DUPLICATES, rows)
-        sync(con, warehouse, key)
+        sync(con, warehouse, settings)
         timings["write_duplicates"] = time.perf_counter() - t
         t = time.perf_counter()
     con.close()
@@ -320,6 +319,7 @@ def translation_eval(docs: list[dict]) -> dict:
     """Run the dedup stage over labelled documents and score its translation links: pairs in
     different languages with the same label are translations, every other such pair is not."""
     from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
+    from tasks.dedup_cache import attached_cache
     from tasks.translations import number_similarity, numbers
     from warehouse.schemas import SIGNATURES
     from warehouse.writer import append_new_rows, initialize, table_glob
@@ -338,7 +338,8 @@ def translation_eval(docs: list[dict]) -> dict:
         initialize(root)
         append_new_rows(root, SIGNATURES, compute_signatures(articles, settings))
         con = duckdb.connect()
-        rows = find_duplicates(con, root, f"SELECT article_id, NULL AS language FROM read_parquet('{table_glob(root, SIGNATURES)}')", settings, "translation-eval")
+        with attached_cache(con, root, settings) as cache:
+            rows = find_duplicates(con, cache, f"SELECT article_id, NULL AS language FROM read_parquet('{table_glob(root, SIGNATURES)}')", settings, "translation-eval")
         con.close()
     groups: dict[str, list[str]] = {}
     for row in rows.to_pylist():

@@ -41,10 +41,9 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
     settings = Settings()
     root = settings.warehouse_root()
     summary = RunSummary(run_id=str(flow_run.id or "local"), flow="dedup")
-    key = params.settings.signature_key()
     con = connect(root, settings.duckdb_memory_limit)
     try:
-        with attached_cache(con, root, key) as cache:
+        with attached_cache(con, root, params.settings) as cache:
             with worker_pool(settings.workers) as pool:
                 # one chunk of `settings.batch_size` articles per worker and task
                 rows_per_task = params.settings.batch_size * settings.workers
@@ -56,11 +55,11 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
                     summary.add(written.stats)
                     summary.rows_added.update(written.added)
                     report("dedup", batch.num_rows)
-            sync(con, root, key)
+            sync(con, root, params.settings)
             # the compared set: the latest version of every document, with its newest language tag
             decisions = group(con, cache, "SELECT article_id, language FROM articles", params.settings, summary.run_id)
             written = write(root, DUPLICATES, decisions)
-            sync(con, root, key)  # the next run starts from a current cache
+            sync(con, root, params.settings)  # the next run starts from a current cache
         summary.add(written.stats)
         summary.rows_added.update(written.added)
         by_kind, largest = group_counts(con)

@@ -42,6 +42,7 @@ import pyarrow as pa
 from pydantic import BaseModel, Field, model_validator
 
 from tasks import grouping, minhash, shingles, translations
+from tasks.dedup_cache import DedupCache
 from tasks.stage import StageStats
 from warehouse.schemas import DUPLICATES, SIGNATURES
 
@@ -178,7 +179,7 @@ def _column_or_null(table: pa.Table, name: str, type_: pa.DataType) -> pa.Array 
 
 def find_duplicates(
     con: duckdb.DuckDBPyConnection,
-    cache: str,
+    cache: DedupCache,
     compared_sql: str,
     settings: DedupSettings,
     run_id: str,
@@ -189,11 +190,11 @@ def find_duplicates(
     `compared_sql` selects `article_id, language` of the article versions to group (the flow:
     the latest version of each document with its current language tag; a NULL language means
     the one stored with the signature). Their signatures and the stored decisions are read from
-    the dedup cache attached to `con` as schema `cache` (tasks/dedup_cache.attached_cache),
-    synced after the signatures were written. Temporary tables named `dedup_*` are created on
-    `con` and dropped before returning. DuckDB uses up to 80 % of RAM unless `con` has a
-    `memory_limit`: with 1 GB (and a `temp_directory` to spill to) a first run over 1,000,000
-    articles peaked at 1.3 GB RSS instead of 3.2 GB, and was no slower.
+    the dedup `cache` attached to `con` (tasks/dedup_cache.attached_cache), synced after the
+    signatures were written. Temporary tables named `dedup_*` are created on `con` and dropped
+    before returning. DuckDB uses up to 80 % of RAM unless `con` has a `memory_limit`: with 1 GB
+    (and a `temp_directory` to spill to) a first run over 1,000,000 articles peaked at 1.3 GB
+    RSS instead of 3.2 GB, and was no slower.
     """
     decided_at = decided_at or datetime.now(timezone.utc)
     grouping_key = settings.grouping_key()

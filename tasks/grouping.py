@@ -26,6 +26,7 @@ from tasks.union_find import components
 
 if TYPE_CHECKING:
     from tasks.dedup import DedupSettings
+    from tasks.dedup_cache import DedupCache
 
 KINDS = ("exact", "near", "translation")  # in order of precedence: a group takes the highest
 _TEMP_TABLES = ("sig", "q", "departed", "retained", "band", "keys", "edges", "labels")
@@ -34,7 +35,7 @@ _TEMP_TABLES = ("sig", "q", "departed", "retained", "band", "keys", "edges", "la
 def decide(
     con: duckdb.DuckDBPyConnection,
     compared_sql: str,
-    cache: str,
+    cache: DedupCache,
     settings: DedupSettings,
     grouping_key: str,
 ) -> pa.Table:
@@ -42,8 +43,8 @@ def decide(
     stored ones, for the articles this run compares; the temp tables are dropped after.
 
     `compared_sql` selects `article_id, language` of the article versions to group, one row
-    each (language NULL: the one stored with the signature); `cache` is the schema of the
-    attached dedup cache (tasks/dedup_cache.py), synced with the warehouse."""
+    each (language NULL: the one stored with the signature); `cache` is the attached dedup
+    cache (tasks/dedup_cache.py), synced with the warehouse."""
     try:
         _load(con, compared_sql, cache, grouping_key)
         if not con.execute("SELECT EXISTS (FROM dedup_q) OR EXISTS (FROM dedup_departed)").fetchall()[0][0]:
@@ -56,7 +57,7 @@ def decide(
             con.execute(f"DROP TABLE IF EXISTS dedup_{name}")
 
 
-def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, grouping_key: str) -> None:
+def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: DedupCache, grouping_key: str) -> None:
     """Temp tables: the compared set (with the cache's integer ids), the new (q) articles,
     departed articles, and the stored memberships that stay valid."""
     con.execute(
@@ -64,13 +65,13 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
         CREATE OR REPLACE TEMP TABLE dedup_sig AS  -- no strings but the language: cheaper to build
         SELECT c.idx, c.exact_key, coalesce(x.language, c.language) AS language,
                c.published_at, c.text_chars, c.token_count, c.number_count
-        FROM {cache}.sig c JOIN ({compared_sql}) AS x USING (article_id)
+        FROM {cache.schema}.sig c JOIN ({compared_sql}) AS x USING (article_id)
         """
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE dedup_departed AS
-        SELECT s.idx, s.article_id, d.dup_group FROM {cache}.decision d JOIN {cache}.sig s USING (idx)
+        SELECT s.idx, s.article_id, d.dup_group FROM {cache.schema}.decision d JOIN {cache.schema}.sig s USING (idx)
         WHERE d.settings_key = $key AND d.dup_group IS NOT NULL
           AND d.idx NOT IN (SELECT idx FROM dedup_sig)
         """,
@@ -80,10 +81,10 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE dedup_q AS
-        SELECT idx FROM dedup_sig ANTI JOIN (SELECT idx FROM {cache}.decision WHERE settings_key = $key) USING (idx)
+        SELECT idx FROM dedup_sig ANTI JOIN (SELECT idx FROM {cache.schema}.decision WHERE settings_key = $key) USING (idx)
         UNION
         SELECT idx FROM dedup_sig SEMI JOIN (
-            SELECT idx FROM {cache}.decision WHERE settings_key = $key AND dup_group IN (SELECT dup_group FROM dedup_departed)
+            SELECT idx FROM {cache.schema}.decision WHERE settings_key = $key AND dup_group IN (SELECT dup_group FROM dedup_departed)
         ) USING (idx)
         """,
         {"key": grouping_key},
@@ -91,7 +92,7 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE dedup_retained AS
-        SELECT d.idx, d.dup_group, d.dup_kind, d.similarity FROM {cache}.decision d SEMI JOIN dedup_sig USING (idx)
+        SELECT d.idx, d.dup_group, d.dup_kind, d.similarity FROM {cache.schema}.decision d SEMI JOIN dedup_sig USING (idx)
         WHERE d.settings_key = $key AND d.dup_group IS NOT NULL
           AND d.dup_group NOT IN (SELECT dup_group FROM dedup_departed)
           AND d.idx NOT IN (SELECT idx FROM dedup_q)
@@ -100,21 +101,21 @@ def _load(con: duckdb.DuckDBPyConnection, compared_sql: str, cache: str, groupin
     )
 
 
-def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> None:
+def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> None:
     """`dedup_band` (idx, band hash): every article in a band bucket with a compared one (all
     band hashes in a first run); `dedup_keys` (idx, language, number-pair key): articles in a
     known language with enough numbers that share a key with a compared one, for keys shared by
     at least 2 and at most `max_pair_articles` of them (a key in more says nothing)."""
     mostly_new = con.execute("SELECT (SELECT count(*) FROM dedup_q) * 2 > (SELECT count(*) FROM dedup_sig)").fetchall()[0][0]
     if mostly_new:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, h FROM {cache}.band SEMI JOIN dedup_sig USING (idx)")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE dedup_band AS SELECT idx, h FROM {cache.schema}.band SEMI JOIN dedup_sig USING (idx)")
     else:
         # each step materialized: left to itself DuckDB joins the key tables with the compared set first
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE dedup_band AS
-            WITH new_hashes AS MATERIALIZED (SELECT DISTINCT h FROM {cache}.band SEMI JOIN dedup_q USING (idx)),
-            shared AS MATERIALIZED (SELECT idx, h FROM {cache}.band SEMI JOIN new_hashes USING (h))
+            WITH new_hashes AS MATERIALIZED (SELECT DISTINCT h FROM {cache.schema}.band SEMI JOIN dedup_q USING (idx)),
+            shared AS MATERIALIZED (SELECT idx, h FROM {cache.schema}.band SEMI JOIN new_hashes USING (h))
             SELECT idx, h FROM shared SEMI JOIN dedup_sig USING (idx)
             """
         )
@@ -124,8 +125,8 @@ def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupS
         WITH e AS MATERIALIZED (
             SELECT idx, language FROM dedup_sig WHERE language IS NOT NULL AND number_count >= {int(settings.min_numbers)}
         ),
-        new_keys AS MATERIALIZED (SELECT DISTINCT k FROM {cache}.numkey SEMI JOIN (SELECT idx FROM dedup_q SEMI JOIN e USING (idx)) USING (idx)),
-        shared AS MATERIALIZED (SELECT idx, k FROM {cache}.numkey SEMI JOIN new_keys USING (k)),
+        new_keys AS MATERIALIZED (SELECT DISTINCT k FROM {cache.schema}.numkey SEMI JOIN (SELECT idx FROM dedup_q SEMI JOIN e USING (idx)) USING (idx)),
+        shared AS MATERIALIZED (SELECT idx, k FROM {cache.schema}.numkey SEMI JOIN new_keys USING (k)),
         matched AS MATERIALIZED (SELECT s.idx, e.language, s.k FROM shared s JOIN e USING (idx)),
         useful AS (SELECT k FROM matched GROUP BY k HAVING count(*) BETWEEN 2 AND {int(settings.max_pair_articles)})
         SELECT * FROM matched SEMI JOIN useful USING (k)
@@ -133,7 +134,7 @@ def _load_join_keys(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupS
     )
 
 
-def _edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
+def _edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
     """Verified links (a, b, kind, similarity) between a new article and any compared one."""
     exact = con.sql(
         """
@@ -153,16 +154,16 @@ def _edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) 
     return pa.concat_tables(parts)
 
 
-def _stored(con: duckdb.DuckDBPyConnection, cache: str, ids: np.ndarray, column: str) -> pa.Table:
+def _stored(con: duckdb.DuckDBPyConnection, cache: DedupCache, ids: np.ndarray, column: str) -> pa.Table:
     """(idx, `column`) of the cached signature rows of the given ids, ordered by idx."""
     con.register("dedup_wanted", pa.table({"idx": np.unique(ids)}))
     try:
-        return con.sql(f"SELECT idx, {column} FROM {cache}.sig SEMI JOIN dedup_wanted USING (idx) ORDER BY idx").to_arrow_table()
+        return con.sql(f"SELECT idx, {column} FROM {cache.schema}.sig SEMI JOIN dedup_wanted USING (idx) ORDER BY idx").to_arrow_table()
     finally:
         con.unregister("dedup_wanted")
 
 
-def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
+def _near_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
     """Candidates sharing a band hash with a new article, kept at estimated Jaccard >= threshold."""
     pairs = con.sql(
         """
@@ -190,15 +191,13 @@ def _near_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSetti
     b = pairs.column("b").to_numpy()
     similarity = np.zeros(len(a))
     if len(a):
-        stored = _stored(con, cache, np.concatenate([a, b]), "signature")
-        ids = stored.column("idx").to_numpy()
-        matrix = np.frombuffer(b"".join(stored.column("signature").to_pylist()), dtype=np.uint16).reshape(len(ids), settings.num_perm)
-        similarity = minhash.estimated_jaccard(matrix[np.searchsorted(ids, a)], matrix[np.searchsorted(ids, b)])
+        signatures = cache.signatures(settings.num_perm)
+        similarity = minhash.estimated_jaccard(signatures[a], signatures[b])
     keep = similarity >= settings.threshold
     return _links(a[keep], b[keep], "near", similarity[keep])
 
 
-def _translation_edges(con: duckdb.DuckDBPyConnection, cache: str, settings: DedupSettings) -> pa.Table:
+def _translation_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
     """Articles in different languages sharing pairs of nearby numbers with a new article,
     kept when their numbers line up in order (share >= translation_threshold)."""
     pairs = con.sql(
@@ -235,7 +234,7 @@ def _links(a: np.ndarray, b: np.ndarray, kind: str, similarity: np.ndarray) -> p
     )
 
 
-def _regroup(con: duckdb.DuckDBPyConnection, cache: str, edges: pa.Table, grouping_key: str) -> pa.Table:
+def _regroup(con: duckdb.DuckDBPyConnection, cache: DedupCache, edges: pa.Table, grouping_key: str) -> pa.Table:
     """Union-find over the new links and the stored groups they touch; the decisions that differ
     from the current ones, plus one for every new and every departed article."""
     con.register("dedup_edges_in", edges)
@@ -281,7 +280,7 @@ def _regroup(con: duckdb.DuckDBPyConnection, cache: str, edges: pa.Table, groupi
             GROUP BY idx
         ), nodes AS (
             SELECT n.idx, n.article_id, s.published_at, s.text_chars
-            FROM (SELECT idx, article_id FROM {cache}.sig SEMI JOIN dedup_labels USING (idx)) n JOIN dedup_sig s USING (idx)
+            FROM (SELECT idx, article_id FROM {cache.schema}.sig SEMI JOIN dedup_labels USING (idx)) n JOIN dedup_sig s USING (idx)
         ), groups AS (
             SELECT z.idx, z.label, s.article_id,
                    first_value(s.article_id) OVER (PARTITION BY z.label
@@ -300,7 +299,7 @@ def _regroup(con: duckdb.DuckDBPyConnection, cache: str, edges: pa.Table, groupi
             UNION ALL
             SELECT idx, article_id, NULL, NULL, NULL, true FROM dedup_departed
         )
-        SELECT d.* EXCLUDE (idx) FROM decided d LEFT JOIN {cache}.decision c USING (idx)
+        SELECT d.* EXCLUDE (idx) FROM decided d LEFT JOIN {cache.schema}.decision c USING (idx)
         WHERE c.idx IS NULL
            OR c.settings_key IS DISTINCT FROM $key
            OR c.dup_group IS DISTINCT FROM d.dup_group

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -12,6 +13,9 @@ import pyarrow as pa
 from warehouse.scratch import scratch_connection
 from warehouse.schemas import ARTICLES, LANGUAGES
 from warehouse.writer import table_glob
+
+if TYPE_CHECKING:
+    from tasks.dedup_cache import DedupCache
 
 
 def _stream(sql: str, parameters: dict, batch_rows: int) -> Iterator[pa.RecordBatch]:
@@ -37,15 +41,15 @@ def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> 
     return _stream(sql, {"tagger": tagger} if not retag else {}, batch_rows)
 
 
-def unsigned_articles(con: duckdb.DuckDBPyConnection, cache: str, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """Latest article versions (the `articles` view) without a signature in the dedup cache
-    attached as schema `cache` (which holds the signatures of the current settings), in batches
-    of `article_id, content_sha256, text, published_at, language`. `con` is a warehouse
-    connection (`warehouse.catalog.connect`)."""
+def unsigned_articles(con: duckdb.DuckDBPyConnection, cache: DedupCache, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Latest article versions (the `articles` view) without a signature in the attached dedup
+    cache (which holds the signatures of the current settings), in batches of `article_id,
+    content_sha256, text, published_at, language`. `con` is a warehouse connection
+    (`warehouse.catalog.connect`)."""
     return con.sql(
         f"""
         SELECT article_id, content_sha256, text, published_at, language FROM articles
-        ANTI JOIN {cache}.sig USING (article_id)
+        ANTI JOIN {cache.schema}.sig USING (article_id)
         ORDER BY article_id
         """
     ).to_arrow_reader(batch_rows)

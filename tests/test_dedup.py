@@ -89,19 +89,18 @@ class Warehouse:
         self.articles.extend(new_articles)
         if self.cache == "dropped":
             shutil.rmtree(cache_path(self.root).parent, ignore_errors=True)
-        key = self.settings.signature_key()
         con = duckdb.connect()
         try:
             con.register("incoming", article_table(self.articles))
-            with attached_cache(con, self.root, key) as cache:
-                unsigned = con.sql(f"SELECT * FROM incoming ANTI JOIN {cache}.sig USING (article_id)").to_arrow_table()
+            with attached_cache(con, self.root, self.settings) as cache:
+                unsigned = con.sql(f"SELECT * FROM incoming ANTI JOIN {cache.schema}.sig USING (article_id)").to_arrow_table()
                 append_new_rows(self.root, SIGNATURES, compute_signatures(unsigned, self.settings, run_id=run_id))
-                sync(con, self.root, key)
+                sync(con, self.root, self.settings)
                 # the compared set: the current article versions, with their current language
                 rows = find_duplicates(con, cache, "SELECT article_id, language FROM incoming", self.settings, run_id)
                 append_new_rows(self.root, DUPLICATES, rows)
                 if self.cache == "synced":
-                    sync(con, self.root, key)
+                    sync(con, self.root, self.settings)
         finally:
             con.close()
         return rows
@@ -284,6 +283,24 @@ def test_a_damaged_cache_is_rebuilt(store: Warehouse) -> None:
     assert store.run([], "run-2").num_rows == 0
     rows = store.run([{"article_id": "c" * 32, "text": HEAT_A + " More."}], "run-3")
     assert {r["article_id"] for r in rows.to_pylist()} >= {"c" * 32}
+    assert list(store.groups().values()) == [("near", {"a" * 32, "b" * 32, "c" * 32})]
+
+
+def test_a_signature_file_out_of_step_with_the_cache_is_cut_back_or_rebuilt(store: Warehouse) -> None:
+    """Signature rows past the cache's table (written by a run killed before its commit) are cut
+    off; a file shorter than the table makes the cache rebuilt. Decisions do not change."""
+    row_bytes = 2 * store.settings.num_perm
+    store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "b" * 32, "text": HEAT_A_COPY}], "run-1")
+    signature_file = cache_path(store.root).with_name("signatures.bin")
+    assert signature_file.stat().st_size == 2 * row_bytes
+    with signature_file.open("ab") as handle:
+        handle.write(b"\x01" * (row_bytes + 7))
+    rows = store.run([{"article_id": "c" * 32, "text": HEAT_A + " More."}], "run-2")
+    assert "c" * 32 in {r["article_id"] for r in rows.to_pylist()}
+    assert signature_file.stat().st_size == 3 * row_bytes
+    signature_file.write_bytes(signature_file.read_bytes()[:row_bytes])
+    assert store.run([], "run-3").num_rows == 0
+    assert signature_file.stat().st_size == 3 * row_bytes
     assert list(store.groups().values()) == [("near", {"a" * 32, "b" * 32, "c" * 32})]
 
 
