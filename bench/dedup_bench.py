@@ -29,7 +29,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -78,6 +77,7 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
     """One dedup run over the articles Parquet files, as the flow does it."""
     from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
     from tasks.dedup_cache import attached_cache, sync
+    from tasks.pools import worker_pool
     from warehouse.schemas import DUPLICATES, SIGNATURES
     from warehouse.writer import append_new_rows, initialize
 
@@ -85,14 +85,6 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
     warehouse = Path(root)
     initialize(warehouse)
     timings: dict[str, float] = {}
-    # workers come from a fork server (a fork of a process that already ran rensa hangs) that
-    # has imported the stage once; started and warmed before the clock, like a served flow's pool
-    t = time.perf_counter()
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tasks.dedup"])
-    pool = ProcessPoolExecutor(workers, mp_context=context)
-    list(pool.map(_warm, range(workers)))
-    timings["pool_startup_untimed"] = time.perf_counter() - t
     started = time.perf_counter()
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
@@ -108,10 +100,14 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
                 ANTI JOIN {cache.schema}.sig USING (article_id)"""
         )
         files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM unsigned ORDER BY 1").fetchall()]
+        unsigned = con.execute("SELECT count(*) FROM unsigned").fetchall()[0][0]
         timings["find_unsigned"] = time.perf_counter() - started
         t = time.perf_counter()
         signed = 0
-        with pool:
+        # the flow's pool, started (~1 s) inside the clock as in the flow; like the flow, a run
+        # with at most one task's worth of articles signs them in this process and starts none
+        with worker_pool(workers) as pool:
+            executor = pool if unsigned > settings.batch_size * workers else None
             if files:
                 reader = con.sql(
                     f"""SELECT a.article_id, a.content_sha256, a.language, a.published_at, a.text
@@ -119,7 +115,7 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
                 ).to_arrow_reader(CHUNK)
                 for batch in reader:
                     chunk = pa.Table.from_batches([batch])
-                    signed += append_new_rows(warehouse, SIGNATURES, compute_signatures(chunk, settings, pool, run_id))
+                    signed += append_new_rows(warehouse, SIGNATURES, compute_signatures(chunk, settings, executor, run_id))
                     del chunk
         timings["signatures"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -135,13 +131,6 @@ def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict
     timings["detach_cache"] = time.perf_counter() - t  # with its checkpoint
     timings["total"] = time.perf_counter() - started
     return {"articles_signed": signed, "rows_written": written, "seconds": timings}
-
-
-def _warm(_: int) -> None:
-    from tasks.dedup import DedupSettings, compute_signatures
-
-    time.sleep(0.2)  # hold this worker so the next call lands on another
-    compute_signatures(pa.table({"article_id": ["w"], "content_sha256": ["w"], "text": ["warm up 1 2"]}), DedupSettings())
 
 
 def _pressroom_groups(root: str) -> list[list[str]]:

@@ -45,10 +45,11 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
     try:
         with attached_cache(con, root, params.settings) as cache:
             with worker_pool(settings.workers) as pool:
-                # one chunk of `settings.batch_size` articles per worker and task
+                # one chunk of `settings.batch_size` articles per worker and task; the first task
+                # runs here, so a run with few new articles starts no workers (~1 s)
                 rows_per_task = params.settings.batch_size * settings.workers
-                for batch in unsigned_articles(con, cache, rows_per_task):
-                    signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool, summary.run_id)
+                for i, batch in enumerate(unsigned_articles(con, cache, rows_per_task)):
+                    signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool if i else None, summary.run_id)
                     written = write(root, SIGNATURES, signatures)
                     summary.inputs += batch.num_rows
                     summary.add(stats)
