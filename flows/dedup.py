@@ -48,7 +48,7 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
                 # one chunk of `settings.batch_size` articles per worker and task; the first task
                 # runs here, so a run with few new articles starts no workers (~1 s)
                 rows_per_task = params.settings.batch_size * settings.workers
-                for i, batch in enumerate(unsigned_articles(con, cache, rows_per_task)):
+                for i, batch in enumerate(unsigned_articles(con, root, cache, rows_per_task)):
                     signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool if i else None, summary.run_id)
                     written = write(root, SIGNATURES, signatures)
                     summary.inputs += batch.num_rows
@@ -58,7 +58,7 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
                     report("dedup", batch.num_rows)
             sync(con, root, params.settings)
             # the compared set: the latest version of every document, with its newest language tag
-            decisions = group(con, cache, "SELECT article_id, language FROM articles", params.settings, summary.run_id)
+            decisions = group(con, cache, "SELECT article_id, language FROM tagged_articles", params.settings, summary.run_id)
             written = write(root, DUPLICATES, decisions)
             sync(con, root, params.settings)  # the next run starts from a current cache
         summary.add(written.stats)

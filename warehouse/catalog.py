@@ -30,8 +30,10 @@ def _fingerprint(sql: str) -> str:
     return hashlib.sha256(sql.encode("utf-8")).hexdigest()
 
 
-def _stored_fingerprint(path: Path) -> str | None:
-    if not path.exists():
+def _open_if_current(root: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to warehouse.duckdb if it holds the current views, else None."""
+    path = root / CATALOG_FILE
+    if not path.exists() or not (root / "articles").is_dir():
         return None
     try:
         con = duckdb.connect(str(path), read_only=True)
@@ -39,20 +41,23 @@ def _stored_fingerprint(path: Path) -> str | None:
         return None  # busy with a writer, or damaged: rebuilding under the lock settles it
     try:
         row = con.execute("SELECT value FROM pressroom_meta WHERE key = 'views'").fetchone()
-        return row[0] if row else None
     except duckdb.Error:
-        return None
-    finally:
-        con.close()
+        row = None
+    if row and row[0] == _fingerprint(_views_sql(root)):
+        return con
+    con.close()
+    return None
 
 
 def ensure_catalog(root: Path) -> Path:
     """Make sure the warehouse exists and warehouse.duckdb holds current views; return its path."""
     root.mkdir(parents=True, exist_ok=True)
     path = root / CATALOG_FILE
-    sql = _views_sql(root)
-    if _stored_fingerprint(path) == _fingerprint(sql) and (root / "articles").is_dir():
+    current = _open_if_current(root)
+    if current is not None:
+        current.close()
         return path
+    sql = _views_sql(root)
     initialize(root)
     with warehouse_lock(root):
         for attempt in range(20):
@@ -79,8 +84,9 @@ def connect(root: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     `memory_limit` (e.g. "1GB") caps DuckDB's memory, spilling to a temporary folder beyond it;
     without it DuckDB may take most of the machine's memory for a large join.
     """
-    path = ensure_catalog(root)
-    con = duckdb.connect(str(path), read_only=True)
+    con = _open_if_current(root)  # opening the file costs ~25 ms: once when the views are current
+    if con is None:
+        con = duckdb.connect(str(ensure_catalog(root)), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     if memory_limit:
         con.execute("SET memory_limit = ?", [memory_limit])

@@ -28,8 +28,9 @@ CREATE OR REPLACE VIEW duplicates AS
 CREATE OR REPLACE VIEW signatures AS
     SELECT * FROM read_parquet('{root}/signatures/**/*.parquet', hive_partitioning = false);
 
--- One row per source item: its latest version, with its language tag and duplicate group.
-CREATE OR REPLACE VIEW articles AS
+-- One row per source item: its latest version, with its language tag (what dedup compares:
+-- `articles` without the duplicate group, which dedup itself decides).
+CREATE OR REPLACE VIEW tagged_articles AS
     WITH latest AS (
         SELECT * FROM article_versions
         QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY fetched_at DESC, article_id) = 1
@@ -39,10 +40,20 @@ CREATE OR REPLACE VIEW articles AS
         a.fetched_at, a.categories, a.tags, a.image_url, a.description, a.text, a.word_count,
         a.content_sha256,
         l.language, l.confidence AS language_confidence, l.script, l.secondary_language,
-        d.dup_group, d.is_canonical, d.dup_kind,
         a.uri, a.format, a.encoding, a.encoding_repaired, a.extractor, a.run_id
     FROM latest AS a
-    LEFT JOIN languages AS l USING (article_id)
+    LEFT JOIN languages AS l USING (article_id);
+
+-- One row per source item: its latest version, with its language tag and duplicate group.
+CREATE OR REPLACE VIEW articles AS
+    SELECT
+        t.article_id, t.doc_id, t.url, t.source, t.site, t.title, t.authors, t.published_at,
+        t.fetched_at, t.categories, t.tags, t.image_url, t.description, t.text, t.word_count,
+        t.content_sha256,
+        t.language, t.language_confidence, t.script, t.secondary_language,
+        d.dup_group, d.is_canonical, d.dup_kind,
+        t.uri, t.format, t.encoding, t.encoding_repaired, t.extractor, t.run_id
+    FROM tagged_articles AS t
     LEFT JOIN duplicates AS d USING (article_id);
 
 -- Articles that are unique or the canonical member of their duplicate group.
