@@ -42,7 +42,7 @@ import regex
 from bench.dedup_corpus import Corpus, generate_corpus
 
 RESULTS = Path(__file__).resolve().parent / "results"
-CHUNK = 50_000  # articles read from Parquet at a time by the pressroom run: bounds memory
+CHUNK = 50_000  # articles per append when the corpus is stored in the warehouse
 
 
 # ---------------------------------------------------------------- scoring
@@ -73,64 +73,71 @@ def score(found: Iterable[Iterable[str]], truth: Iterable[Iterable[str]]) -> dic
 # ---------------------------------------------------------------- pressroom
 
 
-def _pressroom(articles_glob: str, root: str, workers: int, run_id: str) -> dict:
-    """One dedup run over the articles Parquet files, as the flow does it."""
-    from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
+def _pressroom(root: str, workers: int, run_id: str) -> dict:
+    """One dedup run over the warehouse, step by step as flows/dedup.py wires it (the same
+    functions, without Prefect's task runs around them)."""
+    import pyarrow as pa
+
+    from tasks.dedup import DedupSettings, find_duplicates, sign_articles
     from tasks.dedup_cache import attached_cache, sync
+    from tasks.pending import unsigned_articles
     from tasks.pools import worker_pool
+    from tasks.store import write_table
+    from warehouse.catalog import connect
     from warehouse.schemas import DUPLICATES, SIGNATURES
-    from warehouse.writer import append_new_rows, initialize
 
     settings = DedupSettings()
     warehouse = Path(root)
-    initialize(warehouse)
     timings: dict[str, float] = {}
+    # what earlier runs wrote is on disk, as for a scheduled run: flushing it is not this run's cost
+    os.sync()
     started = time.perf_counter()
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
     # DuckDB takes up to 80 % of RAM unless told; with 1 GB it spills what does not fit
-    con.execute("SET memory_limit = '1GB'")
-    con.execute(f"SET temp_directory = '{warehouse.parent / 'duckdb-spill'}'")
+    con = connect(warehouse, "1GB")
+    signed = 0
     with attached_cache(con, warehouse, settings) as cache:
-        # article versions without a signature, and the files that hold them: texts are then read
-        # from those files only (an ingest run adds files; a run reads what is new, not everything)
-        con.execute(
-            f"""CREATE TEMP TABLE unsigned AS
-                SELECT article_id, filename FROM read_parquet('{articles_glob}', filename = true)
-                ANTI JOIN {cache.schema}.sig USING (article_id)"""
-        )
-        files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM unsigned ORDER BY 1").fetchall()]
-        unsigned = con.execute("SELECT count(*) FROM unsigned").fetchall()[0][0]
-        timings["find_unsigned"] = time.perf_counter() - started
+        timings["attach_cache"] = time.perf_counter() - started
         t = time.perf_counter()
-        signed = 0
-        # the flow's pool, started (~1 s) inside the clock as in the flow; like the flow, a run
-        # with at most one task's worth of articles signs them in this process and starts none
-        with worker_pool(workers) as pool:
-            executor = pool if unsigned > settings.batch_size * workers else None
-            if files:
-                reader = con.sql(
-                    f"""SELECT a.article_id, a.content_sha256, a.language, a.published_at, a.text
-                        FROM read_parquet({files!r}) a SEMI JOIN unsigned USING (article_id)"""
-                ).to_arrow_reader(CHUNK)
-                for batch in reader:
-                    chunk = pa.Table.from_batches([batch])
-                    signed += append_new_rows(warehouse, SIGNATURES, compute_signatures(chunk, settings, executor, run_id))
-                    del chunk
+        with worker_pool(workers) as pool:  # started on the second task (~1 s), inside the clock
+            for i, batch in enumerate(unsigned_articles(con, warehouse, cache, settings.batch_size * workers)):
+                signatures, _ = sign_articles(pa.Table.from_batches([batch]), settings, pool if i else None, run_id)
+                signed += write_table(warehouse, SIGNATURES, signatures).added[SIGNATURES.name]
         timings["signatures"] = time.perf_counter() - t
         t = time.perf_counter()
         sync(con, warehouse, settings)
-        rows = find_duplicates(con, cache, f"SELECT article_id, language FROM read_parquet('{articles_glob}')", settings, run_id)
+        rows = find_duplicates(con, cache, "SELECT article_id, language FROM tagged_articles", settings, run_id)
         timings["find_duplicates"] = time.perf_counter() - t
         t = time.perf_counter()
-        written = append_new_rows(warehouse, DUPLICATES, rows)
+        written = write_table(warehouse, DUPLICATES, rows).added[DUPLICATES.name]
         sync(con, warehouse, settings)
         timings["write_duplicates"] = time.perf_counter() - t
         t = time.perf_counter()
-    con.close()
     timings["detach_cache"] = time.perf_counter() - t  # with its checkpoint
+    con.close()
     timings["total"] = time.perf_counter() - started
     return {"articles_signed": signed, "rows_written": written, "seconds": timings}
+
+
+def _ingest(corpus: Corpus, root: Path, rows: slice) -> None:
+    """Store corpus articles as the ingest and language flows would have: article versions and
+    their language tags (not timed: the dedup run starts from them)."""
+    from warehouse.catalog import connect
+    from warehouse.schemas import ARTICLES, LANGUAGES
+    from warehouse.writer import append_new_rows, initialize
+
+    initialize(root)
+    now = datetime.now(timezone.utc)
+    for start in range(rows.start, rows.stop, CHUNK):
+        chunk = corpus.articles.slice(start, min(CHUNK, rows.stop - start))
+        n = chunk.num_rows
+        given = {"doc_id": chunk.column("article_id"), "fetched_at": pa.array([now] * n, pa.timestamp("us", tz="UTC")), "tagger": pa.array(["bench"] * n), "run_id": pa.array(["bench"] * n), "tagged_at": pa.array([now] * n, pa.timestamp("us", tz="UTC"))}
+        for table in (ARTICLES, LANGUAGES):
+            columns = {}
+            for field in table.schema:
+                column = chunk.column(field.name) if field.name in chunk.column_names else given.get(field.name, pa.nulls(n, field.type))
+                columns[field.name] = column.cast(field.type)
+            append_new_rows(root, table, pa.table(columns))
+    connect(root).close()  # the ingest flow keeps the views current
 
 
 def _pressroom_groups(root: str) -> list[list[str]]:
@@ -390,12 +397,10 @@ def main(argv: list[str] | None = None) -> dict:
     generated = time.perf_counter() - t
     work = Path(tempfile.mkdtemp(prefix="dedup-bench-"))
     try:
-        articles = work / "articles"
-        articles.mkdir()
         base = work / "base.parquet"  # the baselines read this one file
         _write_articles(corpus, base, slice(0, args.n))
-        shutil.copy(base, articles / "ingest-1.parquet")
-        articles_glob = str(articles / "*.parquet")
+        root = work / "warehouse"
+        _ingest(corpus, root, slice(0, args.n))
         base_ids = set(corpus.articles.column("article_id").to_pylist()[: args.n])
         truth_base = [[m for m in c if m in base_ids] for c in corpus.clusters]
         truth_base = [c for c in truth_base if len(c) > 1]
@@ -410,24 +415,23 @@ def main(argv: list[str] | None = None) -> dict:
             "settings": settings.model_dump(),
             "started_at": datetime.now(timezone.utc).isoformat(),
         }
-        root = str(work / "warehouse")
         print(f"corpus: {args.n:,} articles (+{args.add:,}), {len(truth_base):,} planted clusters; load average {load[0]:.2f}")
 
-        full_run = measured(_pressroom, articles_glob, root, args.workers, "bench-full")
+        full_run = measured(_pressroom, str(root), args.workers, "bench-full")
         full_run.update(score(_pressroom_groups(root), truth_base))
         full_run["articles_per_second"] = args.n / full_run["seconds"]["total"]
         result["pressroom"] = full_run
         _report("pressroom (full run)", args.n, full_run)
 
         if args.add:
-            _write_articles(corpus, articles / "ingest-2.parquet", slice(args.n, args.n + args.add))
-            incremental = measured(_pressroom, articles_glob, root, args.workers, "bench-add")
+            _ingest(corpus, root, slice(args.n, args.n + args.add))
+            incremental = measured(_pressroom, str(root), args.workers, "bench-add")
             incremental.update(score(_pressroom_groups(root), corpus.clusters))
             incremental["share_of_full_run"] = incremental["seconds"]["total"] / full_run["seconds"]["total"]
             result["pressroom_incremental"] = incremental
             _report(f"pressroom (+{args.add:,} incremental)", args.add, incremental)
             print(f"  incremental run costs {incremental['share_of_full_run']:.1%} of the full run")
-        rerun = measured(_pressroom, articles_glob, root, args.workers, "bench-rerun")
+        rerun = measured(_pressroom, str(root), args.workers, "bench-rerun")
         result["pressroom_rerun"] = rerun
         print(f"rerun with nothing new: {rerun['rows_written']} rows written, {rerun['seconds']['total']:.2f} s")
 

@@ -88,6 +88,7 @@ def connect(root: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     if con is None:
         con = duckdb.connect(str(ensure_catalog(root)), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # flows log; a bar would print into their logs
     if memory_limit:
         con.execute("SET memory_limit = ?", [memory_limit])
         con.execute("SET temp_directory = ?", [tempfile.gettempdir()])
