@@ -80,7 +80,7 @@ def _pressroom(root: str, workers: int, run_id: str) -> dict:
 
     from tasks.dedup import DedupSettings, find_duplicates, sign_articles
     from tasks.dedup_cache import attached_cache, sync
-    from tasks.pending import unsigned_articles
+    from tasks.pending import compared_articles, unsigned_articles
     from tasks.pools import worker_pool
     from tasks.store import write_table
     from warehouse.catalog import connect
@@ -98,14 +98,15 @@ def _pressroom(root: str, workers: int, run_id: str) -> dict:
     with attached_cache(con, warehouse, settings) as cache:
         timings["attach_cache"] = time.perf_counter() - started
         t = time.perf_counter()
+        compared = compared_articles(con)
         with worker_pool(workers) as pool:  # started on the second task (~1 s), inside the clock
-            for i, batch in enumerate(unsigned_articles(con, warehouse, cache, settings.batch_size * workers)):
+            for i, batch in enumerate(unsigned_articles(con, warehouse, cache, compared, settings.batch_size * workers)):
                 signatures, _ = sign_articles(pa.Table.from_batches([batch]), settings, pool if i else None, run_id)
                 signed += write_table(warehouse, SIGNATURES, signatures).added[SIGNATURES.name]
         timings["signatures"] = time.perf_counter() - t
         t = time.perf_counter()
         sync(con, warehouse, settings)
-        rows = find_duplicates(con, cache, "SELECT article_id, language FROM tagged_articles", settings, run_id)
+        rows = find_duplicates(con, cache, f"SELECT article_id, language FROM {compared}", settings, run_id)
         timings["find_duplicates"] = time.perf_counter() - t
         t = time.perf_counter()
         written = write_table(warehouse, DUPLICATES, rows).added[DUPLICATES.name]

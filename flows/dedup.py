@@ -14,7 +14,7 @@ from flows.progress import report
 from tasks.dedup import DedupSettings, find_duplicates, sign_articles
 from tasks.dedup_cache import attached_cache, sync
 from tasks.group_report import group_counts
-from tasks.pending import unsigned_articles
+from tasks.pending import compared_articles, unsigned_articles
 from tasks.pools import worker_pool
 from tasks.run_summary import RunSummary
 from tasks.store import record_run, write_table
@@ -44,11 +44,13 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
     con = connect(root, settings.duckdb_memory_limit)
     try:
         with attached_cache(con, root, params.settings) as cache:
+            # what this run signs and compares: each document's latest version with its language
+            compared = compared_articles(con)
             with worker_pool(settings.workers) as pool:
                 # one chunk of `settings.batch_size` articles per worker and task; the first task
                 # runs here, so a run with few new articles starts no workers (~1 s)
                 rows_per_task = params.settings.batch_size * settings.workers
-                for i, batch in enumerate(unsigned_articles(con, root, cache, rows_per_task)):
+                for i, batch in enumerate(unsigned_articles(con, root, cache, compared, rows_per_task)):
                     signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool if i else None, summary.run_id)
                     written = write(root, SIGNATURES, signatures)
                     summary.inputs += batch.num_rows
@@ -57,8 +59,7 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
                     summary.rows_added.update(written.added)
                     report("dedup", batch.num_rows)
             sync(con, root, params.settings)
-            # the compared set: the latest version of every document, with its newest language tag
-            decisions = group(con, cache, "SELECT article_id, language FROM tagged_articles", params.settings, summary.run_id)
+            decisions = group(con, cache, f"SELECT article_id, language FROM {compared}", params.settings, summary.run_id)
             written = write(root, DUPLICATES, decisions)
             sync(con, root, params.settings)  # the next run starts from a current cache
         summary.add(written.stats)
