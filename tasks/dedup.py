@@ -38,6 +38,7 @@ from datetime import datetime, timezone
 
 import duckdb
 import numpy as np
+import numpy.ma  # noqa: F401  pa.array(ndarray) imports it on first use (~45 ms inside a run); load it with the stage
 import pyarrow as pa
 from pydantic import BaseModel, Field, model_validator
 
@@ -111,6 +112,7 @@ def _signature_columns(texts: list[str], settings: DedupSettings) -> pa.Table:
         mask=pa.array(~has_tokens),
     )
     numbers = [translations.numbers(t, settings.max_numbers) for t in texts]
+    keys, key_offsets = translations.batch_number_keys(numbers)
     return pa.table(
         {
             "token_count": pa.array(token_count, pa.int32()),
@@ -119,7 +121,7 @@ def _signature_columns(texts: list[str], settings: DedupSettings) -> pa.Table:
             "bands": bands,
             "numbers": pa.array(numbers, pa.list_(pa.string())),
             "number_count": pa.array([len(x) for x in numbers], pa.int32()),
-            "number_keys": pa.array([translations.number_keys(x) for x in numbers], pa.list_(pa.int64())),
+            "number_keys": pa.ListArray.from_arrays(pa.array(key_offsets, pa.int32()), pa.array(keys, pa.int64())),
         }
     )
 
