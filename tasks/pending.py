@@ -4,6 +4,7 @@ tables, streamed in batches, never a Python loop over everything."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,9 +75,27 @@ def unsigned_articles(
     ]
     if not files:
         return iter(())
-    return con.sql(
+    reader = con.sql(
         # in file order, not sorted: a sort would hold every text before the first batch
         """SELECT a.article_id, a.content_sha256, a.text, a.published_at, u.language
            FROM read_parquet($files, hive_partitioning = false) AS a JOIN pending_unsigned AS u USING (article_id)""",
         params={"files": files},
     ).to_arrow_reader(batch_rows)
+    return _read_ahead(reader)
+
+
+def _read_ahead(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+    """The batches of `reader`, each next one read in a thread while the caller works on the
+    current one: the caller's work runs in worker processes, and reading waited for it."""
+    with ThreadPoolExecutor(1) as thread:
+        pending = thread.submit(_next_batch, reader)
+        while (batch := pending.result()) is not None:
+            pending = thread.submit(_next_batch, reader)
+            yield batch
+
+
+def _next_batch(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
+    try:
+        return reader.read_next_batch()
+    except StopIteration:
+        return None
