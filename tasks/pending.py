@@ -3,6 +3,7 @@ tables, streamed in batches, never a Python loop over everything."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -52,12 +53,16 @@ def compared_articles(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def unsigned_articles(
-    con: duckdb.DuckDBPyConnection, root: Path, cache: DedupCache, compared: str, batch_rows: int
+    con: duckdb.DuckDBPyConnection, root: Path, cache: DedupCache, compared: str, batch_rows: int, max_batches: int = 100
 ) -> Iterator[pa.RecordBatch]:
     """Articles of the `compared` table (`compared_articles`) without a signature in the
     attached dedup cache (which holds the signatures of the current settings), in batches of
     `article_id, content_sha256, text, published_at, language`. `con` is a warehouse
     connection (`warehouse.catalog.connect`) of the warehouse at `root`.
+
+    A batch holds `batch_rows` articles, or a multiple of it when more would make more than
+    `max_batches` batches: each batch becomes one task and one signatures file, and every write
+    checks its keys against every stored file, so that cost grows with the square of the files.
 
     Texts are read from the files that hold such versions only: carried through the view's
     latest-version window, every stored text was decoded (0.45 s to find 1,000 new articles
@@ -66,6 +71,8 @@ def unsigned_articles(
         f"""CREATE OR REPLACE TEMP TABLE pending_unsigned AS
             SELECT article_id, language FROM {compared} ANTI JOIN {cache.schema}.sig USING (article_id)"""
     )
+    unsigned = con.execute("SELECT count(*) FROM pending_unsigned").fetchall()[0][0]
+    batch_rows *= max(1, math.ceil(unsigned / (batch_rows * max_batches)))
     files = [
         row[0]
         for row in con.execute(

@@ -57,3 +57,23 @@ def test_seed_translations_group_and_a_near_copy_joins_later(warehouse: Path, se
     assert third.rows_added["signatures"] == 1
     _, [(unique,)] = run_query(warehouse, "select count(*) from unique_articles")
     assert unique == 6 - 2 - 1  # six articles, the trio and the pair keep one each
+
+
+def test_a_large_backlog_is_signed_in_at_most_max_batches_batches(warehouse: Path, seeds: Path):
+    """Each batch is a task and a signatures file (whose keys every later write checks), so a
+    backlog larger than `max_batches` batches is cut into fewer, larger ones."""
+    from tasks.dedup import DedupSettings
+    from tasks.dedup_cache import attached_cache
+    from tasks.pending import compared_articles, unsigned_articles
+    from warehouse.catalog import connect
+
+    _ingest(*sorted(seeds.glob("00[0-4]_*.txt")))
+    con = connect(warehouse)
+    try:
+        with attached_cache(con, warehouse, DedupSettings()) as cache:
+            compared = compared_articles(con)
+            sizes = [b.num_rows for b in unsigned_articles(con, warehouse, cache, compared, batch_rows=1, max_batches=2)]
+            assert sum(sizes) == 5 and len(sizes) <= 2 and max(sizes) <= 3
+            assert [b.num_rows for b in unsigned_articles(con, warehouse, cache, compared, batch_rows=1, max_batches=10)] == [1] * 5
+    finally:
+        con.close()
