@@ -47,8 +47,8 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
             # what this run signs and compares: each document's latest version with its language
             compared = compared_articles(con)
             with worker_pool(settings.workers) as pool:
-                # one chunk of `settings.batch_size` articles per worker and task; the first task
-                # runs here, so a run with few new articles starts no workers (~1 s)
+                # `settings.batch_size` articles per worker and task (more if that made over 100
+                # tasks); the first task runs here, so a small run starts no workers (~1 s)
                 rows_per_task = params.settings.batch_size * settings.workers
                 for i, batch in enumerate(unsigned_articles(con, root, cache, compared, rows_per_task)):
                     signatures, stats = sign(pa.Table.from_batches([batch]), params.settings, pool if i else None, summary.run_id)

@@ -42,14 +42,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from filelock import FileLock
 
-if TYPE_CHECKING:
-    from tasks.dedup import DedupSettings
-
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.writer import SCHEMA_FILE
 
+if TYPE_CHECKING:
+    from tasks.dedup import DedupSettings
+
 FORMAT = 4  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
+SIGNATURE_FILE = "signatures.bin"
 LOCK_TIMEOUT_SECONDS = 600
 CHUNK_ROWS = 250_000  # signature rows read per transaction: bounds memory when (re)building
 
@@ -74,7 +75,7 @@ def cache_path(root: Path) -> Path:
 
 
 def _signature_file(root: Path) -> Path:
-    return cache_path(root).with_name("signatures.bin")
+    return cache_path(root).with_name(SIGNATURE_FILE)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def attached_cache(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSe
 def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
     path.with_name(path.name + ".wal").unlink(missing_ok=True)
-    path.with_name("signatures.bin").unlink(missing_ok=True)
+    path.with_name(SIGNATURE_FILE).unlink(missing_ok=True)
 
 
 def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
