@@ -20,27 +20,32 @@ if TYPE_CHECKING:
     from tasks.dedup_cache import DedupCache
 
 
-def _stream(sql: str, parameters: dict, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    with scratch_connection() as con:
-        yield from con.sql(sql, params=parameters).to_arrow_reader(batch_rows)
-
-
 def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> Iterator[pa.RecordBatch]:
     """Article versions with no tag from `tagger` (all of them when `retag`), in batches of
-    `article_id, content_sha256, title, description, text`."""
-    articles = table_glob(root, ARTICLES)
-    languages = table_glob(root, LANGUAGES)
+    `article_id, content_sha256, title, description, text`, ordered by article_id.
+
+    Ids first, then texts from the files holding such versions only: anti-joined in one query,
+    every stored text was decoded (0.21-0.26 s to find 1,000 new versions among 101,000)."""
     condition = "" if retag else (
-        f"ANTI JOIN (SELECT article_id FROM read_parquet('{languages}', hive_partitioning=false) WHERE tagger = $tagger) "
-        "USING (article_id)"
+        f"ANTI JOIN (SELECT article_id FROM read_parquet('{table_glob(root, LANGUAGES)}', hive_partitioning=false) "
+        "WHERE tagger = $tagger) USING (article_id)"
     )
-    sql = f"""
-        SELECT a.article_id, a.content_sha256, a.title, a.description, a.text
-        FROM read_parquet('{articles}', hive_partitioning=false) AS a
-        {condition}
-        ORDER BY a.article_id
-    """
-    return _stream(sql, {"tagger": tagger} if not retag else {}, batch_rows)
+    with scratch_connection() as con:
+        con.execute(
+            f"""CREATE TEMP TABLE pending_untagged AS
+                SELECT article_id, filename FROM read_parquet('{table_glob(root, ARTICLES)}', hive_partitioning=false, filename=true)
+                {condition}""",
+            {"tagger": tagger} if not retag else {},
+        )
+        files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM pending_untagged ORDER BY 1").fetchall()]
+        if not files:
+            return
+        yield from con.sql(
+            """SELECT a.article_id, a.content_sha256, a.title, a.description, a.text
+               FROM read_parquet($files, hive_partitioning=false) AS a SEMI JOIN pending_untagged USING (article_id)
+               ORDER BY a.article_id""",
+            params={"files": files},
+        ).to_arrow_reader(batch_rows)
 
 
 def compared_articles(con: duckdb.DuckDBPyConnection) -> str:
