@@ -21,6 +21,7 @@ inside a planted cluster (an original and its copies). Results go to bench/resul
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing
 import os
@@ -131,7 +132,8 @@ def _ingest(corpus: Corpus, root: Path, rows: slice) -> None:
     for start in range(rows.start, rows.stop, CHUNK):
         chunk = corpus.articles.slice(start, min(CHUNK, rows.stop - start))
         n = chunk.num_rows
-        given = {"doc_id": chunk.column("article_id"), "fetched_at": pa.array([now] * n, pa.timestamp("us", tz="UTC")), "tagger": pa.array(["bench"] * n), "run_id": pa.array(["bench"] * n), "tagged_at": pa.array([now] * n, pa.timestamp("us", tz="UTC"))}
+        stamps = pa.array([now] * n, pa.timestamp("us", tz="UTC"))
+        given = {"doc_id": chunk.column("article_id"), "fetched_at": stamps, "tagged_at": stamps, "tagger": pa.array(["bench"] * n), "run_id": pa.array(["bench"] * n)}
         for table in (ARTICLES, LANGUAGES):
             columns = {}
             for field in table.schema:
@@ -141,20 +143,21 @@ def _ingest(corpus: Corpus, root: Path, rows: slice) -> None:
     connect(root).close()  # the ingest flow keeps the views current
 
 
-def _pressroom_groups(root: str) -> list[list[str]]:
+def _pressroom_groups(root: str) -> tuple[list[list[str]], str]:
+    """The groups of the newest decisions, and a digest of every decision (article, group,
+    kind, canonical flag), so two versions of the code can be compared on the same corpus."""
     from warehouse.schemas import DUPLICATES
     from warehouse.writer import table_glob
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    rows = con.execute(
-        f"""SELECT dup_group, list(article_id) FROM (
-                SELECT * FROM read_parquet('{table_glob(Path(root), DUPLICATES)}')
-                QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC) = 1)
-            WHERE dup_group IS NOT NULL GROUP BY dup_group"""
-    ).fetchall()
+    newest = f"""SELECT article_id, dup_group, dup_kind, is_canonical FROM read_parquet('{table_glob(Path(root), DUPLICATES)}')
+                 QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC) = 1"""
+    rows = con.execute(f"SELECT dup_group, list(article_id) FROM ({newest}) WHERE dup_group IS NOT NULL GROUP BY dup_group").fetchall()
+    decisions = con.execute(f"SELECT * FROM ({newest}) ORDER BY article_id").fetchall()
     con.close()
-    return [members for _, members in rows]
+    digest = hashlib.sha256(repr(decisions).encode()).hexdigest()[:16]
+    return [members for _, members in rows], digest
 
 
 # ---------------------------------------------------------------- baselines
@@ -419,7 +422,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"corpus: {args.n:,} articles (+{args.add:,}), {len(truth_base):,} planted clusters; load average {load[0]:.2f}")
 
         full_run = measured(_pressroom, str(root), args.workers, "bench-full")
-        full_run.update(score(_pressroom_groups(root), truth_base))
+        groups, full_run["decisions_digest"] = _pressroom_groups(root)
+        full_run.update(score(groups, truth_base))
         full_run["articles_per_second"] = args.n / full_run["seconds"]["total"]
         result["pressroom"] = full_run
         _report("pressroom (full run)", args.n, full_run)
@@ -427,7 +431,8 @@ def main(argv: list[str] | None = None) -> dict:
         if args.add:
             _ingest(corpus, root, slice(args.n, args.n + args.add))
             incremental = measured(_pressroom, str(root), args.workers, "bench-add")
-            incremental.update(score(_pressroom_groups(root), corpus.clusters))
+            groups, incremental["decisions_digest"] = _pressroom_groups(root)
+            incremental.update(score(groups, corpus.clusters))
             incremental["share_of_full_run"] = incremental["seconds"]["total"] / full_run["seconds"]["total"]
             result["pressroom_incremental"] = incremental
             _report(f"pressroom (+{args.add:,} incremental)", args.add, incremental)
@@ -492,6 +497,7 @@ def _report(label: str, n: int, r: dict) -> None:
     print(
         f"{label}: {n:,} articles in {seconds:.2f} s ({n / seconds:,.0f}/s), "
         f"precision {r['precision']:.4f} recall {r['recall']:.4f}, peak {r['peak_memory_mb']:,.0f} MB"
+        + (f", decisions digest {r['decisions_digest']}" if "decisions_digest" in r else "")
     )
 
 

@@ -7,10 +7,10 @@ run with few new articles joins only their keys against the stored ones.
 Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the compared set),
 `q` (articles compared this run: new ones, and the rest of any group an article left),
 `departed`, `retained` (stored memberships that stay valid), `band` and `keys` (the join keys
-a compared article shares with others), `edges` and `labels`. Candidates come from equality joins (exact hash, band hash, pairs of
-nearby numbers) of `q` against everything; they are verified (estimated Jaccard from the stored
-signatures, number alignment), then merged with the stored groups they touch by union-find. See
-tasks/dedup.py for what the decisions mean.
+a compared article shares with others), `edges` and `labels`. Candidates come from equality
+joins (exact hash, band hash, pairs of nearby numbers) of `q` against everything; they are
+verified (estimated Jaccard from the stored signatures, number alignment), then merged with the
+stored groups they touch by union-find. See tasks/dedup.py for what the decisions mean.
 """
 
 from __future__ import annotations
@@ -154,13 +154,14 @@ def _edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSet
     return pa.concat_tables(parts)
 
 
-def _stored(con: duckdb.DuckDBPyConnection, cache: DedupCache, ids: np.ndarray, column: str) -> pa.Table:
-    """(idx, `column`) of the cached signature rows of the given ids, ordered by idx."""
+def _stored_numbers(con: duckdb.DuckDBPyConnection, cache: DedupCache, ids: np.ndarray) -> dict[int, list[str]]:
+    """The number fingerprints of the given ids, from the cache."""
     con.register("dedup_wanted", pa.table({"idx": np.unique(ids)}))
     try:
-        return con.sql(f"SELECT idx, {column} FROM {cache.schema}.sig SEMI JOIN dedup_wanted USING (idx) ORDER BY idx").to_arrow_table()
+        stored = con.sql(f"SELECT idx, numbers FROM {cache.schema}.sig SEMI JOIN dedup_wanted USING (idx)").to_arrow_table()
     finally:
         con.unregister("dedup_wanted")
+    return dict(zip(stored.column("idx").to_pylist(), stored.column("numbers").to_pylist()))
 
 
 def _near_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
@@ -215,8 +216,7 @@ def _translation_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settin
     b = pairs.column("b").to_numpy()
     if len(a) == 0:
         return _links(a, b, "translation", np.zeros(0))
-    stored = _stored(con, cache, np.concatenate([a, b]), "numbers")
-    numbers = dict(zip(stored.column("idx").to_pylist(), stored.column("numbers").to_pylist()))
+    numbers = _stored_numbers(con, cache, np.concatenate([a, b]))
     similarity = np.array([translations.number_similarity(numbers[x], numbers[y]) for x, y in zip(a.tolist(), b.tolist())])
     keep = similarity >= settings.translation_threshold
     return _links(a[keep], b[keep], "translation", similarity[keep])

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
-from tasks.dedup_cache import attached_cache, cache_path, sync
+from tasks.dedup_cache import SIGNATURE_FILE, attached_cache, cache_path, sync
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.writer import append_new_rows, initialize, read_table
 
@@ -291,7 +291,7 @@ def test_a_signature_file_out_of_step_with_the_cache_is_cut_back_or_rebuilt(stor
     off; a file shorter than the table makes the cache rebuilt. Decisions do not change."""
     row_bytes = 2 * store.settings.num_perm
     store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "b" * 32, "text": HEAT_A_COPY}], "run-1")
-    signature_file = cache_path(store.root).with_name("signatures.bin")
+    signature_file = cache_path(store.root).with_name(SIGNATURE_FILE)
     assert signature_file.stat().st_size == 2 * row_bytes
     with signature_file.open("ab") as handle:
         handle.write(b"\x01" * (row_bytes + 7))
