@@ -77,14 +77,10 @@ def score(found: Iterable[Iterable[str]], truth: Iterable[Iterable[str]]) -> dic
 def _pressroom(root: str, workers: int, run_id: str) -> dict:
     """One dedup run over the warehouse, step by step as flows/dedup.py wires it (the same
     functions, without Prefect's task runs around them)."""
-    import pyarrow as pa
-
-    from tasks.dedup import DedupSettings, find_duplicates, sign_articles
-    from tasks.dedup_cache import attached_cache, sync
-    from tasks.pending import compared_articles, unsigned_articles
-    from tasks.pools import worker_pool
+    from config.dedup import DedupSettings
+    from tasks.dedup import dedup_session, group_articles, sign_articles
+    from tasks.executors import worker_pool
     from tasks.store import write_table
-    from warehouse.catalog import connect
     from warehouse.schemas import DUPLICATES, SIGNATURES
 
     settings = DedupSettings()
@@ -93,29 +89,24 @@ def _pressroom(root: str, workers: int, run_id: str) -> dict:
     # what earlier runs wrote is on disk, as for a scheduled run: flushing it is not this run's cost
     os.sync()
     started = time.perf_counter()
-    # DuckDB takes up to 80 % of RAM unless told; with 1 GB it spills what does not fit
-    con = connect(warehouse, "1GB")
     signed = 0
-    with attached_cache(con, warehouse, settings) as cache:
+    # DuckDB takes up to 80 % of RAM unless told; with 1 GB it spills what does not fit
+    with dedup_session(warehouse, settings, "1GB") as session:
         timings["attach_cache"] = time.perf_counter() - started
         t = time.perf_counter()
-        compared = compared_articles(con)
         with worker_pool(workers) as pool:  # started on the second task (~1 s), inside the clock
-            for i, batch in enumerate(unsigned_articles(con, warehouse, cache, compared, settings.batch_size * workers)):
-                signatures, _ = sign_articles(pa.Table.from_batches([batch]), settings, pool if i else None, run_id)
-                signed += write_table(warehouse, SIGNATURES, signatures).added[SIGNATURES.name]
+            for i, batch in enumerate(session.unsigned_batches(settings.signature_batch * workers)):
+                signatures = sign_articles(batch, settings, pool if i else None, run_id).items
+                signed += write_table(warehouse, SIGNATURES, signatures).stats.rows_added[SIGNATURES.name]
         timings["signatures"] = time.perf_counter() - t
         t = time.perf_counter()
-        sync(con, warehouse, settings)
-        rows = find_duplicates(con, cache, f"SELECT article_id, language FROM {compared}", settings, run_id)
+        rows = group_articles(session, run_id).items
         timings["find_duplicates"] = time.perf_counter() - t
         t = time.perf_counter()
-        written = write_table(warehouse, DUPLICATES, rows).added[DUPLICATES.name]
-        sync(con, warehouse, settings)
+        written = write_table(warehouse, DUPLICATES, rows).stats.rows_added[DUPLICATES.name]
         timings["write_duplicates"] = time.perf_counter() - t
         t = time.perf_counter()
-    timings["detach_cache"] = time.perf_counter() - t  # with its checkpoint
-    con.close()
+    timings["detach_cache"] = time.perf_counter() - t  # with the cache's last sync and checkpoint
     timings["total"] = time.perf_counter() - started
     return {"articles_signed": signed, "rows_written": written, "seconds": timings}
 
@@ -147,11 +138,11 @@ def _pressroom_groups(root: str) -> tuple[list[list[str]], str]:
     """The groups of the newest decisions, and a digest of every decision (article, group,
     kind, canonical flag), so two versions of the code can be compared on the same corpus."""
     from warehouse.schemas import DUPLICATES
-    from warehouse.writer import table_glob
+    from warehouse.tables import table_scan
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    newest = f"""SELECT article_id, dup_group, dup_kind, is_canonical FROM read_parquet('{table_glob(Path(root), DUPLICATES)}')
+    newest = f"""SELECT article_id, dup_group, dup_kind, is_canonical FROM {table_scan(Path(root), DUPLICATES)}
                  QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC) = 1"""
     rows = con.execute(f"SELECT dup_group, list(article_id) FROM ({newest}) WHERE dup_group IS NOT NULL GROUP BY dup_group").fetchall()
     decisions = con.execute(f"SELECT * FROM ({newest}) ORDER BY article_id").fetchall()
@@ -169,7 +160,7 @@ _CHAR = regex.compile(f"[{_NO_SPACE}]")
 
 def python_shingles(text: str, word_ngram: int, char_ngram: int) -> set[str]:
     """The same shingles pressroom hashes, built the usual way: one string per shingle."""
-    from tasks.shingles import normalize
+    from tasks.dedup.shingles import normalize
 
     tokens = _TOKEN.findall(normalize(text))
     chars = sum(1 for t in tokens if len(t) == 1 and _CHAR.match(t))
@@ -181,7 +172,7 @@ def python_shingles(text: str, word_ngram: int, char_ngram: int) -> set[str]:
 
 
 def _union_groups(ids: list[str], edges: Iterable[tuple[int, int]]) -> list[list[str]]:
-    from tasks.union_find import components
+    from tasks.dedup.union_find import components
 
     edge_list = list(edges)
     if not edge_list:
@@ -318,11 +309,14 @@ def folder_documents(folder: Path) -> list[dict]:
 def translation_eval(docs: list[dict]) -> dict:
     """Run the dedup stage over labelled documents and score its translation links: pairs in
     different languages with the same label are translations, every other such pair is not."""
-    from tasks.dedup import DedupSettings, compute_signatures, find_duplicates
-    from tasks.dedup_cache import attached_cache
-    from tasks.translations import number_similarity, numbers
+    from config.dedup import DedupSettings
+    from tasks.dedup.cache import attached_cache
+    from tasks.dedup.grouping import find_duplicates
+    from tasks.dedup.signatures import compute_signatures
+    from tasks.dedup.translations import number_similarity, numbers
     from warehouse.schemas import SIGNATURES
-    from warehouse.writer import append_new_rows, initialize, table_glob
+    from warehouse.tables import table_scan
+    from warehouse.writer import append_new_rows, initialize
 
     settings = DedupSettings()
     articles = pa.table(
@@ -339,7 +333,7 @@ def translation_eval(docs: list[dict]) -> dict:
         append_new_rows(root, SIGNATURES, compute_signatures(articles, settings))
         con = duckdb.connect()
         with attached_cache(con, root, settings) as cache:
-            rows = find_duplicates(con, cache, f"SELECT article_id, NULL AS language FROM read_parquet('{table_glob(root, SIGNATURES)}')", settings, "translation-eval")
+            rows = find_duplicates(con, cache, f"SELECT article_id, NULL AS language FROM {table_scan(root, SIGNATURES)}", settings, "translation-eval")
         con.close()
     groups: dict[str, list[str]] = {}
     for row in rows.to_pylist():
@@ -393,7 +387,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.translations is not None:
         return _translations_main(args.translations)
 
-    from tasks.dedup import DedupSettings
+    from config.dedup import DedupSettings
 
     settings = DedupSettings()
     t = time.perf_counter()

@@ -32,13 +32,14 @@ from lingua import Language
 
 from bench import langid_corpus as corpus
 from bench.memory import PeakTreeRss
-from tasks.langid import (
+from config.language import LanguageSettings
+from tasks.executors import worker_pool
+from tasks.language.detect import (
     DETECTOR_VERSION,
     LanguageInput,
-    LanguageSettings,
     LanguageTag,
     detector_for,
-    language_pool,
+    preload_detector,
     sample_windows,
     tag_languages,
     tagger_name,
@@ -183,7 +184,7 @@ def throughput(settings: LanguageSettings, copies: int, repeats: int, workers: i
             tag_languages(batch, settings, executor=executor)  # type: ignore[arg-type]
 
     started = time.perf_counter()
-    with language_pool(settings, workers) as pool:
+    with worker_pool(workers, preload_detector, (settings,), start_now=True) as pool:
         # Several chunks, so every worker has loaded its detector and served work before timing.
         tag_languages(inputs[: workers * 64], settings, executor=pool)
         pool_start = time.perf_counter() - started

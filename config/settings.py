@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from tasks.http import HttpSettings
+from config.http import HttpSettings
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent / "sources.toml"
 
@@ -20,7 +20,7 @@ class Settings(BaseSettings):
 
     warehouse: Path = Field(Path("data/warehouse"), description="Root folder of the Parquet warehouse.")
     sources: Path = Field(DEFAULT_SOURCES, description="The sources file the `run` and `ingest` commands read by default.")
-    batch_size: int = Field(200, ge=1, le=100_000, description="Documents per Prefect task.")
+    batch_size: int = Field(200, ge=1, le=100_000, description="Inputs (ingest) or articles (languages) per Prefect task, where a run's parameters do not say; dedup tasks hold DedupSettings.signature_batch articles per worker.")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for CPU-bound stages; 1 runs them in-process.")
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Inputs larger than this are quarantined unread.")
     duckdb_memory_limit: str = Field("1GB", description="DuckDB's memory cap in the flows' large joins (dedup); it spills to disk beyond.")

@@ -59,9 +59,9 @@ def _with_progress(run):
 def _check_sources(args: argparse.Namespace) -> None:
     """Validate the sources file and source names before a flow starts, so a mistake is one
     line here rather than a failed flow run (raises SourcesError)."""
+    from config.http import HttpSettings
     from config.settings import Settings
-    from tasks.http import HttpSettings
-    from tasks.inputs import choose_sources
+    from tasks.fetch import choose_sources
 
     choose_sources([], args.source, Path(args.sources) if args.sources else Settings().sources, HttpSettings())
 
@@ -69,7 +69,7 @@ def _check_sources(args: argparse.Namespace) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
     from flows.parameters import IngestParameters
-    from tasks.uri_kind import AMBIGUOUS, guess_uri_kind
+    from tasks.fetch import AMBIGUOUS, guess_uri_kind
 
     if not args.uris:
         _check_sources(args)
@@ -96,7 +96,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_languages(args: argparse.Namespace) -> int:
-    from flows.language import LanguageParameters, languages
+    from flows.language import languages
+    from flows.parameters import LanguageParameters
 
     summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)))
     print(summary.to_text())
@@ -104,8 +105,9 @@ def cmd_languages(args: argparse.Namespace) -> int:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from flows.dedup import DedupParameters, dedup
-    from tasks.dedup import DedupSettings
+    from config.dedup import DedupSettings
+    from flows.dedup import dedup
+    from flows.parameters import DedupParameters
 
     summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))))
     print(summary.to_text())
@@ -146,6 +148,9 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's arguments, with defaults read from the settings models."""
+    from config.dedup import DedupSettings
+
     parser = argparse.ArgumentParser(
         prog="pressroom",
         description="Fetch, clean, tag and deduplicate articles into a Parquet warehouse queried with DuckDB.",
@@ -171,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     langs.set_defaults(func=cmd_languages)
 
     dedup = sub.add_parser("dedup", help="the dedup flow alone: group exact copies, near copies and translations")
-    dedup.add_argument("--threshold", type=float, default=0.8, metavar="J", help="Jaccard similarity of near duplicates (default 0.8)")
+    threshold = DedupSettings.model_fields["threshold"].default
+    dedup.add_argument("--threshold", type=float, default=threshold, metavar="J", help=f"Jaccard similarity of near duplicates (default {threshold})")
     dedup.set_defaults(func=cmd_dedup)
 
     sql = sub.add_parser("sql", help="a read-only SQL query on the warehouse")

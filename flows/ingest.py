@@ -5,25 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from config.settings import Settings
 from flows.parameters import IngestParameters
 from flows.progress import report
-from tasks.decode import decode_documents
-from tasks.extract import extract_documents
-from tasks.fetch import fetch_inputs
-from tasks.inputs import choose_sources, plan_inputs
-from tasks.metadata import normalize_articles
-from tasks.pools import worker_pool
-from tasks.robots import RobotsCache
+from flows.recorded_run import recorded_run
+from tasks.clean import decode_documents, extract_documents, normalize_articles
+from tasks.executors import worker_pool
+from tasks.fetch import RobotsCache, choose_sources, fetch_inputs, plan_inputs
 from tasks.run_summary import RunSummary
 from tasks.stage import batches
-from tasks.store import record_run, select_unseen, write_batch
-from warehouse.catalog import ensure_catalog
+from tasks.store import select_unseen, write_batch
 
 plan = task(plan_inputs, name="discover", cache_policy=NO_CACHE)
 fetch = task(fetch_inputs, name="fetch", cache_policy=NO_CACHE)
@@ -37,41 +30,33 @@ write = task(write_batch, name="write", cache_policy=NO_CACHE)
 @flow(name="ingest", log_prints=True)
 def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
     """Read the sources (or the given URIs) and add new article versions to the warehouse."""
-    settings = Settings()
-    root = settings.warehouse_root()
-    ensure_catalog(root)
-    summary = RunSummary(run_id=str(flow_run.id or "local"), flow="ingest")
-    sources_file = Path(params.sources_file) if params.sources_file else settings.sources
-    robots = RobotsCache()  # one per run: each host is asked for robots.txt once
-    sources = choose_sources(params.uris, params.sources, sources_file, settings.http)
-    inputs = plan(sources, settings.max_document_bytes, root, settings.http, robots)
-    refs = inputs.items[: params.limit] if params.limit else inputs.items
-    summary.inputs = len(refs) + len(inputs.quarantined)
-    summary.add(inputs.stats)
-    summary.rows_added.update(write(root, summary.run_id, [], [], inputs.quarantined).added)
-    report("ingest", 0, len(refs))
-    with worker_pool(settings.workers) as pool:
-        for number, batch in enumerate(batches(refs, params.batch_size or settings.batch_size), start=1):
-            # quote(): Prefect would otherwise walk every record of every batch it is handed
-            fetched, not_modified = fetch(quote(batch), root, settings.http, robots)
-            fresh = unseen(root, quote(fetched.items))
-            decoded = decode(quote(fresh.items))
-            extracted = extract(quote(decoded.items), pool)
-            articles = normalize(quote(extracted.items))
-            stages = (fetched, fresh, decoded, extracted, articles)
-            quarantined = [q for s in stages for q in s.quarantined]
-            written = write(root, summary.run_id, quote(fresh.items), quote(articles.items), quote(quarantined))
-            for stage in stages:
-                summary.add(stage.stats)
-            summary.add(written.stats)
-            summary.rows_added.update(written.added)
-            if not_modified:
-                summary.count("web pages", {"not modified": not_modified})
-            get_run_logger().info(
-                "batch %d: %d inputs, %d new versions, %d articles added, %d quarantined",
-                number, len(batch), len(fresh.items), written.added["articles"], len(quarantined),
-            )
-            report("ingest", len(batch))
-    record_run(root, summary.finish())
-    create_markdown_artifact(key="ingest-summary", markdown=summary.to_markdown(), description="ingest run summary")
+    with recorded_run("ingest") as run:
+        settings, root, summary = run.settings, run.root, run.summary
+        sources_file = Path(params.sources_file) if params.sources_file else settings.sources
+        robots = RobotsCache()  # one per run: each host is asked for robots.txt once
+        sources = choose_sources(params.uris, params.sources, sources_file, settings.http)
+        inputs = plan(sources, settings.max_document_bytes, root, settings.http, robots)
+        refs = inputs.items[: params.limit] if params.limit else inputs.items
+        summary.inputs = len(refs) + len(inputs.quarantined)
+        summary.add(inputs)
+        summary.add(write(root, summary.run_id, [], [], inputs.quarantined))
+        report("ingest", 0, len(refs))
+        with worker_pool(settings.workers) as pool:
+            for number, batch in enumerate(batches(refs, params.batch_size or settings.batch_size), start=1):
+                # quote(): Prefect would otherwise walk every record of every batch it is handed
+                fetched = fetch(quote(batch), root, settings.http, robots)
+                fresh = unseen(root, quote(fetched.items))
+                decoded = decode(quote(fresh.items))
+                extracted = extract(quote(decoded.items), pool)
+                articles = normalize(quote(extracted.items))
+                stages = (fetched, fresh, decoded, extracted, articles)
+                quarantined = [q for s in stages for q in s.quarantined]
+                written = write(root, summary.run_id, quote(fresh.items), quote(articles.items), quote(quarantined))
+                for out in (*stages, written):
+                    summary.add(out)
+                get_run_logger().info(
+                    "batch %d: %d inputs, %d new versions, %d articles added, %d quarantined",
+                    number, len(batch), len(fresh.items), written.stats.rows_added["articles"], len(quarantined),
+                )
+                report("ingest", len(batch))
     return summary

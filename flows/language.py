@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import nullcontext
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
-from pydantic import BaseModel, ConfigDict, Field
 
-from config.settings import Settings
+from flows.parameters import LanguageParameters
 from flows.progress import report
-from tasks.langid import LanguageInput, LanguageSettings, language_pool, tag_languages, tagger_name
-from tasks.pending import untagged_articles
+from flows.recorded_run import recorded_run
+from tasks.executors import worker_pool
+from tasks.language import LanguageInput, preload_detector, tag_languages, tagger_name
 from tasks.run_summary import RunSummary
-from tasks.store import record_run, write_rows
-from warehouse.catalog import ensure_catalog
+from tasks.store import write_rows
+from warehouse.pending import untagged_articles
 from warehouse.schemas import LANGUAGES
-
-
-class LanguageParameters(BaseModel):
-    """What a language run tags, and how."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    retag: bool = Field(False, description="Tag every article version again, even those the current tagger already tagged.")
-    detector: LanguageSettings = Field(default_factory=LanguageSettings, description="The detector's languages, accuracy and sampling.")
-    batch_size: int | None = Field(None, ge=1, le=100_000, description="Articles per task; empty means PRESSROOM_BATCH_SIZE.")
-
 
 tag = task(tag_languages, name="tag-languages", cache_policy=NO_CACHE)
 write = task(write_rows, name="write", cache_policy=NO_CACHE)
@@ -39,24 +25,19 @@ write = task(write_rows, name="write", cache_policy=NO_CACHE)
 @flow(name="languages", log_prints=True)
 def languages(params: LanguageParameters = LanguageParameters()) -> RunSummary:
     """Tag article versions with language and script; the `articles` view shows the tags."""
-    settings = Settings()
-    root = settings.warehouse_root()
-    ensure_catalog(root)
-    summary = RunSummary(run_id=str(flow_run.id or "local"), flow="languages")
-    tagger = tagger_name(params.detector)
-    pending = untagged_articles(root, tagger, params.retag, params.batch_size or settings.batch_size)
-    with language_pool(params.detector, settings.workers) if settings.workers > 1 else nullcontext() as pool:
-        for number, records in enumerate(pending, start=1):
-            batch = [LanguageInput(**row) for row in records.to_pylist()]
-            tags = tag(quote(batch), params.detector, pool)
-            written = write(root, LANGUAGES, quote(tags.items), summary.run_id, quote(tags.quarantined))
-            summary.inputs += len(batch)
-            summary.add(tags.stats)
-            summary.add(written.stats)
-            summary.rows_added.update(written.added)
-            summary.count("articles by language", Counter(t.language for t in tags.items))
-            get_run_logger().info("batch %d: %d articles tagged by %s", number, len(tags.items), tagger)
-            report("languages", len(batch))
-    record_run(root, summary.finish())
-    create_markdown_artifact(key="languages-summary", markdown=summary.to_markdown(), description="language run summary")
+    with recorded_run("languages") as run:
+        settings, root, summary = run.settings, run.root, run.summary
+        tagger = tagger_name(params.detector)
+        pending = untagged_articles(root, tagger, params.retag, params.batch_size or settings.batch_size)
+        # each worker loads the detector once, all side by side before the first batch
+        with worker_pool(settings.workers, preload_detector, (params.detector,), start_now=True) as pool:
+            for number, records in enumerate(pending, start=1):
+                batch = [LanguageInput(**row) for row in records.to_pylist()]
+                tags = tag(quote(batch), params.detector, pool)
+                summary.inputs += len(batch)
+                summary.add(tags)
+                summary.add(write(root, LANGUAGES, quote(tags.items), summary.run_id, quote(tags.quarantined)))
+                summary.count("articles by language", Counter(t.language for t in tags.items))
+                get_run_logger().info("batch %d: %d articles tagged by %s", number, len(tags.items), tagger)
+                report("languages", len(batch))
     return summary

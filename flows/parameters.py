@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from config.dedup import DedupSettings
+from config.language import LanguageSettings
+
 
 class IngestParameters(BaseModel):
     """What an ingest run reads."""
@@ -22,4 +25,22 @@ class IngestParameters(BaseModel):
         None, description="Path of the sources file; empty means PRESSROOM_SOURCES or the bundled config/sources.toml."
     )
     limit: int | None = Field(None, ge=1, description="Ingest at most this many inputs (to try a source out).")
-    batch_size: int | None = Field(None, ge=1, le=100_000, description="Documents per task; empty means PRESSROOM_BATCH_SIZE.")
+    batch_size: int | None = Field(None, ge=1, le=100_000, description="Inputs per task; empty means PRESSROOM_BATCH_SIZE.")
+
+
+class LanguageParameters(BaseModel):
+    """What a language run tags, and how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    retag: bool = Field(False, description="Tag every article version again, even those the current tagger already tagged.")
+    detector: LanguageSettings = Field(default_factory=LanguageSettings, description="The detector's languages, accuracy and sampling.")
+    batch_size: int | None = Field(None, ge=1, le=100_000, description="Articles per task; empty means PRESSROOM_BATCH_SIZE.")
+
+
+class DedupParameters(BaseModel):
+    """How a dedup run compares articles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    settings: DedupSettings = Field(default_factory=DedupSettings, description="Thresholds, MinHash and translation settings.")

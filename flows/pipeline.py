@@ -5,10 +5,10 @@ from __future__ import annotations
 from prefect import flow
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.dedup import DedupParameters, dedup
+from flows.dedup import dedup
 from flows.ingest import ingest
-from flows.language import LanguageParameters, languages
-from flows.parameters import IngestParameters
+from flows.language import languages
+from flows.parameters import DedupParameters, IngestParameters, LanguageParameters
 from tasks.run_summary import RunSummary
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from tasks.stage import StageStats
+from tasks.stage import StageOutput, StageStats
 
 
 @dataclass
@@ -25,10 +25,12 @@ class RunSummary:
     rows_added: Counter[str] = field(default_factory=Counter)
     breakdowns: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def add(self, stats: StageStats) -> None:
-        """Fold one batch's counters of a stage into the run's."""
+    def add(self, output: StageOutput | StageStats) -> None:
+        """Fold one batch's counters of a stage (and the rows it added) into the run's."""
+        stats = output.stats if isinstance(output, StageOutput) else output
         current = self.stages.get(stats.stage)
         self.stages[stats.stage] = stats if current is None else current + stats
+        self.rows_added.update(stats.rows_added)
 
     def count(self, breakdown: str, counts: Counter[str] | dict[str, int]) -> None:
         """Add to a named breakdown shown in the summary (e.g. articles per language)."""
@@ -72,6 +74,10 @@ class RunSummary:
             ),
         }
 
+    def _stage_counts(self) -> dict[str, Counter[str]]:
+        """The breakdowns, then each stage's other counts (e.g. `fetch: not_modified 3`)."""
+        return {**self.breakdowns, **{s.stage: s.counts for s in self.stages.values() if s.counts}}
+
     def _seconds(self) -> float:
         end = self.finished_at or datetime.now(timezone.utc)
         return (end - self.started_at).total_seconds()
@@ -96,7 +102,7 @@ class RunSummary:
         if self.quarantine_reasons:
             lines += ["", "| quarantined at/for | inputs |", "|---|---:|"]
             lines += [f"| {reason} | {n} |" for reason, n in self.quarantine_reasons.most_common()]
-        for name, counts in self.breakdowns.items():
+        for name, counts in self._stage_counts().items():
             lines += ["", f"| {name} | count |", "|---|---:|"]
             lines += [f"| {key} | {n} |" for key, n in counts.most_common(20)]
         return "\n".join(lines) + "\n"
@@ -110,6 +116,6 @@ class RunSummary:
             lines.append(f"  {s.stage:<10} in {s.docs_in:>6}  out {s.docs_out:>6}  quarantined {q:>5}  {s.seconds:7.2f} s")
         for reason, n in self.quarantine_reasons.most_common():
             lines.append(f"  quarantine {reason}: {n}")
-        for name, counts in self.breakdowns.items():
+        for name, counts in self._stage_counts().items():
             lines.append(f"  {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common(12)))
         return "\n".join(lines)

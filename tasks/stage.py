@@ -19,6 +19,7 @@ from tasks.records import QuarantineRecord, Rejected
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+Items = TypeVar("Items")
 
 
 @dataclass
@@ -31,6 +32,8 @@ class StageStats:
     quarantined: Counter[str] = field(default_factory=Counter)
     bytes_in: int = 0
     seconds: float = 0.0
+    counts: Counter[str] = field(default_factory=Counter)  # other events, e.g. pages not modified
+    rows_added: Counter[str] = field(default_factory=Counter)  # rows a write stage added, by table
 
     def __add__(self, other: StageStats) -> StageStats:
         return StageStats(
@@ -40,10 +43,13 @@ class StageStats:
             quarantined=self.quarantined + other.quarantined,
             bytes_in=self.bytes_in + other.bytes_in,
             seconds=self.seconds + other.seconds,
+            counts=self.counts + other.counts,
+            rows_added=self.rows_added + other.rows_added,
         )
 
     def as_dict(self) -> dict:
-        return {
+        """The counters as a JSON-ready dict (stored in the `runs` table)."""
+        out = {
             "stage": self.stage,
             "docs_in": self.docs_in,
             "docs_out": self.docs_out,
@@ -51,13 +57,19 @@ class StageStats:
             "bytes_in": self.bytes_in,
             "seconds": round(self.seconds, 3),
         }
+        if self.counts:
+            out["counts"] = dict(self.counts)
+        if self.rows_added:
+            out["rows_added"] = dict(self.rows_added)
+        return out
 
 
 @dataclass
-class StageOutput(Generic[Out]):
-    """A stage's result over one batch: what goes on, what was quarantined, and the counts."""
+class StageOutput(Generic[Items]):
+    """A stage's result over one batch: what goes on (a list of records, an Arrow table, or
+    None for a write), what was quarantined, and the counts."""
 
-    items: list[Out]
+    items: Items
     quarantined: list[QuarantineRecord]
     stats: StageStats
 
@@ -82,7 +94,7 @@ def run_stage(
     size: Callable[[In], int] = lambda _: 0,
     executor: Executor | None = None,
     chunksize: int = 8,
-) -> StageOutput[Out]:
+) -> StageOutput[list[Out]]:
     """Apply `fn` to every item of a batch and count the outcome.
 
     `describe(item)` gives `(source, uri, content_sha256)` for quarantine rows; `size(item)`

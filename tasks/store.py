@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,9 +20,9 @@ import pyarrow as pa
 from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord
 from tasks.run_summary import RunSummary
 from tasks.stage import StageOutput, StageStats
-from warehouse.scratch import scratch_connection
 from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, Table
-from warehouse.writer import append_new_rows, table_glob
+from warehouse.known import stored_versions
+from warehouse.writer import append_new_rows
 
 
 def quarantine_id(record: QuarantineRecord) -> str:
@@ -35,22 +36,14 @@ def partition_for(moment: datetime) -> str:
     return f"ingest_date={moment.astimezone(timezone.utc):%Y-%m-%d}"
 
 
-def select_unseen(root: Path, docs: list[FetchedDocument]) -> StageOutput[FetchedDocument]:
+def select_unseen(root: Path, docs: list[FetchedDocument]) -> StageOutput[list[FetchedDocument]]:
     """The fetched versions not stored yet (stage `versions`: known versions are dropped and
     counted as `docs_in - docs_out`)."""
     started = time.perf_counter()
     stats = StageStats("versions", docs_in=len(docs), bytes_in=sum(len(d.body) for d in docs))
     if not docs:
         return StageOutput([], [], stats)
-    keys = pa.table({"doc_id": [d.doc_id for d in docs], "content_sha256": [d.content_sha256 for d in docs]})
-    with scratch_connection() as con:
-        con.register("batch_keys", keys)
-        stored = con.execute(
-            f"""SELECT doc_id, content_sha256 FROM batch_keys
-                SEMI JOIN read_parquet('{table_glob(root, DOCUMENTS)}', hive_partitioning=false) AS s
-                USING (doc_id, content_sha256)"""
-        ).fetchall()
-    known = set(stored)
+    known = stored_versions(root, [(d.doc_id, d.content_sha256) for d in docs])
     seen_in_batch: set[tuple[str, str]] = set()
     fresh = []
     for d in docs:
@@ -61,14 +54,6 @@ def select_unseen(root: Path, docs: list[FetchedDocument]) -> StageOutput[Fetche
     stats.docs_out = len(fresh)
     stats.seconds = time.perf_counter() - started
     return StageOutput(fresh, [], stats)
-
-
-@dataclass
-class BatchWrite:
-    """Rows added per table by one batch write, and the write stage's counters."""
-
-    added: dict[str, int]
-    stats: StageStats
 
 
 def _document_row(doc: FetchedDocument, run_id: str) -> dict:
@@ -89,7 +74,7 @@ def write_batch(
     documents: list[FetchedDocument],
     articles: list[ArticleRecord],
     quarantined: list[QuarantineRecord],
-) -> BatchWrite:
+) -> StageOutput[None]:
     """Write one batch's rows (stage `write`): quarantine, then articles, then documents."""
     started = time.perf_counter()
     now = datetime.now(timezone.utc)
@@ -108,8 +93,9 @@ def write_batch(
         docs_out=added["articles"],
         bytes_in=sum(len(d.body) for d in documents),
         seconds=time.perf_counter() - started,
+        rows_added=Counter(added),
     )
-    return BatchWrite(added, stats)
+    return StageOutput(None, [], stats)
 
 
 def record_run(root: Path, summary: RunSummary) -> None:
@@ -118,7 +104,7 @@ def record_run(root: Path, summary: RunSummary) -> None:
     append_new_rows(root, RUNS, rows, partition_for(summary.started_at))
 
 
-def write_rows(root: Path, table: Table, records: list, run_id: str, quarantined: list[QuarantineRecord]) -> BatchWrite:
+def write_rows(root: Path, table: Table, records: list, run_id: str, quarantined: list[QuarantineRecord]) -> StageOutput[None]:
     """Write one batch of dataclass records of a derived table (languages, duplicates) with
     `run_id` and a timestamp, plus the batch's quarantine rows (stage `write`)."""
     started = time.perf_counter()
@@ -130,13 +116,17 @@ def write_rows(root: Path, table: Table, records: list, run_id: str, quarantined
         "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
         table.name: append_new_rows(root, table, pa.Table.from_pylist(rows, table.schema), partition),
     }
-    stats = StageStats("write", docs_in=len(records), docs_out=added[table.name], seconds=time.perf_counter() - started)
-    return BatchWrite(added, stats)
+    stats = StageStats(
+        "write", docs_in=len(records), docs_out=added[table.name], seconds=time.perf_counter() - started, rows_added=Counter(added)
+    )
+    return StageOutput(None, [], stats)
 
 
-def write_table(root: Path, table: Table, rows: pa.Table) -> BatchWrite:
+def write_table(root: Path, table: Table, rows: pa.Table) -> StageOutput[None]:
     """Append an Arrow table of rows a stage computed (signatures, duplicates) (stage `write`)."""
     started = time.perf_counter()
     added = append_new_rows(root, table, rows, partition_for(datetime.now(timezone.utc)))
-    stats = StageStats("write", docs_in=rows.num_rows, docs_out=added, seconds=time.perf_counter() - started)
-    return BatchWrite({table.name: added}, stats)
+    stats = StageStats(
+        "write", docs_in=rows.num_rows, docs_out=added, seconds=time.perf_counter() - started, rows_added=Counter({table.name: added})
+    )
+    return StageOutput(None, [], stats)

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import yaml
 
-import tasks.dates
-from tasks.dates import as_utc, from_timestamp, is_plausible, parse_published
+import tasks.clean.dates
+from tasks.clean.dates import as_utc, from_timestamp, is_plausible, parse_published
 
 FETCHED = datetime(2021, 9, 1, 12, 0, tzinfo=timezone.utc)
 UTC = timezone.utc
@@ -74,7 +74,7 @@ def test_common_forms_never_reach_dateparser(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"slow path taken for {value!r}")
 
-    monkeypatch.setattr(tasks.dates.dateparser, "parse", refuse)
+    monkeypatch.setattr(tasks.clean.dates.dateparser, "parse", refuse)
     assert parse_published(value, FETCHED) == expected
 
 

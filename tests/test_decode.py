@@ -19,7 +19,7 @@ from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.decode import _FIXER_CONFIG, DecodedText, _ftfy_may_change, decode_bytes, decode_document, decode_documents
+from tasks.clean.decode import _FIXER_CONFIG, DecodedText, _ftfy_may_change, decode_bytes, decode_document, decode_documents
 from tasks.records import DecodedDocument, FetchedDocument, Rejected
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "decode"

@@ -62,18 +62,18 @@ def test_seed_translations_group_and_a_near_copy_joins_later(warehouse: Path, se
 def test_a_large_backlog_is_signed_in_at_most_max_batches_batches(warehouse: Path, seeds: Path):
     """Each batch is a task and a signatures file (whose keys every later write checks), so a
     backlog larger than `max_batches` batches is cut into fewer, larger ones."""
-    from tasks.dedup import DedupSettings
-    from tasks.dedup_cache import attached_cache
-    from tasks.pending import compared_articles, unsigned_articles
+    from config.dedup import DedupSettings
+    from tasks.dedup.cache import attached_cache
     from warehouse.catalog import connect
+    from warehouse.pending import compared_articles, unsigned_articles
 
     _ingest(*sorted(seeds.glob("00[0-4]_*.txt")))
     con = connect(warehouse)
     try:
         with attached_cache(con, warehouse, DedupSettings()) as cache:
             compared = compared_articles(con)
-            sizes = [b.num_rows for b in unsigned_articles(con, warehouse, cache, compared, batch_rows=1, max_batches=2)]
+            sizes = [b.num_rows for b in unsigned_articles(con, warehouse, f"{cache.schema}.sig", compared, batch_rows=1, max_batches=2)]
             assert sum(sizes) == 5 and len(sizes) <= 2 and max(sizes) <= 3
-            assert [b.num_rows for b in unsigned_articles(con, warehouse, cache, compared, batch_rows=1, max_batches=10)] == [1] * 5
+            assert [b.num_rows for b in unsigned_articles(con, warehouse, f"{cache.schema}.sig", compared, batch_rows=1, max_batches=10)] == [1] * 5
     finally:
         con.close()

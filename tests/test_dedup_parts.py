@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks import minhash, shingles, translations
-from tasks.union_find import components
+from tasks.dedup import minhash
+from tasks.dedup import shingles
+from tasks.dedup import translations
+from tasks.dedup.union_find import components
 
 
 def _token_counts(texts: list[str]) -> list[int]:
@@ -31,7 +33,7 @@ def test_tokens_are_words_in_spaced_scripts_and_characters_in_unspaced_ones() ->
 
 def test_the_stored_character_table_is_the_unicode_data_of_the_installed_regex() -> None:
     """Shingles, and so every stored signature, depend on this table. If a new `regex` changes
-    it: write it again with `python -m tasks.shingles` and bump the shingles version in
+    it: write it again with `python -m tasks.dedup.shingles` and bump the shingles version in
     `DedupSettings.signature_key`, so stored signatures are recomputed."""
     stored = shingles.char_classes()
     assert len(stored) == 0x110000

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from tasks.extract import extract_document, extract_documents, html_to_text
+from tasks.clean.extract import extract_document, extract_documents, html_to_text
 from tasks.records import DecodedDocument, FetchedDocument, Format, Rejected
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "extract"

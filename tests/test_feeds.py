@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
 from config.sources import FeedSource
-from tasks.feeds import FeedEntry, feed_entries, parse_feed, select_new_entries
-from tasks.http import HttpSettings, fetch_urls
+from tasks.fetch.feeds import FeedEntry, feed_entries, parse_feed, select_new_entries
+from tasks.fetch.http import fetch_urls
+from config.http import HttpSettings
 from tasks.urls import canonical_url
 
 FAST = HttpSettings(connect_timeout=2.0, read_timeout=2.0, retries=1, backoff_base=0.05, jitter=0.0, per_host_delay=0.0, per_host_concurrency=8)
@@ -137,9 +138,9 @@ def test_a_second_run_fetches_only_what_changed(web_server: WebServer) -> None:
         web_server.page(f"/news/{n}", f"<html><body><p>news {n}</p></body></html>".encode())
     refs, _, _ = feed_entries(source(web_server, "/rss.xml"), FAST, {})
     first = fetch_urls(refs, {}, FAST)
-    assert len(first.documents) == 3
+    assert len(first.items) == 3
     # what the flow loads from `documents`: page URL -> when it was fetched
-    known_entries = {canonical_url(d.url): d.fetched_at for d in first.documents}
+    known_entries = {canonical_url(d.url): d.fetched_at for d in first.items}
     again, _, stats = feed_entries(source(web_server, "/rss.xml"), FAST, known_entries)
     assert again == []
     assert (stats.docs_in, stats.docs_out) == (3, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.front_matter import front_matter_metadata, split_front_matter
+from tasks.clean.front_matter import front_matter_metadata, split_front_matter
 
 
 def test_yaml_after_bom_and_blank_lines_keeps_dates_as_written() -> None:

@@ -14,10 +14,13 @@ import brotli
 import pytest
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
-from tasks.http import FetchResult, HttpSettings, KnownVersion, fetch_urls
+from tasks.fetch.http import fetch_urls
+from tasks.stage import StageOutput
+from config.http import HttpSettings
+from warehouse.known import KnownVersion
 from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.records import InputRef
-from tasks.robots import RobotsCache
+from tasks.fetch.robots import RobotsCache
 from tasks.urls import canonical_url
 
 # Settings that keep the suite fast: no politeness delay between test requests, quick retries.
@@ -53,10 +56,10 @@ def refs_for(server: WebServer, *paths: str) -> list[InputRef]:
     return [InputRef(source="test", uri=server.url(p), kind="url") for p in paths]
 
 
-def known_from(result: FetchResult) -> dict[str, KnownVersion]:
+def known_from(result: StageOutput) -> dict[str, KnownVersion]:
     """What the flow would load from `documents`: keyed by canonical requested and final URL."""
     known = {}
-    for doc in result.documents:
+    for doc in result.items:
         version = KnownVersion(doc.etag, doc.last_modified, doc.content_sha256)
         known[canonical_url(doc.uri)] = version
         known[canonical_url(doc.url)] = version
@@ -144,21 +147,21 @@ def test_every_endpoint_becomes_one_document_or_one_quarantine_row(web_server: W
 
     result = fetch_urls(refs, {}, FAST)
 
-    outcome = {doc.uri: None for doc in result.documents} | {q.uri: q.error for q in result.quarantined}
-    assert len(result.documents) + len(result.quarantined) == len(refs), "each input is exactly one row"
+    outcome = {doc.uri: None for doc in result.items} | {q.uri: q.error for q in result.quarantined}
+    assert len(result.items) + len(result.quarantined) == len(refs), "each input is exactly one row"
     assert outcome == {web_server.url(p): reason for p, reason in expected.items()} | unreachable
     assert all(q.stage == "fetch" and q.detail for q in result.quarantined)
     assert result.stats.docs_in == len(refs)
-    assert result.stats.docs_out == len(result.documents)
+    assert result.stats.docs_out == len(result.items)
     assert sum(result.stats.quarantined.values()) == len(result.quarantined)
     assert result.stats.quarantined["non_text_content_type"] == 3
-    assert result.not_modified == 0
+    assert result.stats.counts["not_modified"] == 0
 
 
 def test_bytes_headers_and_charset_pass_through(web_server: WebServer) -> None:
     serve_everything(web_server)
     result = fetch_urls(refs_for(web_server, *ENCODED_PAGES, "/plain.txt", "/notes.md", "/moved"), {}, FAST)
-    docs = {doc.uri.removeprefix(web_server.base_url): doc for doc in result.documents}
+    docs = {doc.uri.removeprefix(web_server.base_url): doc for doc in result.items}
     assert set(docs) == {*ENCODED_PAGES, "/plain.txt", "/notes.md", "/moved"}, result.quarantined
     for path, (body, content_type, charset) in ENCODED_PAGES.items():
         doc = docs[path]
@@ -182,12 +185,12 @@ def test_bytes_headers_and_charset_pass_through(web_server: WebServer) -> None:
 
 
 def test_decoded_text_equals_the_original(web_server: WebServer) -> None:
-    decode = pytest.importorskip("tasks.decode", reason="tasks/decode.py (another helper's stage) is not there yet")
+    decode = pytest.importorskip("tasks.clean.decode", reason="tasks/decode.py (another helper's stage) is not there yet")
     serve_everything(web_server)
     result = fetch_urls(refs_for(web_server, *ENCODED_PAGES), {}, FAST)
-    assert len(result.documents) == len(ENCODED_PAGES), result.quarantined
+    assert len(result.items) == len(ENCODED_PAGES), result.quarantined
     wrong = {}
-    for doc in result.documents:
+    for doc in result.items:
         path = doc.uri.removeprefix(web_server.base_url)
         decoded = decode.decode_document(doc)
         if f"<p>{ORIGINAL_TEXT[path]}</p>" not in decoded.text:
@@ -198,7 +201,7 @@ def test_decoded_text_equals_the_original(web_server: WebServer) -> None:
 def test_retries_follow_the_status_and_honour_retry_after(web_server: WebServer) -> None:
     serve_everything(web_server)
     result = fetch_urls(refs_for(web_server, "/flaky", "/down", "/busy"), {}, FAST)
-    assert sorted(doc.uri for doc in result.documents) == [web_server.url("/busy"), web_server.url("/flaky")]
+    assert sorted(doc.uri for doc in result.items) == [web_server.url("/busy"), web_server.url("/flaky")]
     assert len(web_server.requests_to("/flaky")) == 2, "a 500 is retried once it recovers, not more"
     assert len(web_server.requests_to("/down")) == FAST.retries + 1
     busy = web_server.requests_to("/busy")
@@ -277,7 +280,7 @@ def test_compressed_pages_decode_to_the_original_bytes(web_server: WebServer, co
         encoded = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress}[step](encoded)
     web_server.add("/packed", Reply(200, encoded, {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": coding}))
     result = fetch_urls(refs_for(web_server, "/packed"), {}, FAST)
-    assert [doc.body for doc in result.documents] == [original]
+    assert [doc.body for doc in result.items] == [original]
     assert web_server.requests_to("/packed")[0].headers["accept-encoding"] == "gzip, deflate, br"
 
 
@@ -288,20 +291,20 @@ def test_second_fetch_sends_only_conditional_requests_and_a_change_gives_one_ver
         # a third of the pages have only an ETag, a third only Last-Modified, a third both
         web_server.page(path, html(f"article {n}").encode(), etag=n % 3 != 1, last_modified=n % 3 != 0)
     first = fetch_urls(refs_for(web_server, *paths), {}, FAST)
-    assert len(first.documents) == 6
+    assert len(first.items) == 6
 
     web_server.reset_log()
     second = fetch_urls(refs_for(web_server, *paths), known_from(first), FAST)
     page_requests = [r for r in web_server.requests if r.path.startswith("/article/")]
     assert len(page_requests) == 6
     assert all(r.conditional for r in page_requests), "every page request is conditional"
-    assert (second.documents, second.not_modified, second.quarantined) == ([], 6, [])
+    assert (second.items, second.stats.counts["not_modified"], second.quarantined) == ([], 6, [])
 
     web_server.page(paths[4], html("article 4, corrected").encode())
     third = fetch_urls(refs_for(web_server, *paths), known_from(first), FAST)
-    assert [doc.uri for doc in third.documents] == [web_server.url(paths[4])]
-    assert third.documents[0].body == html("article 4, corrected").encode()
-    assert third.not_modified == 5
+    assert [doc.uri for doc in third.items] == [web_server.url(paths[4])]
+    assert third.items[0].body == html("article 4, corrected").encode()
+    assert third.stats.counts["not_modified"] == 5
 
 
 def test_unchanged_page_without_validators_is_recognised_by_its_hash(web_server: WebServer) -> None:
@@ -309,7 +312,7 @@ def test_unchanged_page_without_validators_is_recognised_by_its_hash(web_server:
     web_server.page("/bare", html("no validators").encode(), etag=False, last_modified=False)
     first = fetch_urls(refs_for(web_server, "/bare"), {}, FAST)
     second = fetch_urls(refs_for(web_server, "/bare"), known_from(first), FAST)
-    assert (len(first.documents), len(second.documents), second.not_modified) == (1, 0, 1)
+    assert (len(first.items), len(second.items), second.stats.counts["not_modified"]) == (1, 0, 1)
 
 
 def test_many_urls_are_fetched_concurrently_within_the_per_host_limit(web_server: WebServer) -> None:
@@ -322,7 +325,7 @@ def test_many_urls_are_fetched_concurrently_within_the_per_host_limit(web_server
     result = fetch_urls(refs_for(web_server, *(f"/p/{n}" for n in range(count))), {}, settings)
     elapsed = time.perf_counter() - started
     sequential = count * delay
-    assert len(result.documents) == count
+    assert len(result.items) == count
     # ideal with 10 in flight: 1 s; the bound leaves room for a loaded 2-core machine
     assert elapsed < 0.5 * sequential, f"{elapsed:.2f} s for {count} URLs of {delay} s each"
     assert 2 <= web_server.max_in_flight <= limit
@@ -346,7 +349,7 @@ def test_urls_on_many_hosts_are_not_fetched_one_after_another() -> None:
     finally:
         for server in servers:
             server.stop()
-    assert len(result.documents) == hosts * per_host
+    assert len(result.items) == hosts * per_host
     sequential = hosts * per_host * delay  # 12 s
     assert elapsed < 0.5 * sequential, f"{elapsed:.2f} s for {len(refs)} URLs on {hosts} hosts"
     assert all(server.max_in_flight == 1 for server in servers)
@@ -371,7 +374,7 @@ def test_robots_rules_user_agent_cache_and_switch(web_server: WebServer) -> None
     refs = refs_for(web_server, "/drafts/one", "/news/one")
     result = fetch_urls(refs, {}, FAST, robots=cache)
     assert [q.error for q in result.quarantined] == ["robots_disallowed"]
-    assert [doc.uri for doc in result.documents] == [web_server.url("/news/one")]
+    assert [doc.uri for doc in result.items] == [web_server.url("/news/one")]
     assert not web_server.requests_to("/drafts/one"), "a disallowed page is never requested"
     assert web_server.requests_to("/news/one")[0].headers["user-agent"] == FAST.user_agent
 
@@ -380,7 +383,7 @@ def test_robots_rules_user_agent_cache_and_switch(web_server: WebServer) -> None
 
     ignoring = FAST.model_copy(update={"obey_robots": False})
     unrestricted = fetch_urls(refs, {}, ignoring)
-    assert len(unrestricted.documents) == 2
+    assert len(unrestricted.items) == 2
 
 
 def test_unreachable_robots_txt_disallows_the_host(web_server: WebServer) -> None:
@@ -415,7 +418,7 @@ def test_a_url_given_twice_is_fetched_once(web_server: WebServer) -> None:
     web_server.page("/once", html("once").encode())
     refs = refs_for(web_server, "/once", "/once?utm_source=newsletter")
     result = fetch_urls(refs, {}, FAST)
-    assert (len(result.documents), result.duplicates, len(web_server.requests_to("/once"))) == (1, 1, 1)
+    assert (len(result.items), result.stats.counts["duplicates"], len(web_server.requests_to("/once"))) == (1, 1, 1)
 
 
 def test_invalid_urls_are_quarantined() -> None:
@@ -428,10 +431,10 @@ def test_fetch_urls_works_when_called_inside_a_running_event_loop(web_server: We
     web_server.add("/robots.txt", Reply(404))
     web_server.page("/in-loop", html("loop").encode())
 
-    async def caller() -> FetchResult:
+    async def caller() -> StageOutput:
         return fetch_urls(refs_for(web_server, "/in-loop"), {}, FAST)
 
-    assert len(asyncio.run(caller()).documents) == 1
+    assert len(asyncio.run(caller()).items) == 1
 
 
 @pytest.mark.parametrize(("robots", "allowed"), [(Reply(404), True), (Reply(403), True), (Reply(500), False), (Reply(429), False)])
@@ -439,7 +442,7 @@ def test_robots_txt_status_follows_rfc_9309(web_server: WebServer, robots: Reply
     web_server.add("/robots.txt", robots)
     web_server.page("/p", html("p").encode())
     result = fetch_urls(refs_for(web_server, "/p"), {}, FAST.model_copy(update={"retries": 0}))
-    assert (len(result.documents) == 1) is allowed
+    assert (len(result.items) == 1) is allowed
     assert [q.error for q in result.quarantined] == ([] if allowed else ["robots_disallowed"])
 
 
@@ -450,11 +453,11 @@ def test_robots_txt_behind_a_redirect_is_followed(web_server: WebServer) -> None
     web_server.page("/yes/1", html("1").encode())
     result = fetch_urls(refs_for(web_server, "/no/1", "/yes/1"), {}, FAST)
     assert [q.uri for q in result.quarantined] == [web_server.url("/no/1")]
-    assert [d.uri for d in result.documents] == [web_server.url("/yes/1")]
+    assert [d.uri for d in result.items] == [web_server.url("/yes/1")]
 
 
 def test_a_304_to_an_unconditional_request_is_not_dropped(web_server: WebServer) -> None:
     web_server.add("/robots.txt", Reply(404))
     web_server.add("/confused", Reply(304))
     result = fetch_urls(refs_for(web_server, "/confused"), {}, FAST)
-    assert ([q.error for q in result.quarantined], result.not_modified) == (["http_304"], 0)
+    assert ([q.error for q in result.quarantined], result.stats.counts["not_modified"]) == (["http_304"], 0)

@@ -9,18 +9,19 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from tasks.langid import (
+from config.language import LanguageSettings
+from tasks.executors import worker_pool
+from tasks.language.detect import (
     DETECTOR_VERSION,
     LanguageInput,
-    LanguageSettings,
     detector_for,
-    language_pool,
+    preload_detector,
     sample_windows,
     tag_language,
     tag_languages,
     tagger_name,
 )
-from tasks.scripts import text_script
+from tasks.language.scripts import text_script
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 DEFAULT = LanguageSettings()
@@ -258,7 +259,7 @@ def test_process_pool_gives_the_same_tags() -> None:
     texts = [ENGLISH, SPANISH, ENGLISH + "\n\n" + SPANISH, "Hello", "市議會週二批准擴建公車路網，新增十二條路線。"] * 4
     batch = [_item(text, article_id=f"a{i}") for i, text in enumerate(texts)]
     in_process = tag_languages(batch, DEFAULT)
-    with language_pool(DEFAULT, workers=2) as pool:
+    with worker_pool(2, preload_detector, (DEFAULT,), start_now=True) as pool:
         pooled = tag_languages(batch, DEFAULT, executor=pool)
     assert pooled.items == in_process.items
     assert not pooled.quarantined

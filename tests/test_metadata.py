@@ -14,7 +14,7 @@ import trafilatura
 import yaml
 
 from tasks.identity import article_id, doc_id_for_path, doc_id_for_url, sha256_hex
-from tasks.metadata import (
+from tasks.clean.normalize import (
     absolute_http_url,
     clean_list,
     clean_text,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.plain_text import clean_inline, clean_plain_text, unescape_entities
+from tasks.clean.plain_text import clean_inline, clean_plain_text, unescape_entities
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "extract"
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
 from config.sources import SitemapSource
-from tasks.http import HttpSettings
-from tasks.sitemaps import parse_sitemap, sitemap_urls
+from config.http import HttpSettings
+from tasks.fetch.sitemaps import parse_sitemap, sitemap_urls
 from tasks.urls import canonical_url
 
 FAST = HttpSettings(connect_timeout=2.0, read_timeout=2.0, retries=1, backoff_base=0.05, jitter=0.0,

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from config.sources import FolderSource, SourcesError, load_sources, parse_sources
-from tasks.http import HttpSettings
-from tasks.inputs import choose_sources, plan_inputs
+from config.http import HttpSettings
+from tasks.fetch.discover import choose_sources, plan_inputs
 
 FOLDER = """
 [[source]]

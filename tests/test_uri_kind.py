@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
-from tasks.http import HttpSettings
-from tasks.uri_kind import AMBIGUOUS, guess_uri_kind, kind_of_content, peek_web_kind
+from config.http import HttpSettings
+from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, kind_of_content, peek_web_kind
 
 FAST = HttpSettings(connect_timeout=2.0, read_timeout=2.0, retries=0, per_host_delay=0.0)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.word_count import count_spaced_words, count_words, segment_words
+from tasks.clean.word_count import count_spaced_words, count_words, segment_words
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

@@ -20,14 +20,9 @@ import pyarrow.parquet as pq
 from warehouse.lock import warehouse_lock
 from warehouse.scratch import scratch_connection
 from warehouse.schemas import TABLES, Table
+from warehouse.tables import SCHEMA_FILE, table_scan
 
 STAGING = "_staging"
-SCHEMA_FILE = "_schema.parquet"
-
-
-def table_glob(root: Path, table: Table) -> str:
-    """The glob that reads every Parquet file of a table."""
-    return str(root / table.name / "**" / "*.parquet")
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
@@ -78,7 +73,7 @@ def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | N
                 f"""
                 SELECT * FROM incoming
                 WHERE NOT EXISTS (
-                    SELECT 1 FROM read_parquet('{table_glob(root, table)}', hive_partitioning=false) AS stored
+                    SELECT 1 FROM {table_scan(root, table)} AS stored
                     WHERE {match})
                 QUALIFY row_number() OVER (PARTITION BY {keys}) = 1
                 """
@@ -95,12 +90,3 @@ def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | N
         folder.mkdir(parents=True, exist_ok=True)
         os.replace(staged, folder / name)
     return new.num_rows
-
-
-def read_table(root: Path, table: Table, columns: list[str] | None = None) -> pa.Table:
-    """Every stored row of a table (for tests and small tables; flows query with DuckDB)."""
-    cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-    with scratch_connection() as con:
-        return con.sql(
-            f"SELECT {cols} FROM read_parquet('{table_glob(root, table)}', hive_partitioning=false)"
-        ).to_arrow_table()

@@ -6,7 +6,7 @@ What a document is decides how it is read:
 - HTML goes to trafilatura (main content, comments and boilerplate left out, tables kept),
   with metadata from JSON-LD and meta tags, then trafilatura's heuristics;
 - markdown is rendered with markdown-it-py and its blocks read as text;
-- plain text is cleaned of the page furniture copied along with it (`tasks.plain_text`).
+- plain text is cleaned of the page furniture copied along with it (`tasks.clean.plain_text`).
 `.txt` files are sniffed: they may hold HTML, markdown or front matter.
 """
 
@@ -24,8 +24,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 from markdown_it import MarkdownIt
 
-from tasks.front_matter import front_matter_metadata, split_front_matter
-from tasks.plain_text import clean_inline, clean_plain_text, unescape_entities
+from tasks.clean.front_matter import front_matter_metadata, split_front_matter
+from tasks.clean.plain_text import clean_inline, clean_plain_text, unescape_entities
 from tasks.records import DecodedDocument, ExtractedDocument, PageMetadata, Rejected
 from tasks.stage import StageOutput, run_stage
 
@@ -116,7 +116,7 @@ def extract_document(decoded: DecodedDocument) -> ExtractedDocument:
     return ExtractedDocument(decoded=decoded, text=main, metadata=found, extractor=extractor)
 
 
-def extract_documents(docs: list[DecodedDocument], executor: Executor | None = None) -> StageOutput[ExtractedDocument]:
+def extract_documents(docs: list[DecodedDocument], executor: Executor | None = None) -> StageOutput[list[ExtractedDocument]]:
     """Extract a batch of decoded documents (in parallel when given a process pool)."""
     return run_stage(
         "extract",

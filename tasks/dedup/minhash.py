@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import rensa
 
-from tasks.shingles import mix64
+from tasks.dedup.shingles import mix64
 
 _BAND_MUL = np.uint64(0x9E3779B97F4A7C15)
 _BAND_SALT = np.uint64(0xD1B54A32D192ED03)

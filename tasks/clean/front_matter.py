@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-from tasks.plain_text import clean_inline
+from tasks.clean.plain_text import clean_inline
 from tasks.records import PageMetadata
 
 # The opening fence must be the first non-blank line (after an optional byte-order mark).

@@ -52,7 +52,7 @@ CHAR_CLASSES_FILE = Path(__file__).with_name("char_classes.zlib")
 def char_classes() -> np.ndarray:
     """A uint8 table over all code points: separator, word character, or one-character token.
 
-    Read from `char_classes.zlib` (3 KB), which `python -m tasks.shingles` writes from
+    Read from `char_classes.zlib` (3 KB), which `python -m tasks.dedup.shingles` writes from
     `classify_code_points()`. Why stored: computing it takes ~150 ms, which a run signing a few
     articles in one process would pay every time; and a fixed table keeps shingles, so stored
     signatures, the same when a newer `regex` brings newer Unicode data (a test compares them).

@@ -275,7 +275,7 @@ def decode_document(doc: FetchedDocument) -> DecodedDocument:
 
 def decode_documents(
     docs: Sequence[FetchedDocument], executor: Executor | None = None
-) -> StageOutput[DecodedDocument]:
+) -> StageOutput[list[DecodedDocument]]:
     """Decode a batch; documents that are not text are quarantined with their reason."""
     return run_stage(
         STAGE,

@@ -2,7 +2,7 @@
 
 lingua-language-detector does the detection. The detector is built once per process and kept
 in a module-level cache keyed by the settings that shape it, so a worker of a process pool
-(see `language_pool`) loads its models once, not once per batch.
+(`tasks.executors.worker_pool` with `preload_detector`) loads its models once, not once per batch.
 
 How one article is tagged (algorithm `ALGORITHM_VERSION`):
 
@@ -19,7 +19,7 @@ How one article is tagged (algorithm `ALGORITHM_VERSION`):
   least `min_secondary_share` of the sampled letters is reported with that share. The
   confidence is the letter-weighted lingua confidence of the primary language over the windows
   not given to the second language, times the length factor.
-- The script is the dominant ISO 15924 writing system (`tasks.scripts`) of the windows whose
+- The script is the dominant ISO 15924 writing system (`tasks.language.scripts`) of the windows whose
   language is the primary one, so a mixed text gets the script of its primary language.
 """
 
@@ -27,21 +27,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import re
 import threading
 from collections import defaultdict
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version
-from typing import Literal
 
-from lingua import IsoCode639_1, IsoCode639_3, Language, LanguageDetector, LanguageDetectorBuilder
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from config.language import LanguageSettings, iso_code, language_from_code
 
 from tasks.records import Rejected
-from tasks.scripts import NO_LETTERS, ScriptCounts, count_scripts
+from tasks.language.scripts import NO_LETTERS, ScriptCounts, count_scripts
 from tasks.stage import StageOutput, run_stage
 
 STAGE = "language"
@@ -62,66 +61,6 @@ _DECISIVE_WINDOW = 0.95
 # A custom language set longer than this is named in the tagger by a hash, not spelled out.
 _SPELLED_OUT_LANGUAGES = 8
 _SPACE = re.compile(r"\s")
-
-
-class LanguageSettings(BaseModel):
-    """How articles are tagged with their language (a flow parameter; renders as a form)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    languages: list[str] = Field(
-        default_factory=list,
-        description="ISO 639-1 (`en`) or 639-3 (`eng`) codes of the languages to choose among; "
-        "empty means all 75 languages lingua knows. A smaller set is faster and more accurate "
-        "when you know what your sources publish.",
-    )
-    accuracy: Literal["low", "high"] = Field(
-        "low",
-        description="lingua's mode. `low`: trigram models only, ~140 MB per process, as accurate "
-        "as `high` above ~120 characters. `high`: 1- to 5-gram models, ~1.3 GB per process and "
-        "several seconds to load; better on very short texts.",
-    )
-    min_chars: int = Field(
-        40,
-        ge=1,
-        le=10_000,
-        description="Letters (a Han, kana or Hangul character counts as 3) a text needs for a "
-        "confident tag. A shorter body is joined with the title and description; what is still "
-        "shorter gets its confidence scaled down in proportion.",
-    )
-    min_confidence: float = Field(
-        0.5, ge=0.0, le=1.0, description="Tags with a lower confidence are stored as `und` (undetermined)."
-    )
-    window_chars: int = Field(
-        300, ge=50, le=100_000, description="Characters in each window sampled from a long text."
-    )
-    window_count: int = Field(
-        5,
-        ge=1,
-        le=100,
-        description="Windows sampled, spread evenly from start to end. Texts longer than "
-        "window_chars x window_count cost no more than that to tag.",
-    )
-    min_secondary_share: float = Field(
-        0.25,
-        gt=0.0,
-        le=0.5,
-        description="Share of the sampled text a second language must hold to be reported as "
-        "`secondary_language`.",
-    )
-
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, codes: list[str]) -> list[str]:
-        """Normalize to sorted, distinct ISO 639-1 codes; reject codes lingua does not know."""
-        normalized = {_iso_code(_language_from_code(code)) for code in codes}
-        return sorted(normalized)
-
-    @model_validator(mode="after")
-    def _at_least_two(self) -> LanguageSettings:
-        if len(self.languages) == 1:
-            raise ValueError("languages: give at least two languages to choose among, or none for all")
-        return self
 
 
 @dataclass
@@ -151,25 +90,6 @@ class LanguageTag:
     secondary_language: str | None
     secondary_share: float | None
     tagger: str
-
-
-def _language_from_code(code: str) -> Language:
-    """The lingua `Language` for an ISO 639-1 or 639-3 code, with a one-line error otherwise."""
-    cleaned = code.strip().lower()
-    try:
-        if len(cleaned) == 2:
-            return Language.from_iso_code_639_1(IsoCode639_1.from_str(cleaned))
-        if len(cleaned) == 3:
-            return Language.from_iso_code_639_3(IsoCode639_3.from_str(cleaned))
-    except ValueError:
-        pass
-    raise ValueError(f"unknown or unsupported language code {code!r} (use ISO 639-1 like 'en' or 639-3 like 'eng')")
-
-
-def _iso_code(language: Language) -> str:
-    """ISO 639-1 where the language has one, else ISO 639-3."""
-    code = language.iso_code_639_1 or language.iso_code_639_3
-    return code.name.lower()
 
 
 def tagger_name(settings: LanguageSettings) -> str:
@@ -207,7 +127,7 @@ def detector_for(settings: LanguageSettings) -> LanguageDetector:
             if detector is None:
                 if settings.languages:
                     builder = LanguageDetectorBuilder.from_languages(
-                        *(_language_from_code(code) for code in settings.languages)
+                        *(language_from_code(code) for code in settings.languages)
                     )
                 else:
                     builder = LanguageDetectorBuilder.from_all_languages()
@@ -221,31 +141,6 @@ def detector_for(settings: LanguageSettings) -> LanguageDetector:
 def preload_detector(settings: LanguageSettings) -> None:
     """Process-pool initializer: build the detector before the first batch arrives."""
     detector_for(settings)
-
-
-def language_pool(settings: LanguageSettings, workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers have the detector for `settings` loaded.
-
-    Workers are spawned, not forked: the caller (a Prefect worker) runs threads, and forking a
-    threaded process can deadlock. Spawned workers re-import the main module, so a script that
-    starts the pool must do so under `if __name__ == "__main__":`. Each worker holds its own
-    detector (~140 MB in low accuracy mode, ~1.3 GB in high).
-    """
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=preload_detector,
-        initargs=(settings,),
-    )
-    # A spawning pool starts a worker per submitted task while none is idle: one no-op per worker
-    # starts them all now, loading their detectors side by side instead of during the first batch.
-    for _ in range(workers):
-        pool.submit(_no_op)
-    return pool
-
-
-def _no_op() -> None:
-    """A task that only makes the pool start a worker."""
 
 
 def _evidence(counts: ScriptCounts) -> int:
@@ -421,17 +316,17 @@ def tag_language(item: LanguageInput, settings: LanguageSettings, tagger: str | 
     tag.script = _script(windows, verdicts, primary)
     tag.confidence = round(confidence, 4)
     if confidence >= settings.min_confidence:
-        tag.language = _iso_code(primary)
+        tag.language = iso_code(primary)
         if secondary is not None and share is not None:
-            tag.secondary_language = _iso_code(secondary)
+            tag.secondary_language = iso_code(secondary)
             tag.secondary_share = round(share, 4)
     return tag
 
 
 def tag_languages(
     batch: list[LanguageInput], settings: LanguageSettings, executor: Executor | None = None
-) -> StageOutput[LanguageTag]:
-    """Tag a batch of article versions; with `executor` (see `language_pool`) in parallel.
+) -> StageOutput[list[LanguageTag]]:
+    """Tag a batch of article versions; with `executor` (`tasks.executors.worker_pool` with `preload_detector`) in parallel.
 
     An article that cannot be tagged (text that is not a string, or not valid Unicode) becomes
     a quarantine row with source `articles` and its article_id as uri; the rest are tagged.

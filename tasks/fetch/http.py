@@ -30,12 +30,12 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from tasks.decompress import CappedDecoder, DecompressionError, SizeCapExceeded
+from tasks.fetch.decompress import CappedDecoder, DecompressionError, SizeCapExceeded
 from tasks.identity import doc_id_for_url, sha256_hex
-from tasks.media_types import check_page_media_type, page_format, parse_content_type
+from tasks.fetch.media_types import check_page_media_type, page_format, parse_content_type
 from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
-from tasks.robots import RobotsCache, RobotsPolicy, origin, robots_url
-from tasks.stage import StageStats
+from tasks.fetch.robots import RobotsCache, RobotsPolicy, origin, robots_url
+from tasks.stage import StageOutput, StageStats
 from tasks.urls import canonical_url
 
 STAGE = "fetch"
@@ -46,43 +46,6 @@ _ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to parse at least 500 K
 # HTML compresses 5-15 times, rarely past 20 (the encoded count is accurate to 8 KiB).
 _BOMB_RATIO = 20
 T = TypeVar("T")
-
-
-class HttpSettings(BaseModel):
-    """How politely and patiently web content is fetched."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    connect_timeout: float = Field(10.0, gt=0, description="Seconds to establish a connection (DNS, TCP, TLS).")
-    read_timeout: float = Field(20.0, gt=0, description="Seconds to wait for any next bytes of a response.")
-    total_timeout: float = Field(60.0, gt=0, description="Seconds one request may take in all, headers and body, so a server trickling bytes cannot hold a slot forever.")
-    retries: int = Field(3, ge=0, le=10, description="Further attempts after a connection error, timeout, 429 or 5xx.")
-    backoff_base: float = Field(0.5, ge=0, description="Seconds before the first retry; doubles with each further retry.")
-    backoff_max: float = Field(30.0, ge=0, description="Upper bound of one backoff wait, in seconds.")
-    jitter: float = Field(0.5, ge=0, le=1, description="Random spread of each backoff wait, as a fraction of it (0.5: ±50%).")
-    max_retry_after: float = Field(120.0, ge=0, description="Longest Retry-After (seconds) honoured; a server asking for more is given up on for this run.")
-    max_redirects: int = Field(10, ge=0, le=50, description="Redirects followed before giving up with `too_many_redirects`.")
-    per_host_delay: float = Field(1.0, ge=0, description="Seconds between the starts of two requests to the same host.")
-    max_crawl_delay: float = Field(30.0, ge=0, description="Upper bound on a robots.txt Crawl-delay, which otherwise raises the per-host delay.")
-    per_host_concurrency: int = Field(2, ge=1, le=64, description="Requests in flight at once to one host.")
-    global_concurrency: int = Field(32, ge=1, le=1024, description="Requests in flight at once in all.")
-    user_agent: str = Field(
-        "pressroom/0.1 (news archiver; +https://github.com/pressroom)",
-        min_length=1,
-        description="User-Agent header; its first token (before '/') is the name matched in robots.txt.",
-    )
-    max_body_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Largest response body accepted as sent on the wire; larger ones are `too_large`.")
-    max_decompressed_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest body accepted after gzip/deflate/brotli decoding; decoding stops at this size.")
-    obey_robots: bool = Field(True, description="Consult robots.txt before every request (switch off only for sites you own).")
-
-
-@dataclass(frozen=True)
-class KnownVersion:
-    """What the warehouse knows of a URL's latest version, for conditional requests."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-    content_sha256: str | None = None
 
 
 @dataclass
@@ -105,17 +68,6 @@ class Response:
     def charset(self) -> str | None:
         """The charset parameter of Content-Type, lower-cased."""
         return parse_content_type(self.headers.get("content-type"))[1]
-
-
-@dataclass
-class FetchResult:
-    """The fetch stage's output over one batch of URLs."""
-
-    documents: list[FetchedDocument]
-    not_modified: int
-    quarantined: list[QuarantineRecord]
-    stats: StageStats
-    duplicates: int = 0
 
 
 class _Transient(Exception):
@@ -485,7 +437,7 @@ async def _fetch_page(session: HttpSession, ref: InputRef, known: Mapping[str, K
     )
 
 
-async def _fetch_all(refs: list[InputRef], known: Mapping[str, KnownVersion], settings: HttpSettings, robots: RobotsCache | None) -> FetchResult:
+async def _fetch_all(refs: list[InputRef], known: Mapping[str, KnownVersion], settings: HttpSettings, robots: RobotsCache | None) -> StageOutput[list[FetchedDocument]]:
     started = time.perf_counter()
     unique: dict[str, InputRef] = {}
     for ref in refs:
@@ -501,9 +453,9 @@ async def _fetch_all(refs: list[InputRef], known: Mapping[str, KnownVersion], se
         quarantined=Counter(q.error for q in quarantined),
         bytes_in=sum(len(d.body) for d in documents),
         seconds=time.perf_counter() - started,
+        counts=+Counter(not_modified=sum(1 for o in outcomes if o is _NOT_MODIFIED), duplicates=len(refs) - len(unique)),
     )
-    not_modified = sum(1 for o in outcomes if o is _NOT_MODIFIED)
-    return FetchResult(documents, not_modified, quarantined, stats, duplicates=len(refs) - len(unique))
+    return StageOutput(documents, quarantined, stats)
 
 
 def fetch_urls(
@@ -511,14 +463,14 @@ def fetch_urls(
     known: Mapping[str, KnownVersion],
     settings: HttpSettings,
     robots: RobotsCache | None = None,
-) -> FetchResult:
+) -> StageOutput[list[FetchedDocument]]:
     """Fetch web pages concurrently and politely; the fetch stage for `InputRef(kind="url")`.
 
     `known` maps canonical URLs (of requested and of final URLs) to the latest stored version, so
     known pages are requested conditionally and an unchanged page (304, or 200 with the same
-    hash) counts in `not_modified` instead of becoming a document. Every failure is one
-    quarantine row (stage `fetch`) with its reason. A URL given twice is fetched once and counted
-    in `duplicates`. Pass one `robots` cache per run to ask each host for robots.txt only once.
+    hash) is counted (`stats.counts["not_modified"]`) instead of becoming a document. Every
+    failure is one quarantine row (stage `fetch`) with its reason. A URL given twice is fetched
+    once and counted (`stats.counts["duplicates"]`). Pass one `robots` cache per run to ask each host for robots.txt only once.
     """
     return run_async(lambda: _fetch_all(list(refs), known, settings, robots))
 

@@ -18,15 +18,15 @@ from config.sources import (
     WarcSource,
     load_sources,
 )
-from tasks.feeds import feed_entries
-from tasks.http import HttpSettings
-from tasks.known import last_fetched
+from tasks.fetch.feeds import feed_entries
+from config.http import HttpSettings
+from tasks.fetch.known import last_fetched
 from tasks.records import Format, InputRef, QuarantineRecord
-from tasks.robots import RobotsCache
-from tasks.sitemaps import sitemap_urls
+from tasks.fetch.robots import RobotsCache
+from tasks.fetch.sitemaps import sitemap_urls
 from tasks.stage import StageOutput, StageStats
-from tasks.uri_kind import AMBIGUOUS, guess_uri_kind, peek_web_kind
-from tasks.warc import warc_record_refs
+from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, peek_web_kind
+from tasks.fetch.warc import warc_record_refs
 
 FORMAT_BY_SUFFIX: dict[str, Format] = {
     ".html": "html",
@@ -96,7 +96,7 @@ def file_inputs(source: Source, default_max_bytes: int) -> tuple[list[InputRef],
 
 def sources_for_uris(uris: list[str], http: HttpSettings, name: str = "cli") -> list[Source]:
     """Sources for URIs given on the command line or in a flow run's parameters, each of the
-    kind `tasks.uri_kind` guesses (a web URL whose name does not tell is peeked at)."""
+    kind `tasks.fetch.uri_kind` guesses (a web URL whose name does not tell is peeked at)."""
     sources: list[Source] = []
     pages: list[str] = []
     for uri in uris:
@@ -137,7 +137,7 @@ def _web_inputs(source: Source, root: Path, http: HttpSettings, robots: RobotsCa
 
 def plan_inputs(
     sources: list[Source], default_max_bytes: int, root: Path, http: HttpSettings, robots: RobotsCache | None = None
-) -> StageOutput[InputRef]:
+) -> StageOutput[list[InputRef]]:
     """Every input of the given sources (stage `discover`): files of folders, records of WARC
     files, listed URLs, and the new or changed entries of feeds and sitemaps. Sources that
     cannot be listed, and files of unsupported formats, are quarantined."""

@@ -33,20 +33,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from filelock import FileLock
 
+from config.dedup import DedupSettings
+from tasks.dedup.keys import signature_key
 from warehouse.schemas import DUPLICATES, SIGNATURES
-from warehouse.writer import SCHEMA_FILE
+from warehouse.tables import file_location, file_rows, table_files
 
-if TYPE_CHECKING:
-    from tasks.dedup import DedupSettings
 
 FORMAT = 4  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
@@ -137,10 +135,10 @@ def _usable(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings)
         meta = con.execute(f"SELECT format, signature_key, signature_bytes, (SELECT count(*) FROM {SCHEMA}.sig) FROM {SCHEMA}.meta").fetchall()
     except duckdb.Error:  # tables missing (they are created with their meta row in one transaction) or of an older format
         return False
-    if len(meta) != 1 or meta[0][:3] != (FORMAT, settings.signature_key(), _signature_bytes(settings)):
+    if len(meta) != 1 or meta[0][:3] != (FORMAT, signature_key(settings), _signature_bytes(settings)):
         return False
     rows = meta[0][3]
-    present = set(_files(root, "signatures")) | set(_files(root, "duplicates"))
+    present = set(table_files(root, SIGNATURES)) | set(table_files(root, DUPLICATES))
     read = {r[0] for r in con.execute(f"SELECT file FROM {SCHEMA}.files").fetchall()}
     if not read <= present:
         return False
@@ -166,13 +164,8 @@ def _create(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings)
                 con.execute(statement)
         con.execute(
             f"INSERT INTO {SCHEMA}.meta VALUES ($format, $key, $bytes)",
-            {"format": FORMAT, "key": settings.signature_key(), "bytes": _signature_bytes(settings)},
+            {"format": FORMAT, "key": signature_key(settings), "bytes": _signature_bytes(settings)},
         )
-
-
-def _files(root: Path, table: str) -> list[str]:
-    """A table's data files, relative to the root (a warehouse moved elsewhere keeps its cache)."""
-    return sorted(p.relative_to(root).as_posix() for p in (root / table).rglob("*.parquet") if p.name != SCHEMA_FILE)
 
 
 def sync(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings) -> None:
@@ -183,8 +176,8 @@ def sync(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings) ->
     read = {r[0] for r in con.execute(f"SELECT file FROM {SCHEMA}.files").fetchall()}
     # decisions are listed first: every decision's signature was written before it, so the
     # signature files listed after include the signatures of every decision file listed here
-    new_decisions = [f for f in _files(root, "duplicates") if f not in read]
-    new_signatures = [f for f in _files(root, "signatures") if f not in read]
+    new_decisions = [f for f in table_files(root, DUPLICATES) if f not in read]
+    new_signatures = [f for f in table_files(root, SIGNATURES) if f not in read]
     for files in _chunks(root, new_signatures, CHUNK_ROWS):
         _ingest_signatures(con, root, files, settings)
     if new_decisions:
@@ -196,7 +189,7 @@ def _chunks(root: Path, files: list[str], rows: int) -> Iterator[list[str]]:
     total = 0
     for file in files:
         chunk.append(file)
-        total += pq.ParquetFile(root / file).metadata.num_rows
+        total += file_rows(root, file)
         if total >= rows:
             yield chunk
             chunk, total = [], 0
@@ -227,7 +220,7 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
             ANTI JOIN {s}.sig USING (article_id)
             QUALIFY row_number() OVER (PARTITION BY article_id) = 1
             """,
-            {"files": [str(root / f) for f in files], "key": settings.signature_key()},
+            {"files": [file_location(root, f) for f in files], "key": signature_key(settings)},
         )
         with _transaction(con):
             con.execute(
@@ -275,7 +268,7 @@ def _ingest_decisions(con: duckdb.DuckDBPyConnection, root: Path, files: list[st
             JOIN (SELECT idx, article_id FROM {s}.sig) USING (article_id)  -- others were decided under other signature settings
             GROUP BY idx
             """,
-            {"files": [str(root / f) for f in files]},
+            {"files": [file_location(root, f) for f in files]},
         )
         with _transaction(con):
             # keep the newer of the held and the incoming decision

@@ -30,10 +30,11 @@ import feedparser
 from defusedxml import DefusedXmlException
 
 from config.sources import FeedSource
-from tasks.http import STAGE, HttpSession, HttpSettings, run_async
-from tasks.iso_dates import parse_iso_datetime
+from tasks.fetch.http import STAGE, HttpSession, run_async
+from config.http import HttpSettings
+from tasks.fetch.iso_dates import parse_iso_datetime
 from tasks.records import InputRef, QuarantineRecord, Rejected
-from tasks.robots import RobotsCache
+from tasks.fetch.robots import RobotsCache
 from tasks.stage import StageStats
 from tasks.urls import canonical_url
 

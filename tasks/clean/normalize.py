@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from tasks.dates import parse_published
+from tasks.clean.dates import parse_published
 from tasks.identity import article_id
 from tasks.records import ArticleRecord, ExtractedDocument, PageMetadata
 from tasks.stage import StageOutput, run_stage
 from tasks.urls import canonical_url
-from tasks.word_count import count_words
+from tasks.clean.word_count import count_words
 
 STAGE = "metadata"
 _HTTP = {"http", "https"}
@@ -275,7 +275,7 @@ def normalize_article(doc: ExtractedDocument) -> ArticleRecord:
     )
 
 
-def normalize_articles(docs: list[ExtractedDocument]) -> StageOutput[ArticleRecord]:
+def normalize_articles(docs: list[ExtractedDocument]) -> StageOutput[list[ArticleRecord]]:
     """The metadata stage over a batch: one `ArticleRecord` per document, failures quarantined."""
     return run_stage(
         STAGE,

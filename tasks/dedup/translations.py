@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import regex
 
-from tasks.shingles import mix64
+from tasks.dedup.shingles import mix64
 
 # A number: digits in any script (`\d` matches every script's decimal digits), with thousands
 # groups (1,500 / 1.500 / 1 500) or a decimal part (1.5 / 1,5). A run of exactly three digits

@@ -1,5 +1,5 @@
 """ISO 8601 timestamps as machines write them (W3C-DTF in sitemaps, RFC 3339 in JSON Feed,
-WARC-Date), as aware UTC datetimes. Messy human-written dates are `tasks.dates`' job."""
+WARC-Date), as aware UTC datetimes. Messy human-written dates are `tasks.clean.dates`' job."""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
-"""Finding the work left for the language and dedup flows: DuckDB anti-joins over the stored
-tables, streamed in batches, never a Python loop over everything."""
+"""The work left for the language and dedup flows: DuckDB anti-joins over the stored tables,
+streamed in batches, never a Python loop over everything.
+
+Ids are found first and texts read only from the files that hold such versions: carried
+through one anti-join or the `articles` view's latest-version window, every stored text would
+be decoded (bench/README.md has the numbers)."""
 
 from __future__ import annotations
 
@@ -7,33 +11,28 @@ import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.scratch import scratch_connection
 from warehouse.schemas import ARTICLES, LANGUAGES
-from warehouse.writer import table_glob
-
-if TYPE_CHECKING:
-    from tasks.dedup_cache import DedupCache
+from warehouse.tables import table_scan
 
 
 def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> Iterator[pa.RecordBatch]:
     """Article versions with no tag from `tagger` (all of them when `retag`), in batches of
     `article_id, content_sha256, title, description, text`, ordered by article_id.
 
-    Ids first, then texts from the files holding such versions only: anti-joined in one query,
-    every stored text was decoded (0.21-0.26 s to find 1,000 new versions among 101,000)."""
+    """
     condition = "" if retag else (
-        f"ANTI JOIN (SELECT article_id FROM read_parquet('{table_glob(root, LANGUAGES)}', hive_partitioning=false) "
+        f"ANTI JOIN (SELECT article_id FROM {table_scan(root, LANGUAGES)} "
         "WHERE tagger = $tagger) USING (article_id)"
     )
     with scratch_connection() as con:
         con.execute(
             f"""CREATE TEMP TABLE pending_untagged AS
-                SELECT article_id, filename FROM read_parquet('{table_glob(root, ARTICLES)}', hive_partitioning=false, filename=true)
+                SELECT article_id, filename FROM {table_scan(root, ARTICLES, filename=True)}
                 {condition}""",
             {"tagger": tagger} if not retag else {},
         )
@@ -58,30 +57,26 @@ def compared_articles(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def unsigned_articles(
-    con: duckdb.DuckDBPyConnection, root: Path, cache: DedupCache, compared: str, batch_rows: int, max_batches: int = 100
+    con: duckdb.DuckDBPyConnection, root: Path, signed: str, compared: str, batch_rows: int, max_batches: int = 100
 ) -> Iterator[pa.RecordBatch]:
-    """Articles of the `compared` table (`compared_articles`) without a signature in the
-    attached dedup cache (which holds the signatures of the current settings), in batches of
+    """Articles of the `compared` table (`compared_articles`) whose id is not in the table
+    `signed` (the dedup cache's signatures of the current settings), in batches of
     `article_id, content_sha256, text, published_at, language`. `con` is a warehouse
     connection (`warehouse.catalog.connect`) of the warehouse at `root`.
 
     A batch holds `batch_rows` articles, or a multiple of it when more would make more than
     `max_batches` batches: each batch becomes one task and one signatures file, and every write
-    checks its keys against every stored file, so that cost grows with the square of the files.
-
-    Texts are read from the files that hold such versions only: carried through the view's
-    latest-version window, every stored text was decoded (0.45 s to find 1,000 new articles
-    among 100,000, against 0.08 s this way)."""
+    checks its keys against every stored file, so that cost grows with the square of the files."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE pending_unsigned AS
-            SELECT article_id, language FROM {compared} ANTI JOIN {cache.schema}.sig USING (article_id)"""
+            SELECT article_id, language FROM {compared} ANTI JOIN {signed} USING (article_id)"""
     )
     unsigned = con.execute("SELECT count(*) FROM pending_unsigned").fetchall()[0][0]
     batch_rows *= max(1, math.ceil(unsigned / (batch_rows * max_batches)))
     files = [
         row[0]
         for row in con.execute(
-            f"""SELECT DISTINCT filename FROM read_parquet('{table_glob(root, ARTICLES)}', hive_partitioning = false, filename = true)
+            f"""SELECT DISTINCT filename FROM {table_scan(root, ARTICLES, filename=True)}
                 SEMI JOIN pending_unsigned USING (article_id) ORDER BY 1"""
         ).fetchall()
     ]

@@ -26,11 +26,12 @@ import defusedxml.ElementTree as safe_etree
 from defusedxml import DefusedXmlException
 
 from config.sources import SitemapSource
-from tasks.decompress import DecompressionError, SizeCapExceeded, gunzip_capped, is_gzip
-from tasks.http import STAGE, HttpSession, HttpSettings, run_async
-from tasks.iso_dates import parse_iso_datetime
+from tasks.fetch.decompress import DecompressionError, SizeCapExceeded, gunzip_capped, is_gzip
+from tasks.fetch.http import STAGE, HttpSession, run_async
+from config.http import HttpSettings
+from tasks.fetch.iso_dates import parse_iso_datetime
 from tasks.records import InputRef, QuarantineRecord, Rejected
-from tasks.robots import RobotsCache
+from tasks.fetch.robots import RobotsCache
 from tasks.stage import StageStats
 from tasks.urls import canonical_url
 

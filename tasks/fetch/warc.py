@@ -21,10 +21,10 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
-from tasks.http import STAGE
+from tasks.fetch.http import STAGE
 from tasks.identity import doc_id_for_url, sha256_hex
-from tasks.iso_dates import parse_iso_datetime
-from tasks.media_types import check_page_media_type, page_format, parse_content_type
+from tasks.fetch.iso_dates import parse_iso_datetime
+from tasks.fetch.media_types import check_page_media_type, page_format, parse_content_type
 from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
 
 DOCUMENT_RECORD_TYPES = frozenset({"response", "resource"})

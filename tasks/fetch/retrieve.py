@@ -1,7 +1,7 @@
 """The fetch stage: the raw bytes of each input, with provenance.
 
-Local files are read here; records of WARC files by `tasks.warc`; web URLs go through the
-polite HTTP client (`tasks.http`), conditionally when the warehouse holds a version already.
+Local files are read here; records of WARC files by `tasks.fetch.warc`; web URLs go through the
+polite HTTP client (`tasks.fetch.http`), conditionally when the warehouse holds a version already.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tasks.http import HttpSettings, fetch_urls
+from tasks.fetch.http import fetch_urls
+from config.http import HttpSettings
 from tasks.identity import doc_id_for_path, sha256_hex
-from tasks.known import known_versions
+from tasks.fetch.known import known_versions
 from tasks.records import FetchedDocument, InputRef, Rejected
-from tasks.robots import RobotsCache
+from tasks.fetch.robots import RobotsCache
 from tasks.stage import StageOutput, StageStats, run_stage
-from tasks.warc import read_warc_record
+from tasks.fetch.warc import read_warc_record
 
 
 def read_file(ref: InputRef) -> FetchedDocument:
@@ -56,13 +57,12 @@ def _read_local(ref: InputRef) -> FetchedDocument:
 
 def fetch_inputs(
     refs: list[InputRef], root: Path, http: HttpSettings, robots: RobotsCache | None = None
-) -> tuple[StageOutput[FetchedDocument], int]:
-    """Fetch a batch of inputs of any kind (stage `fetch`); also returns how many web pages
-    were unchanged since their stored version (a 304 or the same hash), which add nothing."""
+) -> StageOutput[list[FetchedDocument]]:
+    """Fetch a batch of inputs of any kind (stage `fetch`). Web pages unchanged since their
+    stored version (a 304 or the same hash) add nothing and are counted as `not_modified`."""
     local = [r for r in refs if r.kind != "url"]
     web = [r for r in refs if r.kind == "url"]
     output = run_stage("fetch", local, _read_local, describe=lambda r: (r.source, r.uri, None))
-    not_modified = 0
     if web:
         by_robots: dict[bool, list[InputRef]] = {}
         for ref in web:
@@ -70,10 +70,9 @@ def fetch_inputs(
         known = known_versions(root, [r.uri for r in web])
         for obey, group in by_robots.items():
             fetched = fetch_urls(group, known, http.model_copy(update={"obey_robots": http.obey_robots and obey}), robots)
-            output.items += fetched.documents
+            output.items += fetched.items
             output.quarantined += fetched.quarantined
             output.stats = output.stats + fetched.stats
-            not_modified += fetched.not_modified
     output.stats = StageStats(
         "fetch",
         docs_in=len(refs),
@@ -81,5 +80,6 @@ def fetch_inputs(
         quarantined=output.stats.quarantined,
         bytes_in=sum(len(d.body) for d in output.items),
         seconds=output.stats.seconds,
+        counts=output.stats.counts,
     )
-    return output, not_modified
+    return output

@@ -1,0 +1,33 @@
+"""How articles are compared for duplicates (a flow parameter; the Prefect UI renders it as a form)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+
+class DedupSettings(BaseModel):
+    """How articles are compared. Changing any of these regroups every article on the next run;
+    changing the signature settings also recomputes every signature."""
+
+    threshold: float = Field(0.8, gt=0.0, le=1.0, description="Jaccard similarity of shingle sets at or above which two articles are near duplicates.")
+    num_perm: int = Field(256, ge=16, le=1024, description="MinHash permutations per signature. Jaccard is estimated from them: with 256 the estimate's error on the bench's near copies is about 0.015 (0.023 with 128, enough to push copies at 0.82-0.84 under 0.8).")
+    bands: int = Field(32, ge=1, description="LSH bands: two articles become candidates when all rows of one band agree.")
+    rows: int = Field(8, ge=1, description="MinHash rows per LSH band (bands x rows <= num_perm). 32 x 8 makes articles at Jaccard 0.8 candidates with probability 0.997, at 0.85 with 0.9999, at 0.5 with 0.12.")
+    seed: int = Field(42, description="Seed of the MinHash permutations.")
+    word_ngram: int = Field(2, ge=1, le=16, description="Words per shingle in scripts written with spaces. Measured (bench/README.md): a 300-word article and a copy with another header, footer and three corrected sentences are at Jaccard 0.82 with 2 words, 0.79 with 3, 0.75 with 5; two different articles on one topic stay at or below 0.10 with 2.")
+    char_ngram: int = Field(4, ge=1, le=16, description="Characters per shingle in texts written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar): about two words, like word_ngram.")
+    char_share: float = Field(0.5, ge=0.0, le=1.0, description="Share of no-space-script characters among its tokens above which an article is shingled by characters.")
+    max_bucket: int = Field(100, ge=2, description="Articles sharing one band hash are compared pairwise up to this many; in a fuller bucket (boilerplate, a story copied hundreds of times) each is compared with the bucket's first article only.")
+    translations: bool = Field(True, description="Also group articles in different languages that are translations of one text.")
+    translation_threshold: float = Field(0.5, gt=0.0, le=1.0, description="Share of numbers lining up in order (2*LCS/(m+n)) at or above which two articles in different languages are translations.")
+    min_numbers: int = Field(5, ge=2, description="Articles with fewer numbers than this are never matched as translations: too little evidence.")
+    min_shared_pairs: int = Field(3, ge=1, description="Pairs of nearby numbers two articles must share to be compared as translations (a filter for cost: the seed translations share 8-13, a short translated news item 3, same-topic seeds 0-3; the decision is translation_threshold).")
+    max_pair_articles: int = Field(200, ge=2, description="A pair of nearby numbers found in more articles than this (dates, common figures) is not evidence.")
+    max_numbers: int = Field(200, ge=10, description="Numbers kept per article for the translation fingerprint.")
+    signature_batch: int = Field(500, ge=1, description="Articles one worker process signs at a time; a dedup task hands each worker one such batch (small enough that an incremental run of 1,000 articles uses both workers).")
+
+    @model_validator(mode="after")
+    def _bands_fit(self) -> DedupSettings:
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands x rows ({self.bands} x {self.rows}) exceeds num_perm ({self.num_perm})")
+        return self

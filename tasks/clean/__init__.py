@@ -1,0 +1,13 @@
+"""The clean stage: from raw bytes to an article record.
+
+`decode_documents` (`decode.py`: charset, mojibake repair, NFC), `extract_documents`
+(`extract.py`: main text and metadata found in the page, front matter, plain text and markdown)
+and `normalize_articles` (`normalize.py`: titles, authors, dates in UTC, URLs, site, categories,
+word counts) each take a batch and return a `StageOutput`.
+"""
+
+from tasks.clean.decode import decode_documents
+from tasks.clean.extract import extract_documents
+from tasks.clean.normalize import normalize_articles
+
+__all__ = ["decode_documents", "extract_documents", "normalize_articles"]

@@ -1,0 +1,62 @@
+"""A dedup run's hold on the warehouse: a connection to its views, the dedup cache attached and
+kept current, and the compared set taken once; and the grouping step over it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from config.dedup import DedupSettings
+from tasks.dedup.cache import DedupCache, attached_cache, sync
+from tasks.dedup.grouping import find_duplicates
+from tasks.stage import StageOutput, StageStats
+from warehouse.catalog import connect
+from warehouse.pending import compared_articles, unsigned_articles
+
+
+@dataclass
+class DedupSession:
+    """A warehouse connection with the dedup cache attached, and the set this run compares."""
+
+    con: duckdb.DuckDBPyConnection
+    root: Path
+    cache: DedupCache
+    settings: DedupSettings
+    compared: str  # a temporary table of `con`: article_id, language
+
+    def unsigned_batches(self, rows_per_batch: int) -> Iterator[pa.Table]:
+        """The compared articles without a signature of the current settings, in batches of
+        `rows_per_batch` (or more, so a large backlog makes at most 100 batches)."""
+        for batch in unsigned_articles(self.con, self.root, f"{self.cache.schema}.sig", self.compared, rows_per_batch):
+            yield pa.Table.from_batches([batch])
+
+
+@contextmanager
+def dedup_session(root: Path, settings: DedupSettings, memory_limit: str | None = None) -> Iterator[DedupSession]:
+    """Hold the warehouse's dedup cache (one dedup run at a time) for the block, with the
+    compared set (each document's latest version and its language) taken as stored now; when
+    the block completes, the cache reads what the run wrote, so the next run starts current."""
+    con = connect(root, memory_limit)
+    try:
+        with attached_cache(con, root, settings) as cache:
+            yield DedupSession(con, root, cache, settings, compared_articles(con))
+            sync(con, root, settings)
+    finally:
+        con.close()
+
+
+def group_articles(session: DedupSession, run_id: str) -> StageOutput[pa.Table]:
+    """The decisions to append to `duplicates` for the compared set (stage `group`), after the
+    cache has read the signatures written so far."""
+    started = time.perf_counter()
+    sync(session.con, session.root, session.settings)
+    compared = session.con.execute(f"SELECT count(*) FROM {session.compared}").fetchall()[0][0]
+    rows = find_duplicates(session.con, session.cache, f"SELECT article_id, language FROM {session.compared}", session.settings, run_id)
+    stats = StageStats("group", docs_in=compared, docs_out=rows.num_rows, seconds=time.perf_counter() - started)
+    return StageOutput(rows, [], stats)

@@ -1,0 +1,31 @@
+"""What the warehouse already holds of web sources, keyed by canonical URL: the latest stored
+version of each URL (for conditional requests) and when each page of a source was last fetched
+(for feeds and sitemaps)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from tasks.urls import canonical_url
+from warehouse.known import KnownVersion, fetch_times, latest_web_versions
+
+
+def known_versions(root: Path, urls: list[str]) -> dict[str, KnownVersion]:
+    """Latest stored version of each of `urls`, keyed by canonical requested and final URL."""
+    # stored URIs are as requested and URLs as finally fetched: match either spelling
+    keys = set(urls) | {canonical_url(u) for u in urls}
+    known: dict[str, KnownVersion] = {}
+    for uri, url, version in latest_web_versions(root, list(keys)):
+        for key in (uri, url):
+            known[canonical_url(key)] = version
+    return known
+
+
+def last_fetched(root: Path, source: str) -> dict[str, datetime]:
+    """When each page of `source` was last fetched, keyed by canonical URL."""
+    seen: dict[str, datetime] = {}
+    for uri, url, at in fetch_times(root, source):
+        for key in (canonical_url(uri), canonical_url(url)):
+            seen[key] = max(at, seen.get(key, at))
+    return seen

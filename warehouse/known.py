@@ -1,0 +1,69 @@
+"""What the warehouse already holds of the inputs: which fetched versions are stored, the latest
+stored version of web pages (for conditional requests) and when each page of a source was last
+fetched (for feeds and sitemaps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from warehouse.scratch import scratch_connection
+from warehouse.schemas import DOCUMENTS
+from warehouse.tables import table_scan
+
+
+@dataclass(frozen=True)
+class KnownVersion:
+    """What the warehouse knows of a URL's latest version, for conditional requests."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    content_sha256: str | None = None
+
+
+def stored_versions(root: Path, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The `(doc_id, content_sha256)` pairs among `keys` that `documents` already holds."""
+    if not keys:
+        return set()
+    wanted = pa.table({"doc_id": [k[0] for k in keys], "content_sha256": [k[1] for k in keys]})
+    with scratch_connection() as con:
+        con.register("wanted_versions", wanted)
+        rows = con.execute(
+            f"SELECT doc_id, content_sha256 FROM wanted_versions SEMI JOIN {table_scan(root, DOCUMENTS)} USING (doc_id, content_sha256)"
+        ).fetchall()
+    return set(rows)
+
+
+def latest_web_versions(root: Path, keys: list[str]) -> list[tuple[str, str, KnownVersion]]:
+    """`(uri, url, version)` of the latest stored version of each web document whose requested
+    URI or final URL is one of `keys`."""
+    if not keys:
+        return []
+    with scratch_connection() as con:
+        con.register("wanted_urls", pa.table({"key": sorted(set(keys))}))
+        rows = con.execute(
+            f"""
+            SELECT uri, url, etag, last_modified, content_sha256
+            FROM {table_scan(root, DOCUMENTS)}
+            WHERE url IS NOT NULL AND (uri IN (SELECT key FROM wanted_urls) OR url IN (SELECT key FROM wanted_urls))
+            QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY fetched_at DESC) = 1
+            """
+        ).fetchall()
+    return [(uri, url, KnownVersion(etag, last_modified, sha)) for uri, url, etag, last_modified, sha in rows]
+
+
+def fetch_times(root: Path, source: str) -> list[tuple[str, str, datetime]]:
+    """`(uri, url, last fetched)` of every web document of `source`."""
+    with scratch_connection() as con:
+        return con.execute(
+            f"""
+            SELECT uri, url, max(fetched_at)
+            FROM {table_scan(root, DOCUMENTS)}
+            WHERE source = ? AND url IS NOT NULL
+            GROUP BY ALL
+            """,
+            [source],
+        ).fetchall()
