@@ -142,10 +142,11 @@ Source = Annotated[
     Union[FileSource, FolderSource, UrlsSource, FeedSource, SitemapSource, WarcSource],
     Field(discriminator="kind"),
 ]
-# The `kind` tags, in declaration order, read off the models so error messages never drift.
-KINDS: tuple[str, ...] = tuple(
-    get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Source)[0])
-)
+# Each `kind` tag's model, in declaration order, read off the models so nothing drifts.
+MODEL_BY_KIND: dict[str, type[BaseModel]] = {
+    get_args(model.model_fields["kind"].annotation)[0]: model for model in get_args(get_args(Source)[0])
+}
+KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)
 
 
 class SourcesFile(BaseModel):

@@ -20,8 +20,8 @@ import pyarrow as pa
 from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord
 from tasks.run_summary import RunSummary
 from tasks.stage import StageOutput, StageStats
-from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, Table
 from warehouse.known import stored_versions
+from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, Table
 from warehouse.writer import append_new_rows
 
 

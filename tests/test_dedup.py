@@ -12,13 +12,13 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from tasks.dedup.signatures import compute_signatures
 from config.dedup import DedupSettings
-from tasks.dedup.grouping import find_duplicates
 from tasks.dedup.cache import SIGNATURE_FILE, attached_cache, cache_path, sync
+from tasks.dedup.grouping import find_duplicates
+from tasks.dedup.signatures import compute_signatures
 from warehouse.schemas import DUPLICATES, SIGNATURES
-from warehouse.writer import append_new_rows, initialize
 from warehouse.tables import read_table
+from warehouse.writer import append_new_rows, initialize
 
 T0 = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
 

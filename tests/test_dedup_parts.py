@@ -6,9 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.dedup import minhash
-from tasks.dedup import shingles
-from tasks.dedup import translations
+from tasks.dedup import minhash, shingles, translations
 from tasks.dedup.union_find import components
 
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
+from config.http import HttpSettings
 from config.sources import FeedSource
 from tasks.fetch.feeds import FeedEntry, feed_entries, parse_feed, select_new_entries
 from tasks.fetch.http import fetch_urls
-from config.http import HttpSettings
 from tasks.urls import canonical_url
 
 FAST = HttpSettings(connect_timeout=2.0, read_timeout=2.0, retries=1, backoff_base=0.05, jitter=0.0, per_host_delay=0.0, per_host_concurrency=8)

@@ -14,14 +14,14 @@ import brotli
 import pytest
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
-from tasks.fetch.http import fetch_urls
-from tasks.stage import StageOutput
 from config.http import HttpSettings
-from warehouse.known import KnownVersion
+from tasks.fetch.http import fetch_urls
+from tasks.fetch.robots import RobotsCache
 from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.records import InputRef
-from tasks.fetch.robots import RobotsCache
+from tasks.stage import StageOutput
 from tasks.urls import canonical_url
+from warehouse.known import KnownVersion
 
 # Settings that keep the suite fast: no politeness delay between test requests, quick retries.
 FAST = HttpSettings(

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")

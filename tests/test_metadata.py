@@ -13,7 +13,6 @@ import pytest
 import trafilatura
 import yaml
 
-from tasks.identity import article_id, doc_id_for_path, doc_id_for_url, sha256_hex
 from tasks.clean.normalize import (
     absolute_http_url,
     clean_list,
@@ -25,6 +24,7 @@ from tasks.clean.normalize import (
     split_authors,
     strip_site_from_title,
 )
+from tasks.identity import article_id, doc_id_for_path, doc_id_for_url, sha256_hex
 from tasks.records import DecodedDocument, ExtractedDocument, FetchedDocument, PageMetadata
 from tasks.stage import run_stage
 

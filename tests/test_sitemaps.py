@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
-from config.sources import SitemapSource
 from config.http import HttpSettings
+from config.sources import SitemapSource
 from tasks.fetch.sitemaps import parse_sitemap, sitemap_urls
 from tasks.urls import canonical_url
 

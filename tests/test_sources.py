@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from config.sources import FolderSource, SourcesError, load_sources, parse_sources
 from config.http import HttpSettings
+from config.sources import FolderSource, SourcesError, load_sources, parse_sources
 from tasks.fetch.discover import choose_sources, plan_inputs
 
 FOLDER = """
@@ -67,3 +67,10 @@ def test_missing_folder_is_quarantined(tmp_path: Path):
     (tmp_path / "sources.toml").write_text(FOLDER)
     out = plan_inputs(choose_sources([], [], tmp_path / "sources.toml", HttpSettings()), 1000, tmp_path / "wh", HttpSettings())
     assert out.items == [] and [q.error for q in out.quarantined] == ["not_found"]
+
+
+def test_every_source_kind_has_a_planner():
+    from config.sources import KINDS
+    from tasks.fetch.discover import PLANNERS
+
+    assert set(PLANNERS) == set(KINDS)

@@ -12,9 +12,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from tasks.fetch.warc import read_warc
 from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.records import FetchedDocument, QuarantineRecord
-from tasks.fetch.warc import read_warc
 
 UTF8_PAGE = "<html><head><title>Été</title></head><body><p>Ünïcode page — 中文.</p></body></html>".encode()
 CP1252_PAGE = "<html><body><p>Déjà vu: l’été à Paris.</p></body></html>".encode("cp1252")

@@ -9,8 +9,8 @@ import pytest
 from warehouse.catalog import connect, ensure_catalog
 from warehouse.query import QueryRefused, check_read_only, format_rows, run_query
 from warehouse.schemas import QUARANTINE, TABLES
-from warehouse.writer import STAGING, append_new_rows, initialize
 from warehouse.tables import SCHEMA_FILE, read_table
+from warehouse.writer import STAGING, append_new_rows, initialize
 
 
 def _quarantine_rows(ids: list[str]) -> pa.Table:

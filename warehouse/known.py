@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from warehouse.scratch import scratch_connection
 from warehouse.schemas import DOCUMENTS
+from warehouse.scratch import scratch_connection
 from warehouse.tables import table_scan
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.scratch import scratch_connection
 from warehouse.schemas import ARTICLES, LANGUAGES
+from warehouse.scratch import scratch_connection
 from warehouse.tables import table_scan
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse.scratch import scratch_connection
 from warehouse.schemas import Table
+from warehouse.scratch import scratch_connection
 
 SCHEMA_FILE = "_schema.parquet"
 

@@ -18,8 +18,8 @@ import pyarrow.compute  # noqa: F401  Table.cast imports it on first use (~40 ms
 import pyarrow.parquet as pq
 
 from warehouse.lock import warehouse_lock
-from warehouse.scratch import scratch_connection
 from warehouse.schemas import TABLES, Table
+from warehouse.scratch import scratch_connection
 from warehouse.tables import SCHEMA_FILE, table_scan
 
 STAGING = "_staging"

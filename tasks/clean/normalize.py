@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from tasks.clean.dates import parse_published
+from tasks.clean.word_count import count_words
 from tasks.identity import article_id
 from tasks.records import ArticleRecord, ExtractedDocument, PageMetadata
 from tasks.stage import StageOutput, run_stage
 from tasks.urls import canonical_url
-from tasks.clean.word_count import count_words
 
 STAGE = "metadata"
 _HTTP = {"http", "https"}

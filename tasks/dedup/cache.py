@@ -45,7 +45,6 @@ from tasks.dedup.keys import signature_key
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.tables import file_location, file_rows, table_files
 
-
 FORMAT = 4  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
 SIGNATURE_FILE = "signatures.bin"

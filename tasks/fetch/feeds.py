@@ -21,7 +21,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
@@ -29,12 +29,14 @@ import defusedxml.ElementTree as safe_etree
 import feedparser
 from defusedxml import DefusedXmlException
 
+from config.http import HttpSettings
 from config.sources import FeedSource
 from tasks.fetch.http import STAGE, HttpSession, run_async
-from config.http import HttpSettings
 from tasks.fetch.iso_dates import parse_iso_datetime
-from tasks.records import InputRef, QuarantineRecord, Rejected
+from tasks.fetch.known import last_fetched
+from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
+from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
 from tasks.urls import canonical_url
 
@@ -181,3 +183,9 @@ def feed_entries(
     stats.docs_out = len(refs)
     stats.seconds = time.perf_counter() - started
     return refs, [], stats
+
+
+def feed_inputs(source: FeedSource, context: PlanContext) -> Planned:
+    """The planner of `feed` sources: the feed's entries not fetched since they last changed."""
+    refs, failed, _ = feed_entries(source, context.http, last_fetched(context.root, source.name), context.robots)
+    return [replace(r, obey_robots=source.obey_robots) for r in refs], failed

@@ -31,10 +31,10 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from tasks.fetch.decompress import CappedDecoder, DecompressionError, SizeCapExceeded
-from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.fetch.media_types import check_page_media_type, page_format, parse_content_type
-from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
 from tasks.fetch.robots import RobotsCache, RobotsPolicy, origin, robots_url
+from tasks.identity import doc_id_for_url, sha256_hex
+from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageOutput, StageStats
 from tasks.urls import canonical_url
 

@@ -10,14 +10,14 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tasks.fetch.http import fetch_urls
 from config.http import HttpSettings
-from tasks.identity import doc_id_for_path, sha256_hex
+from tasks.fetch.http import fetch_urls
 from tasks.fetch.known import known_versions
-from tasks.records import FetchedDocument, InputRef, Rejected
 from tasks.fetch.robots import RobotsCache
-from tasks.stage import StageOutput, StageStats, run_stage
 from tasks.fetch.warc import read_warc_record
+from tasks.identity import doc_id_for_path, sha256_hex
+from tasks.records import FetchedDocument, InputRef, Rejected
+from tasks.stage import StageOutput, StageStats, run_stage
 
 
 def read_file(ref: InputRef) -> FetchedDocument:

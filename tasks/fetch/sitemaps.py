@@ -17,7 +17,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -25,13 +25,15 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as safe_etree
 from defusedxml import DefusedXmlException
 
+from config.http import HttpSettings
 from config.sources import SitemapSource
 from tasks.fetch.decompress import DecompressionError, SizeCapExceeded, gunzip_capped, is_gzip
 from tasks.fetch.http import STAGE, HttpSession, run_async
-from config.http import HttpSettings
 from tasks.fetch.iso_dates import parse_iso_datetime
-from tasks.records import InputRef, QuarantineRecord, Rejected
+from tasks.fetch.known import last_fetched
+from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
+from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
 from tasks.urls import canonical_url
 
@@ -208,3 +210,10 @@ def sitemap_urls(
         seconds=time.perf_counter() - started,
     )
     return refs, walk.quarantined, stats
+
+
+def sitemap_inputs(source: SitemapSource, context: PlanContext) -> Planned:
+    """The planner of `sitemap` sources: the listed pages not fetched since they last changed."""
+    known = last_fetched(context.root, source.name)
+    refs, failed, _ = sitemap_urls(source, context.http, known, max_depth=source.max_depth, robots=context.robots)
+    return [replace(r, obey_robots=source.obey_robots) for r in refs], failed

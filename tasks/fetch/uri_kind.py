@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from config.http import HttpSettings
 from tasks.fetch.decompress import DecompressionError, SizeCapExceeded, gunzip_capped, is_gzip
 from tasks.fetch.http import HttpSession, run_async
-from config.http import HttpSettings
 from tasks.fetch.media_types import PAGE_FORMATS
-from tasks.records import Rejected
 from tasks.fetch.robots import RobotsCache
+from tasks.records import Rejected
 
 KINDS = ("file", "folder", "warc", "url", "feed", "sitemap")
 AMBIGUOUS = "ambiguous"

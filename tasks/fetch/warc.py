@@ -21,10 +21,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from config.sources import WarcSource
 from tasks.fetch.http import STAGE
-from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.fetch.iso_dates import parse_iso_datetime
 from tasks.fetch.media_types import check_page_media_type, page_format, parse_content_type
+from tasks.fetch.plan import PlanContext, Planned
+from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
 
 DOCUMENT_RECORD_TYPES = frozenset({"response", "resource"})
@@ -148,3 +150,8 @@ def read_warc_record(ref: InputRef) -> FetchedDocument:
             return _page_from_record(record, path, ref.source, ref.max_bytes or DEFAULT_MAX_RECORD_BYTES)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, StopIteration, zlib.error) as exc:
         raise Rejected("warc_unreadable", f"record at offset {offset}: {type(exc).__name__}: {exc}") from None
+
+
+def warc_inputs(source: WarcSource, context: PlanContext) -> Planned:
+    """The planner of `warc` sources: one input per document record."""
+    return warc_record_refs(source.path, source.name, source.max_bytes or context.default_max_bytes)

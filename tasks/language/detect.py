@@ -38,9 +38,8 @@ from importlib.metadata import version
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from config.language import LanguageSettings, iso_code, language_from_code
-
-from tasks.records import Rejected
 from tasks.language.scripts import NO_LETTERS, ScriptCounts, count_scripts
+from tasks.records import Rejected
 from tasks.stage import StageOutput, run_stage
 
 STAGE = "language"

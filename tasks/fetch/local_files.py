@@ -1,0 +1,72 @@
+"""Inputs of `file` and `folder` sources: the local files to read, and their formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from config.sources import FileSource, FolderSource
+from tasks.fetch.plan import PlanContext, Planned
+from tasks.records import Format, InputRef, QuarantineRecord
+
+FORMAT_BY_SUFFIX: dict[str, Format] = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+
+
+def format_for_path(path: Path) -> Format | None:
+    """The document format a file's extension implies, or None for unsupported files."""
+    return FORMAT_BY_SUFFIX.get(path.suffix.lower())
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _folder_files(source: FolderSource) -> list[Path]:
+    root = source.path
+    chosen: set[Path] = set()
+    for pattern in source.include:
+        chosen.update(p for p in root.glob(pattern) if p.is_file() and not _is_hidden(p, root))
+    for pattern in source.exclude:
+        for match in root.glob(pattern):
+            # a pattern ending in '**' matches folders: exclude what they hold
+            chosen.difference_update(match.rglob("*") if match.is_dir() else [match])
+    return sorted(chosen)
+
+
+def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Planned:
+    """Inputs of a `file` or `folder` source; a missing path or unsupported file is quarantined.
+
+    Hidden files and folders (names starting with '.') inside a folder are not inputs: they are
+    version-control and editor state, not articles.
+    """
+    max_bytes = source.max_bytes or context.default_max_bytes
+    if isinstance(source, FolderSource):
+        if not source.path.is_dir():
+            return [], [QuarantineRecord(source.name, str(source.path), "discover", "not_found", "folder does not exist")]
+        paths = _folder_files(source)
+    else:
+        paths = [source.path]
+    refs: list[InputRef] = []
+    quarantined: list[QuarantineRecord] = []
+    for path in paths:
+        fmt = format_for_path(path)
+        if fmt is None:
+            quarantined.append(
+                QuarantineRecord(
+                    source.name,
+                    str(path),
+                    "discover",
+                    "unsupported_format",
+                    f"extension {path.suffix or '(none)'!r} is not one of {', '.join(sorted(FORMAT_BY_SUFFIX))}",
+                )
+            )
+            continue
+        refs.append(InputRef(source.name, str(path), "file", fmt, max_bytes))
+    return refs, quarantined

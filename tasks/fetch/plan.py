@@ -1,0 +1,26 @@
+"""What every source kind's planner gets and gives: `planner(source, context)` returns the
+source's inputs and the quarantine rows of what could not be listed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from config.http import HttpSettings
+from tasks.fetch.robots import RobotsCache
+from tasks.records import InputRef, QuarantineRecord
+
+Planned = tuple[list[InputRef], list[QuarantineRecord]]
+Planner = Callable[[Any, "PlanContext"], Planned]
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What planning a run's inputs needs besides the source itself."""
+
+    root: Path  # the warehouse, for what earlier runs fetched
+    http: HttpSettings
+    robots: RobotsCache | None
+    default_max_bytes: int

@@ -1,0 +1,20 @@
+"""Inputs of `urls` sources: page URLs given inline or in a file, one per line."""
+
+from __future__ import annotations
+
+from config.sources import UrlsSource
+from tasks.fetch.plan import PlanContext, Planned
+from tasks.records import InputRef, QuarantineRecord
+
+
+def url_inputs(source: UrlsSource, context: PlanContext) -> Planned:
+    """The source's URLs (blank lines and `#` comments in its file skipped); an unreadable file
+    is quarantined."""
+    urls = list(source.urls)
+    if source.file is not None:
+        try:
+            lines = source.file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            return [], [QuarantineRecord(source.name, str(source.file), "discover", "not_found", str(exc))]
+        urls += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return [InputRef(source.name, u, "url", None, source.max_bytes, source.obey_robots) for u in urls], []
