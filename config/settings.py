@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,12 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for CPU-bound stages; 1 runs them in-process.")
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Inputs larger than this are quarantined unread.")
     duckdb_memory_limit: str = Field("1GB", description="DuckDB's memory cap in the flows' large joins (dedup); it spills to disk beyond.")
+    prefect_server: Literal["background", "ephemeral"] = Field(
+        "background",
+        description="Where commands run their flows when PREFECT_API_URL is not set: `background` starts a local Prefect "
+        "server on first use and reuses it (runs show in its UI); `ephemeral` starts one per command.",
+    )
+    server_idle_minutes: float = Field(60.0, gt=0, description="The background Prefect server stops after this long without a command.")
     http: HttpSettings = Field(
         default_factory=HttpSettings,
         description="The HTTP client's timeouts, retries, politeness and limits (e.g. PRESSROOM_HTTP__USER_AGENT).",

@@ -23,6 +23,22 @@ def _configure_prefect(quiet: bool = True) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+# Commands that run flows, and so need a Prefect API.
+FLOW_COMMANDS = frozenset({"run", "ingest", "languages", "dedup"})
+
+
+def _choose_prefect_api() -> None:
+    """Point this command at a running Prefect server (starting pressroom's background one on
+    first use) before Prefect is imported; see flows/prefect_api.py."""
+    from config.settings import Settings
+    from flows.prefect_api import choose_api
+
+    settings = Settings()
+    api = choose_api(settings.prefect_server, settings.server_idle_minutes, lambda line: print(f"pressroom: {line}", file=sys.stderr, flush=True))
+    if api.how == "reused" and sys.stderr.isatty():
+        print(f"pressroom: Prefect server at {api.url.removesuffix('/api')}", file=sys.stderr, flush=True)
+
+
 def _fail(message: str) -> int:
     print(f"pressroom: {message}", file=sys.stderr)
     return 2
@@ -141,6 +157,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_server(args: argparse.Namespace) -> int:
+    from flows import prefect_api
+
+    if args.action == "stop":
+        stopped = prefect_api.stop_server()
+        print("pressroom server: stopped the background Prefect server" if stopped else "pressroom server: no background server was running")
+        return 0
+    if args.action == "status":
+        state = prefect_api.running_server()
+        print(f"pressroom server: background Prefect server at {state['api_url'].removesuffix('/api')} (pid {state['pid']})" if state else "pressroom server: no background server running")
+        return 0
     from flows.deploy import run_local_server
 
     run_local_server(args.host, args.port)
@@ -189,7 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
     serve.set_defaults(func=cmd_serve)
 
-    server = sub.add_parser("server", help="start Prefect's own server and UI on this machine (SQLite)")
+    server = sub.add_parser(
+        "server", help="Prefect's own server and UI on this machine (SQLite); `stop`/`status` for the background one commands start"
+    )
+    server.add_argument("action", nargs="?", choices=["start", "stop", "status"], default="start", help="start (in the foreground), stop or status of the background server")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     server.add_argument("--port", type=int, default=4200, help="port of the UI and API (default: 4200)")
     server.set_defaults(func=cmd_server)
@@ -202,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "sql":
         # serve and server show Prefect's INFO logs (they are what the UI shows of each run)
         _configure_prefect(quiet=args.command not in {"serve", "server"})
+    if args.command in FLOW_COMMANDS:
+        _choose_prefect_api()
     from pydantic import ValidationError
 
     from config.sources import SourcesError

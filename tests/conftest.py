@@ -17,6 +17,8 @@ os.environ.update(
         "DO_NOT_TRACK": "1",
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        # commands run by tests start no background server (tests/test_prefect_api.py tries one)
+        "PRESSROOM_PREFECT_SERVER": "ephemeral",
     }
 )
 
