@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     sources: Path = Field(DEFAULT_SOURCES, description="The sources file the `run` and `ingest` commands read by default.")
     batch_size: int = Field(200, ge=1, le=100_000, description="Inputs (ingest) or articles (languages) per Prefect task, where a run's parameters do not say; dedup tasks hold DedupSettings.signature_batch articles per worker.")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for CPU-bound stages; 1 runs them in-process.")
+    executor: str = Field(
+        "processes",
+        pattern=r"^(processes|dask-local:[1-9][0-9]*|(dask|tcp|tls)://\S+)$",
+        description="Where CPU-bound stages run: `processes` (a pool of `workers` processes here), `dask://HOST:PORT` "
+        "(an existing dask.distributed scheduler) or `dask-local:N` (a local Dask cluster of N workers).",
+    )
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Inputs larger than this are quarantined unread.")
     duckdb_memory_limit: str = Field("1GB", description="DuckDB's memory cap in the flows' large joins (dedup); it spills to disk beyond.")
     prefect_server: Literal["background", "ephemeral"] = Field(

@@ -39,6 +39,21 @@ def _choose_prefect_api() -> None:
         print(f"pressroom: Prefect server at {api.url.removesuffix('/api')}", file=sys.stderr, flush=True)
 
 
+def _quiet_interrupt_logs() -> None:
+    """Prefect logs a run stopped by Ctrl-C as crashed, at ERROR; the command says it in one line."""
+    import logging
+
+    def not_an_interrupt(record: logging.LogRecord) -> bool:
+        return "interrupt signal" not in record.getMessage()
+
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).addFilter(not_an_interrupt)
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a command; the message says how far it got."""
+
+
 def _fail(message: str) -> int:
     print(f"pressroom: {message}", file=sys.stderr)
     return 2
@@ -65,9 +80,13 @@ def _with_progress(run):
             progress.advance(bars[phase], advance)
 
     set_reporter(reporter)
+    _quiet_interrupt_logs()
     try:
         with progress:
             return run()
+    except KeyboardInterrupt:
+        done = [f"{int(t.completed)} of {int(t.total)} {t.description} inputs" for t in progress.tasks if t.total]
+        raise Interrupted(f"interrupted after {', '.join(done) or 'starting'}; rerun to continue") from None
     finally:
         set_reporter(None)
 
@@ -244,8 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         first = exc.errors()[0]
         return _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    except Interrupted as exc:
+        print(f"pressroom: {exc}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
-        return _fail("interrupted")
+        print("pressroom: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
     translations; the `articles` view shows `dup_group`, `dup_kind` and `is_canonical`."""
     with recorded_run("dedup") as run, dedup_session(run.root, params.settings, run.settings.duckdb_memory_limit) as session:
         settings, root, summary = run.settings, run.root, run.summary
-        with worker_pool(settings.workers) as pool:
+        with worker_pool(settings.workers, executor=settings.executor) as pool:
             # a task gives each worker `signature_batch` articles; the first task runs here, so
             # a run with little new starts no workers
             for i, batch in enumerate(session.unsigned_batches(params.settings.signature_batch * settings.workers)):

@@ -1,4 +1,5 @@
-"""The ingest flow: sources → fetch → decode → extract → normalize → write, batch by batch."""
+"""The ingest flow: sources → fetch → skip unchanged → clean (decode, extract, normalize) → write,
+batch by batch; fetching the next batch and writing the last one overlap the cleaning."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.overlap import one_behind, prefetched
 from flows.parameters import IngestParameters
 from flows.progress import report
 from flows.recorded_run import recorded_run
-from tasks.clean import decode_documents, extract_documents, normalize_articles
+from tasks.clean import clean_documents
 from tasks.executors import worker_pool
 from tasks.fetch import RobotsCache, choose_sources, fetch_inputs, plan_inputs
 from tasks.run_summary import RunSummary
@@ -21,9 +23,7 @@ from tasks.store import select_unseen, write_batch
 plan = task(plan_inputs, name="discover", cache_policy=NO_CACHE)
 fetch = task(fetch_inputs, name="fetch", cache_policy=NO_CACHE)
 unseen = task(select_unseen, name="skip-unchanged", cache_policy=NO_CACHE)
-decode = task(decode_documents, name="decode", cache_policy=NO_CACHE)
-extract = task(extract_documents, name="extract", cache_policy=NO_CACHE)
-normalize = task(normalize_articles, name="normalize", cache_policy=NO_CACHE)
+clean = task(clean_documents, name="clean", cache_policy=NO_CACHE)
 write = task(write_batch, name="write", cache_policy=NO_CACHE)
 
 
@@ -41,22 +41,19 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
         summary.add(inputs)
         summary.add(write(root, summary.run_id, [], [], inputs.quarantined))
         report("ingest", 0, len(refs))
-        with worker_pool(settings.workers) as pool:
-            for number, batch in enumerate(batches(refs, params.batch_size or settings.batch_size), start=1):
-                # quote(): Prefect would otherwise walk every record of every batch it is handed
-                fetched = fetch(quote(batch), root, settings.http, robots)
+        # quote(): Prefect would otherwise walk every record of every batch it is handed
+        start_fetch = lambda batch: fetch.submit(quote(batch), root, settings.http, robots)  # noqa: E731
+        with worker_pool(settings.workers, executor=settings.executor) as pool, one_behind(summary.add) as write_behind:
+            for number, (batch, fetched) in enumerate(prefetched(batches(refs, params.batch_size or settings.batch_size), start_fetch), 1):
                 fresh = unseen(root, quote(fetched.items))
-                decoded = decode(quote(fresh.items))
-                extracted = extract(quote(decoded.items), pool)
-                articles = normalize(quote(extracted.items))
-                stages = (fetched, fresh, decoded, extracted, articles)
-                quarantined = [q for s in stages for q in s.quarantined]
-                written = write(root, summary.run_id, quote(fresh.items), quote(articles.items), quote(quarantined))
-                for out in (*stages, written):
+                cleaned = clean(quote(fresh.items), pool, quote(lambda n: report("ingest", n)))
+                quarantined = [q for s in (fetched, fresh, cleaned) for q in s.quarantined]
+                write_behind(write.submit(root, summary.run_id, quote(fresh.items), quote(cleaned.items), quote(quarantined)))
+                for out in (fetched, fresh, cleaned):
                     summary.add(out)
+                report("ingest", len(batch) - len(fresh.items))  # inputs that never reached cleaning
                 get_run_logger().info(
-                    "batch %d: %d inputs, %d new versions, %d articles added, %d quarantined",
-                    number, len(batch), len(fresh.items), written.stats.rows_added["articles"], len(quarantined),
+                    "batch %d: %d inputs, %d new versions, %d articles, %d quarantined",
+                    number, len(batch), len(fresh.items), len(cleaned.items), len(quarantined),
                 )
-                report("ingest", len(batch))
     return summary

@@ -30,7 +30,7 @@ def languages(params: LanguageParameters = LanguageParameters()) -> RunSummary:
         tagger = tagger_name(params.detector)
         pending = untagged_articles(root, tagger, params.retag, params.batch_size or settings.batch_size)
         # each worker loads the detector once, all side by side before the first batch
-        with worker_pool(settings.workers, preload_detector, (params.detector,), start_now=True) as pool:
+        with worker_pool(settings.workers, preload_detector, (params.detector,), start_now=True, executor=settings.executor) as pool:
             for number, records in enumerate(pending, start=1):
                 batch = [LanguageInput(**row) for row in records.to_pylist()]
                 tags = tag(quote(batch), params.detector, pool)

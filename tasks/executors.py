@@ -1,9 +1,23 @@
-"""The executor for CPU-bound stages (extraction, language tagging, dedup signatures)."""
+"""The executor for CPU-bound stages (cleaning, language tagging, dedup signatures), chosen by
+setting (`PRESSROOM_EXECUTOR`):
+
+- `processes` (the default): a pool of `PRESSROOM_WORKERS` spawned processes on this machine;
+- `dask://HOST:PORT` (or `tcp://HOST:PORT`): an existing dask.distributed scheduler, whose
+  workers run the stages (they need pressroom installed);
+- `dask-local:N`: a dask.distributed LocalCluster of N worker processes, for trying Dask out.
+
+Every one is a `concurrent.futures.Executor`, so stages take any of them. A model a stage needs
+(the language detector) is loaded once per worker process, not per task. Fetching, writing and
+grouping stay in the flow run.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -12,26 +26,46 @@ from typing import Any
 
 _M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
 _M_MMAP_THRESHOLD = -3
+PROCESSES = "processes"
+DASK_LOCAL = "dask-local:"
+DASK_SCHEMES = ("dask://", "tcp://", "tls://")
 
 
 @contextmanager
 def worker_pool(
-    workers: int, preload: Callable[..., Any] | None = None, preload_args: tuple = (), start_now: bool = False
+    workers: int,
+    preload: Callable[..., Any] | None = None,
+    preload_args: tuple = (),
+    start_now: bool = False,
+    executor: str = PROCESSES,
 ) -> Iterator[Executor | None]:
-    """A pool of `workers` processes, or None (run in-process) when `workers` is 1.
+    """The executor `executor` names; for `processes`, a pool of `workers` processes, or None
+    (run in-process) when `workers` is 1.
 
-    `preload(*preload_args)` runs once in each worker as it starts (load a model there, not
-    per task). Workers are spawned, not forked: a flow runs Prefect's threads, and forking a
-    threaded process can deadlock. They start when the first task is submitted, so a pool that
-    is never used costs nothing; `start_now` starts them all at once instead, so slow preloads
-    (language models) run side by side before the first batch rather than during it.
+    `preload(*preload_args)` runs once in each worker (load a model there, not per task). Pool
+    workers are spawned, not forked: a flow runs Prefect's threads, and forking a threaded
+    process can deadlock. They start when the first task is submitted, so a pool that is never
+    used costs nothing; `start_now` starts them all at once instead, so slow preloads run side by
+    side before the first batch rather than during it.
     """
+    if executor.startswith((DASK_LOCAL, *DASK_SCHEMES)):
+        from tasks.dask_executor import dask_executor  # imports distributed: only when asked for
+
+        if executor.startswith(DASK_LOCAL):
+            address, local_workers = None, int(executor[len(DASK_LOCAL) :])
+        else:
+            address, local_workers = executor.replace("dask://", "tcp://", 1), 0
+        with dask_executor(address, local_workers, partial(start_worker, preload, preload_args)) as dask:
+            yield dask
+        return
+    if executor != PROCESSES:
+        raise ValueError(f"executor {executor!r} is not one of: processes, dask://HOST:PORT, dask-local:N")
     if workers <= 1:
         if preload is not None:
             preload(*preload_args)
         yield None
         return
-    initializer = partial(_start_worker, preload, preload_args)
+    initializer = partial(_start_pool_worker, preload, preload_args)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer) as pool:
         if start_now:
@@ -41,10 +75,31 @@ def worker_pool(
         yield pool
 
 
-def _start_worker(preload: Callable[..., Any] | None, preload_args: tuple) -> None:
+def start_worker(preload: Callable[..., Any] | None, preload_args: tuple) -> None:
+    """What every worker process does first, whatever the executor: keep freed memory, preload."""
     reuse_freed_memory()
     if preload is not None:
         preload(*preload_args)
+
+
+def _start_pool_worker(preload: Callable[..., Any] | None, preload_args: tuple) -> None:
+    _exit_with_parent()
+    start_worker(preload, preload_args)
+
+
+def _exit_with_parent() -> None:
+    """In a pool worker: exit as soon as the process that started it is gone, however it ended
+    (a `kill -9` leaves workers running otherwise). A thread watches for the worker being
+    reparented; PR_SET_PDEATHSIG would fire when the parent *thread* ends, which a flow's task
+    threads do."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _no_op() -> None:

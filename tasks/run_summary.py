@@ -26,11 +26,14 @@ class RunSummary:
     breakdowns: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, output: StageOutput | StageStats) -> None:
-        """Fold one batch's counters of a stage (and the rows it added) into the run's."""
-        stats = output.stats if isinstance(output, StageOutput) else output
-        current = self.stages.get(stats.stage)
-        self.stages[stats.stage] = stats if current is None else current + stats
-        self.rows_added.update(stats.rows_added)
+        """Fold one batch's counters of a stage (or of its parts) and the rows it added into the run's."""
+        if isinstance(output, StageOutput):
+            for stats in output.parts or [output.stats]:
+                self.add(stats)
+            return
+        current = self.stages.get(output.stage)
+        self.stages[output.stage] = output if current is None else current + output
+        self.rows_added.update(output.rows_added)
 
     def count(self, breakdown: str, counts: Counter[str] | dict[str, int]) -> None:
         """Add to a named breakdown shown in the summary (e.g. articles per language)."""

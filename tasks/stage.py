@@ -67,14 +67,17 @@ class StageStats:
 @dataclass
 class StageOutput(Generic[Items]):
     """A stage's result over one batch: what goes on (a list of records, an Arrow table, or
-    None for a write), what was quarantined, and the counts."""
+    None for a write), what was quarantined, and the counts. A stage that runs several steps
+    per document in one go (the clean unit) also gives each step's counters in `parts`, which a
+    run summary shows in its place."""
 
     items: Items
     quarantined: list[QuarantineRecord]
     stats: StageStats
+    parts: list[StageStats] = field(default_factory=list)
 
 
-def _apply(fn: Callable[[In], Out], item: In) -> Out | Rejected:
+def attempt(fn: Callable[[In], Out], item: In) -> Out | Rejected:
     """Run `fn`, turning any failure into a `Rejected` so one bad document never sinks a batch."""
     try:
         return fn(item)
@@ -104,9 +107,9 @@ def run_stage(
     started = time.perf_counter()
     stats = StageStats(stage=stage, docs_in=len(items), bytes_in=sum(size(i) for i in items))
     if executor is not None and len(items) > 1:
-        results: Iterable[Out | Rejected] = executor.map(_apply, [fn] * len(items), items, chunksize=chunksize)
+        results: Iterable[Out | Rejected] = executor.map(attempt, [fn] * len(items), items, chunksize=chunksize)
     else:
-        results = (_apply(fn, item) for item in items)
+        results = (attempt(fn, item) for item in items)
     out: list[Out] = []
     quarantined: list[QuarantineRecord] = []
     for item, result in zip(items, results):

@@ -144,7 +144,7 @@ def test_custom_run_from_the_ui_ingests_a_folder(server: PrefectServer, tmp_path
             page.screenshot(path=str(screenshot), full_page=True)
         expect(badge).to_have_text("Completed")
         # the run's log, as the UI shows it, has the ingest flow's line per batch
-        expect(page.get_by_text(re.compile(r"batch 1: 3 inputs, 3 new versions, 3 articles added"))).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(re.compile(r"batch 1: 3 inputs, 3 new versions, 3 articles"))).to_be_visible(timeout=30_000)
         page.screenshot(path=str(screenshot), full_page=True)
         # and its summary artifact renders as a table of stages
         page.get_by_text("Artifacts", exact=True).click()

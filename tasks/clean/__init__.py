@@ -1,13 +1,15 @@
 """The clean stage: from raw bytes to an article record.
 
-`decode_documents` (`decode.py`: charset, mojibake repair, NFC), `extract_documents`
+Three steps per document: decode (`decode.py`: charset, mojibake repair, NFC), extract
 (`extract.py`: main text and metadata found in the page, front matter, plain text and markdown)
-and `normalize_articles` (`normalize.py`: titles, authors, dates in UTC, URLs, site, categories,
-word counts) each take a batch and return a `StageOutput`.
+and normalize (`normalize.py`: titles, authors, dates in UTC, URLs, site, categories, word
+counts). The ingest flow runs them as one unit per document on the executor
+(`document.clean_documents`); each is also a batch stage of its own.
 """
 
 from tasks.clean.decode import decode_documents
+from tasks.clean.document import clean_documents
 from tasks.clean.extract import extract_documents
 from tasks.clean.normalize import normalize_articles
 
-__all__ = ["decode_documents", "extract_documents", "normalize_articles"]
+__all__ = ["clean_documents", "decode_documents", "extract_documents", "normalize_articles"]

@@ -105,10 +105,7 @@ def tokenize(texts: Sequence[str]) -> TokenBatch:
     """Tokenize and hash a batch of texts; also take each text's exact-duplicate hash.
 
     The texts are taken in passes of about `SPAN_CODE_POINTS` code points: the arrays of a pass
-    then fit in the CPU cache and their memory is reused by the next pass. In one pass over a
-    batch of 500 articles (1.4 million code points) the first batch of a process took 60 ms and
-    10,500 page faults, a later one 19-22 ms; in passes of 25 articles, 20 ms and 1,400 faults,
-    then 17-18 ms."""
+    then fit in the CPU cache and their memory is reused by the next pass (bench/README.md)."""
     normalized = [normalize(t) for t in texts]
     parts = [_tokenize_normalized(normalized[i:j]) for i, j in _spans(normalized)]
     if len(parts) == 1:

@@ -71,8 +71,8 @@ def number_keys(sequence: Sequence[str]) -> list[int]:
 
 def batch_number_keys(sequences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
     """`number_keys` of many sequences at once: every sequence's keys, sorted and distinct, in
-    one int64 array, and offsets (one more than the sequences) into it. In array passes over the
-    whole batch: 1.5 ms for 500 articles, where a loop over the pairs of each took 9-14 ms."""
+    one int64 array, and offsets (one more than the sequences) into it, computed in array passes
+    over the whole batch rather than a loop per sequence."""
     lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
     codes_of: dict[str, int] = {}
     codes = np.fromiter((codes_of.setdefault(n, len(codes_of)) for s in sequences for n in s), dtype=np.int64, count=int(lengths.sum()))

@@ -1,0 +1,95 @@
+"""The clean unit: decode, extract and normalize one fetched document in one go, where it runs.
+
+Run as three stages, a batch crossed the process boundary twice: decoded documents (bytes and
+text) went to the extraction workers and extracted ones (bytes, text and main text) came back,
+while decoding ran in the flow's process. As one unit per document, the raw bytes go to a
+worker once and only the article (or the quarantine row) comes back; each step is still
+counted as its own stage (`decode`, `extract`, `metadata`), and a failure is quarantined with
+the step that failed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+from tasks.clean.decode import STAGE as DECODE
+from tasks.clean.decode import decode_document
+from tasks.clean.extract import extract_document
+from tasks.clean.normalize import STAGE as METADATA
+from tasks.clean.normalize import normalize_article
+from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord, Rejected
+from tasks.stage import StageOutput, StageStats, attempt
+
+EXTRACT = "extract"
+STEPS = (DECODE, EXTRACT, METADATA)
+
+
+@dataclass
+class CleanOutcome:
+    """What became of one document: its article, or the step that rejected it and why; and the
+    seconds each step it reached took."""
+
+    article: ArticleRecord | None
+    failed_step: str | None = None
+    rejected: Rejected | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def clean_document(doc: FetchedDocument) -> CleanOutcome:
+    """Decode, extract and normalize one document; a step's failure ends it there."""
+    outcome = CleanOutcome(article=None)
+    value: object = doc
+    for step, fn in ((DECODE, decode_document), (EXTRACT, extract_document), (METADATA, normalize_article)):
+        started = time.perf_counter()
+        value = attempt(fn, value)
+        outcome.seconds[step] = time.perf_counter() - started
+        if isinstance(value, Rejected):
+            outcome.failed_step, outcome.rejected = step, value
+            return outcome
+    outcome.article = value  # type: ignore[assignment]
+    return outcome
+
+
+def clean_documents(
+    docs: list[FetchedDocument], executor: Executor | None = None, progress: Callable[[int], None] | None = None
+) -> StageOutput[list[ArticleRecord]]:
+    """Clean a batch (on the executor's workers when given one), counting each step as a stage;
+    `progress(1)` is called as each document is done."""
+    started = time.perf_counter()
+    if executor is not None and len(docs) > 1:
+        outcomes = executor.map(clean_document, docs, chunksize=4)
+    else:
+        outcomes = map(clean_document, docs)
+    articles: list[ArticleRecord] = []
+    quarantined: list[QuarantineRecord] = []
+    parts = {step: StageStats(step) for step in STEPS}
+    for doc, outcome in zip(docs, outcomes):
+        reached = list(outcome.seconds)
+        for step in reached:
+            parts[step].docs_in += 1
+            parts[step].seconds += outcome.seconds[step]
+        parts[DECODE].bytes_in += len(doc.body)
+        if outcome.rejected is not None:
+            error = outcome.rejected.error
+            quarantined.append(QuarantineRecord(doc.source, doc.uri, outcome.failed_step, error, outcome.rejected.detail, doc.content_sha256))
+            parts[outcome.failed_step].quarantined[error] += 1
+        else:
+            articles.append(outcome.article)
+        for step in reached:
+            if step != outcome.failed_step:
+                parts[step].docs_out += 1
+        if progress is not None:
+            progress(1)
+    stats = StageStats(
+        "clean",
+        docs_in=len(docs),
+        docs_out=len(articles),
+        quarantined=Counter(q.error for q in quarantined),
+        bytes_in=parts[DECODE].bytes_in,
+        seconds=time.perf_counter() - started,
+    )
+    return StageOutput(articles, quarantined, stats, parts=list(parts.values()))
