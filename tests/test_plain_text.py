@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean.plain_text import clean_inline, clean_plain_text, unescape_entities
+from tasks.clean.plain_text import clean_plain_text
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "extract"
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -139,8 +139,3 @@ def test_short_lines_stay_without_evidence_of_a_page_copy() -> None:
     assert text == original
     assert meta.categories == []
 
-
-def test_entities_are_unescaped_but_bare_ampersands_stay() -> None:
-    assert unescape_entities("AT&T &amp; Co &#8211; ?a=1&b=2 &nbsp;x") == "AT&T & Co – ?a=1&b=2 \xa0x"
-    assert clean_inline("<b>Breaking</b>&nbsp;news  \n today") == "Breaking news today"
-    assert clean_inline("  ") is None

@@ -25,7 +25,8 @@ from lxml.html import HtmlElement
 from markdown_it import MarkdownIt
 
 from tasks.clean.front_matter import front_matter_metadata, split_front_matter
-from tasks.clean.plain_text import clean_inline, clean_plain_text, unescape_entities
+from tasks.clean.plain_text import clean_plain_text
+from tasks.clean.values import clean_list, clean_text, unescape_entities
 from tasks.records import DecodedDocument, ExtractedDocument, PageMetadata, Rejected
 from tasks.stage import StageOutput, run_stage
 
@@ -264,7 +265,7 @@ def _list_marker(item: HtmlElement) -> str:
 def _first_heading(tree: HtmlElement) -> str | None:
     """The text of the first <h1>, as a title for bodies without declared metadata."""
     heading = next(tree.iter("h1"), None)
-    return clean_inline("".join(heading.itertext())) if heading is not None else None
+    return clean_text("".join(heading.itertext())) if heading is not None else None
 
 
 def _html_metadata(tree: HtmlElement, url: str | None, is_page: bool) -> PageMetadata:
@@ -281,15 +282,15 @@ def _html_metadata(tree: HtmlElement, url: str | None, is_page: bool) -> PageMet
     # itself on long pages; it is only worth it when the page declares no date
     found = trafilatura.extract_metadata(tree, default_url=url, extensive=declared.date is None)
     heuristic = PageMetadata(
-        title=clean_inline(found.title),
-        authors=[a for a in (clean_inline(a) for a in (found.author or "").split(";")) if a],
-        date=clean_inline(found.date),
-        url=clean_inline(found.url),
-        site=clean_inline(found.sitename),
-        categories=_clean_list(found.categories),
-        tags=_clean_list(found.tags),
-        image=clean_inline(found.image),
-        description=clean_inline(found.description),
+        title=clean_text(found.title),
+        authors=[a for a in (clean_text(a) for a in (found.author or "").split(";")) if a],
+        date=clean_text(found.date),
+        url=clean_text(found.url),
+        site=clean_text(found.sitename),
+        categories=clean_list(found.categories),
+        tags=clean_list(found.tags),
+        image=clean_text(found.image),
+        description=clean_text(found.description),
     )
     merged = _merge(heuristic, declared)
     return replace(merged, date=declared.date or heuristic.date, language=declared.language)
@@ -301,7 +302,7 @@ def _declared_metadata(tree: HtmlElement) -> PageMetadata:
     meta: dict[str, str] = {}
     for element in tree.iter("meta"):
         name = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
-        content = clean_inline(element.get("content"))
+        content = clean_text(element.get("content"))
         if name and content:
             meta.setdefault(name.strip().lower(), content)
     canonical = next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None)
@@ -315,16 +316,16 @@ def _declared_metadata(tree: HtmlElement) -> PageMetadata:
         authors=_ld_names(article.get("author")),
         date=_ld_text(article.get("datePublished") or article.get("dateCreated"))
         or next((meta[k] for k in _META_DATE_KEYS if k in meta), None)
-        or clean_inline(published),
+        or clean_text(published),
         url=_ld_url(article.get("url") or article.get("mainEntityOfPage"))
-        or clean_inline(canonical)
+        or clean_text(canonical)
         or meta.get("og:url"),
         site=next(iter(_ld_names(article.get("publisher"))), None) or meta.get("og:site_name"),
         categories=_ld_list(article.get("articleSection")),
         tags=_ld_list(article.get("keywords")),
         image=_ld_url(article.get("image")) or next((meta[k] for k in _META_IMAGE_KEYS if k in meta), None),
         description=_ld_text(article.get("description")) or meta.get("description") or meta.get("og:description"),
-        language=clean_inline(root_language)
+        language=clean_text(root_language)
         or next((meta[k] for k in _META_LANGUAGE_KEYS if k in meta), None)
         or _ld_text(article.get("inLanguage")),
     )
@@ -359,7 +360,7 @@ def _ld_text(value: Any) -> str | None:
         return next((text for item in value if (text := _ld_text(item))), None)
     if isinstance(value, dict):
         return _ld_text(value.get("name") or value.get("alternateName"))
-    return clean_inline(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    return clean_text(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -374,18 +375,13 @@ def _ld_url(value: Any) -> str | None:
         return next((url for item in value if (url := _ld_url(item))), None)
     if isinstance(value, dict):
         return _ld_url(value.get("url") or value.get("@id") or value.get("contentUrl"))
-    return clean_inline(value) if isinstance(value, str) else None
+    return clean_text(value) if isinstance(value, str) else None
 
 
 def _ld_list(value: Any) -> list[str]:
     """A JSON-LD list of labels: a list, or a comma-separated string (`keywords`)."""
     items = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else []
-    return _clean_list(items)
-
-
-def _clean_list(values: Any) -> list[str]:
-    """Clean, unique, non-empty strings."""
-    return list(dict.fromkeys(v for v in (clean_inline(x) for x in values or []) if v))
+    return clean_list(items)
 
 
 def _merge(primary: PageMetadata, secondary: PageMetadata) -> PageMetadata:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-from tasks.clean.plain_text import clean_inline
+from tasks.clean.values import clean_list, clean_text
 from tasks.records import PageMetadata
 
 # The opening fence must be the first non-blank line (after an optional byte-order mark).
@@ -156,7 +156,7 @@ def _scalar_text(value: Any) -> str | None:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (str, int, float)):
-        return clean_inline(value)
+        return clean_text(value)
     return None
 
 
@@ -183,9 +183,7 @@ def _all_texts(fields: dict[str, Any], keys: tuple[str, ...], split_commas: bool
     """The texts of the first of `keys` that holds any, split at commas if asked, without repeats."""
     for key in keys:
         texts = _texts(fields.get(key))
-        if split_commas:
-            texts = [part.strip() for text in texts for part in text.split(",")]
-        texts = list(dict.fromkeys(t for t in texts if t))
+        texts = clean_list(part for text in texts for part in text.split(",")) if split_commas else clean_list(texts)
         if texts:
             return texts
     return []

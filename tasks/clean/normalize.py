@@ -7,13 +7,13 @@ itself only wires them together and copies identity and provenance from the fetc
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from tasks.clean.dates import parse_published
+from tasks.clean.values import clean_list, clean_text
 from tasks.clean.word_count import count_words
 from tasks.identity import article_id
 from tasks.records import ArticleRecord, ExtractedDocument, PageMetadata
@@ -23,11 +23,6 @@ from tasks.urls import canonical_url
 STAGE = "metadata"
 _HTTP = {"http", "https"}
 _MAX_AUTHOR_CHARS = 100
-
-_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
-# Invisible characters that only get in the way in a title or name. ZWJ/ZWNJ are kept: they
-# change how Persian and Indic words are written.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 
 # Separators between a title and the site name that many pages append or prepend.
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", "｜", " _ ", "_")
@@ -64,37 +59,6 @@ _ROLE_WORDS = frozenset(
     giornalista corrispondente
     """.split()
 )
-
-
-def clean_text(value: object) -> str | None:
-    """`value` as one line of plain text: markup and entities gone, whitespace collapsed; None if empty."""
-    if value is None:
-        return None
-    text = _TAG.sub(" ", str(value))
-    # feeds often escape twice (&amp;amp;), and escaped markup (&lt;b&gt;) is still markup
-    for _ in range(3):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    text = _INVISIBLE.sub("", _TAG.sub(" ", text))
-    return " ".join(text.split()) or None
-
-
-def clean_list(values: Iterable[object] | str | None) -> list[str]:
-    """Cleaned strings of `values`, empties and (case-insensitive) duplicates removed, order kept."""
-    if values is None:
-        return []
-    if isinstance(values, str):
-        values = [values]
-    seen: set[str] = set()
-    out: list[str] = []
-    for value in values:
-        text = clean_text(value)
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            out.append(text)
-    return out
 
 
 def strip_site_from_title(title: str, site: str | None) -> str:

@@ -15,15 +15,13 @@ when it exactly repeats an earlier one.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from tasks.clean.values import clean_list, unescape_entities
 from tasks.records import PageMetadata
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*|/[A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>")
 _SPACES = re.compile(r"\s+")
 
 # Only the first non-blank lines of a copy may be furniture; below them everything is body.
@@ -149,23 +147,6 @@ class _Furniture:
     categories: list[str] = field(default_factory=list)
 
 
-def unescape_entities(text: str) -> str:
-    """Replace HTML character references (`&amp;`, `&#39;`, `&nbsp;`) with the characters.
-
-    Only complete references (ending in `;`) are replaced, so `AT&T` or `?a=1&b=2` stay as written.
-    """
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-
-
-def clean_inline(value: object) -> str | None:
-    """A metadata value as one clean line: no tags, no entity escapes, single spaces; None if empty."""
-    if value is None:
-        return None
-    text = unescape_entities(_TAG.sub(" ", str(value)))
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
-
-
 def clean_plain_text(text: str) -> tuple[str, PageMetadata]:
     """Clean plain text copied from a web page and find its title, date, site, byline and sections.
 
@@ -213,10 +194,10 @@ def clean_plain_text(text: str) -> tuple[str, PageMetadata]:
     kept = [line for i, line in enumerate(lines) if i not in removed]
     metadata = PageMetadata(
         title=title,
-        authors=_unique(found.authors),
+        authors=clean_list(found.authors),
         date=_pick_date(found.dates),
         site=found.sites[0] if found.sites else None,
-        categories=[c for c in _unique(found.categories) if c != title],
+        categories=[c for c in clean_list(found.categories) if c != title],
     )
     return _join_paragraphs(kept), metadata
 
@@ -461,7 +442,3 @@ def _join_paragraphs(lines: list[str]) -> str:
     text = "\n".join(lines)
     return re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", text).strip()
 
-
-def _unique(values: list[str]) -> list[str]:
-    """Values in first-seen order without repeats."""
-    return list(dict.fromkeys(v for v in values if v))
