@@ -19,6 +19,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from tasks.clean.date_words import (
+    AM_PM,
+    DATE_CONNECTORS,
+    DATE_LABELS,
+    MONTH_NAMES,
+    UPDATED_LABELS,
+    WEEKDAY_NAMES,
+    ZONE_NAMES,
+    alternation,
+)
 from tasks.clean.values import clean_list, unescape_entities
 from tasks.records import PageMetadata
 
@@ -52,26 +62,13 @@ _COLON_GLUED = re.compile(r"(：|:(?=[^\d\s]))(?=\S)")
 _MAX_DATELINE_WORDS = 30
 _PART_SEPARATORS = re.compile(r"\s*(?:\||•|·|\s[-–—]\s|\t|\s{3,})\s*")
 
-_UPDATED_LABELS = (
-    "last updated|last modified|updated on|updated|modified|zuletzt aktualisiert|aktualisiert am|"
-    "aktualisiert|stand|mis à jour le|mis à jour|mise à jour|actualizado el|actualizado|"
-    "actualización|aggiornato il|aggiornato|atualizado em|atualizado|bijgewerkt op|bijgewerkt|"
-    "uppdaterad|oppdatert|opdateret|päivitetty|zaktualizowano|обновлено|更新时间|更新時間|更新于|更新"
-)
-_PUBLISHED_LABELS = (
-    "first published|published on|published|posted on|posted|publication date|released|date|"
-    "veröffentlicht am|veröffentlicht|erschienen am|erschienen|datum|publié le|publié|"
-    "publicado el|publicado em|publicado|fecha|pubblicato il|pubblicato|data|gepubliceerd op|"
-    "gepubliceerd|publicerad|publisert|udgivet|julkaistu|opublikowano|опубликовано|发布时间|"
-    "發佈時間|发布日期|发表时间|发表于|发布于|发布|日期|时间|時間|公開日|投稿日|掲載日"
-)
 # A label at the end of a part, alone or after a site name: spaced, or glued where the case
 # changes (`XinhuaUpdated:`) or after Han characters (`新华网发布时间：`).
 _DATE_LABEL = re.compile(
     r"^(?:(?P<site>.*?)(?:\s+|(?<=[a-zà-ÿ])(?=[A-Z])|(?<=[\u3400-\u9fff])))??"
-    rf"(?i:(?P<label>{_UPDATED_LABELS}|{_PUBLISHED_LABELS}))\s*[:：]?$"
+    rf"(?i:(?P<label>{alternation(DATE_LABELS)}))\s*[:：]?$"
 )
-_UPDATED_LABEL = re.compile(rf"^(?:{_UPDATED_LABELS})$", re.IGNORECASE)
+_UPDATED_LABEL = re.compile(rf"^(?:{alternation(UPDATED_LABELS)})$", re.IGNORECASE)
 _SOURCE_LABEL = re.compile(
     r"^(?:source|sources|quelle|fuente|fonte|bron|källa|kilde|lähde|źródło|источник|来源|來源|出典|출처)"
     r"\s*[:：]\s*(?P<site>.+)$",
@@ -86,40 +83,7 @@ _NAME_SPLIT = re.compile(r"\s*(?:,|;|、|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\b
 _NAME_JOINERS = frozenset("of the de la le der die das du del di and und et y & for für".split())
 _NAME_PARTICLES = frozenset("van von de der den da di du la le del dos das bin al ibn zu ten ter".split())
 
-_MONTHS = """
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec
-januar februar märz mai juni juli oktober dezember jänner mrz okt dez
-janvier février mars avril juin juillet août septembre octobre novembre décembre
-janv févr avr juil sept déc
-enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
-ene abr ago dic
-gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre gen mag giu lug ott
-janeiro fevereiro março maio junho julho setembro outubro novembro dezembro fev
-januari februari maart mei augustus
-januar februar mars april juni juli august oktober desember december maj
-января февраля марта апреля мая июня июля августа сентября октября ноября декабря
-""".split()
-_WEEKDAYS = """
-monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
-montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so
-lundi mardi mercredi jeudi vendredi samedi dimanche
-lunes martes miércoles jueves viernes sábado domingo
-lunedì martedì mercoledì giovedì venerdì sabato domenica
-segunda terça quarta quinta sexta feira
-maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
-""".split()
-_DATE_CONNECTORS = """
-on at of the de del à a le el il am um den der op kl klo om o às ore alle h uhr godz dne
-""".split()
-_TIME_ZONES = """
-utc gmt z est edt cst cdt mst mdt pst pdt bst cet cest eet eest wet west ist jst kst hkt sgt
-aest aedt awst msk mez mesz ct et pt
-""".split()
-_AM_PM = {"am", "pm", "a.m", "p.m", "a.m.", "p.m."}
-_DATE_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS) | frozenset(_DATE_CONNECTORS) | frozenset(_TIME_ZONES) | _AM_PM
-_MONTH_WORDS = frozenset(_MONTHS)
-_CONNECTOR_WORDS = frozenset(_DATE_CONNECTORS)
+_DATE_WORDS = MONTH_NAMES | WEEKDAY_NAMES | DATE_CONNECTORS | ZONE_NAMES | AM_PM
 
 _DATE_TOKEN = re.compile(
     r"(?P<full>\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
@@ -366,14 +330,14 @@ def _is_date(text: str) -> bool:
             word = value.rstrip(".")
             if word not in _DATE_WORDS and value not in _DATE_WORDS:
                 return False
-            has_month = has_month or word in _MONTH_WORDS
+            has_month = has_month or word in MONTH_NAMES
     return position == len(text) and (has_full or (has_month and has_number))
 
 
 def _trim_date(date: str) -> str:
     """A date without the connectors before it and punctuation around it (`le 12 mars` -> `12 mars`)."""
     words = date.split()
-    while words and words[0].lower().strip(",.:") in _CONNECTOR_WORDS:
+    while words and words[0].lower().strip(",.:") in DATE_CONNECTORS:
         words.pop(0)
     return " ".join(words).strip(" ,;:-–—")
 
