@@ -139,3 +139,19 @@ def test_short_lines_stay_without_evidence_of_a_page_copy() -> None:
     assert text == original
     assert meta.categories == []
 
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Jane Doe, Staff Writer | May 2, 2023", ["Jane Doe"]),  # a job title is not an author
+        ("By Staff Reporter | May 2, 2023", []),  # a byline naming nobody is still furniture
+        ("Von Ursula von der Leyen | 2. Mai 2023", ["Ursula von der Leyen"]),
+    ],
+)
+def test_dateline_bylines_follow_the_author_grammar(line: str, authors: list[str]) -> None:
+    body = "The council approved the new budget after a long debate on Tuesday evening in the town hall."
+    text, meta = clean_plain_text(f"Council approves budget for next year\n\n{line}\n\n{body}")
+    assert meta.authors == authors
+    assert meta.date is not None
+    assert text == f"Council approves budget for next year\n\n{body}"

@@ -24,6 +24,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from markdown_it import MarkdownIt
 
+from tasks.clean.bylines import split_authors
 from tasks.clean.front_matter import front_matter_metadata, split_front_matter
 from tasks.clean.plain_text import clean_plain_text
 from tasks.clean.values import clean_list, clean_text, unescape_entities
@@ -283,7 +284,7 @@ def _html_metadata(tree: HtmlElement, url: str | None, is_page: bool) -> PageMet
     found = trafilatura.extract_metadata(tree, default_url=url, extensive=declared.date is None)
     heuristic = PageMetadata(
         title=clean_text(found.title),
-        authors=[a for a in (clean_text(a) for a in (found.author or "").split(";")) if a],
+        authors=split_authors(found.author),
         date=clean_text(found.date),
         url=clean_text(found.url),
         site=clean_text(found.sitename),
@@ -313,7 +314,7 @@ def _declared_metadata(tree: HtmlElement) -> PageMetadata:
     root_language = tree.getroottree().getroot().get("lang")
     return PageMetadata(
         title=_ld_text(article.get("headline") or article.get("name")),
-        authors=_ld_names(article.get("author")),
+        authors=split_authors(_ld_names(article.get("author"))),
         date=_ld_text(article.get("datePublished") or article.get("dateCreated"))
         or next((meta[k] for k in _META_DATE_KEYS if k in meta), None)
         or clean_text(published),

@@ -3,7 +3,8 @@ between `+++` (Hugo).
 
 `split_front_matter` finds and parses the block; `front_matter_metadata` maps its keys, which
 each generator and theme names differently, onto `PageMetadata`, keeping values as written
-(dates stay the strings in the file: the metadata stage parses them).
+(dates stay the strings in the file: the metadata stage parses them) except that text is cleaned
+(`tasks.clean.values`) and authors are split into names (`tasks.clean.bylines`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
+from tasks.clean.bylines import split_authors
 from tasks.clean.values import clean_list, clean_text
 from tasks.records import PageMetadata
 
@@ -89,7 +91,7 @@ def front_matter_metadata(fields: dict[str, Any]) -> PageMetadata:
     by_key = {str(k).strip().lower().replace("-", "_"): v for k, v in fields.items()}
     return PageMetadata(
         title=_first_text(by_key, _TITLE_KEYS),
-        authors=_all_texts(by_key, _AUTHOR_KEYS, split_commas=False),
+        authors=split_authors(_all_texts(by_key, _AUTHOR_KEYS, split_commas=False)),
         date=_first_text(by_key, _DATE_KEYS),
         url=_first_text(by_key, _URL_KEYS),
         site=_first_text(by_key, _SITE_KEYS),

@@ -4,7 +4,8 @@ A copy of a news page carries, above and around the article, a breadcrumb (`Home
 section labels (`Diplomacy`), and datelines that mix the site, the byline and the date
 (`XinhuaUpdated: January 21, 2021`, `By Jane Doe | Updated 10:42 AM EST, Tue May 2, 2023`);
 the lead paragraph is often repeated after the dateline. `clean_plain_text` removes those lines
-and reports what they said (title, site, date, authors, categories) as raw strings.
+and reports what they said (title, site, date, categories) as raw strings, and the authors as
+names (`tasks.clean.bylines`, which also decides whether a line is a byline).
 
 The rules are conservative: furniture is only looked for in the page's head (before the second
 paragraph of prose), a line is only a breadcrumb when it is short segments joined by separators,
@@ -19,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from tasks.clean.bylines import read_byline
 from tasks.clean.date_words import (
     AM_PM,
     DATE_CONNECTORS,
@@ -74,15 +76,8 @@ _SOURCE_LABEL = re.compile(
     r"\s*[:：]\s*(?P<site>.+)$",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(
-    r"^(?:written by|reported by|story by|words by|by|von|par|por|di|door|av|af|przez|"
-    r"author|autor|auteur|autore|text|texto|texte|作者|记者|記者|文)\s*[:：]?\s+(?P<names>.+)$",
-    re.IGNORECASE,
-)
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|、|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\ben\b|\bi\b)\s*")
-_NAME_JOINERS = frozenset("of the de la le der die das du del di and und et y & for für".split())
-_NAME_PARTICLES = frozenset("van von de der den da di du la le del dos das bin al ibn zu ten ter".split())
-
+# Small words inside a site or agency name ("The Voice of America", "Frankfurter Allgemeine der ...").
+_SITE_NAME_JOINERS = frozenset("of the de la le der die das du del di and und et y & for für".split())
 _DATE_WORDS = MONTH_NAMES | WEEKDAY_NAMES | DATE_CONNECTORS | ZONE_NAMES | AM_PM
 
 _DATE_TOKEN = re.compile(
@@ -262,6 +257,7 @@ def _read_dateline(line: str, found: _Furniture) -> bool:
     sites: list[str] = []
     names: list[str] = []
     authors: list[str] = []
+    bylined = False  # a byline may name only job titles ("By Staff Reporter")
     for part in (p for p in _PART_SEPARATORS.split(line) if p):
         span = _date_span(part)
         rests = [part] if span is None else [span[0], span[2]]
@@ -278,13 +274,14 @@ def _read_dateline(line: str, found: _Furniture) -> bool:
                 if not _is_site_name(source.group("site")):
                     return False
                 sites.append(source.group("site").strip())
-            elif (byline := _BYLINE.match(rest)) and (people := _people(byline.group("names"))):
+            elif (people := read_byline(rest)) is not None:
+                bylined = True
                 authors.extend(people)
             elif _is_site_name(rest):
                 names.append(rest)
             else:
                 return False
-    if not (dates or authors or sites) or (names and not (dates or authors)):
+    if not (dates or bylined or sites) or (names and not (dates or bylined)):
         return False
     found.dates.extend(dates)
     found.sites.extend(sites + names)
@@ -356,27 +353,7 @@ def _is_site_name(text: str) -> bool:
         return False
     if _UNSPACED.search(text) or (len(words) == 1 and len(text) <= 6):
         return True
-    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words)
-
-
-def _people(names: str) -> list[str]:
-    """The person names in a byline (`Jane Doe and John Roe`), or [] if any part is not a name."""
-    people = [n.strip() for n in _NAME_SPLIT.split(names) if n and n.strip()]
-    if not people or any(not _is_person(p) for p in people):
-        return []
-    return people
-
-
-def _is_person(name: str) -> bool:
-    """A person's name: one to five words, each capitalized unless a particle (`van`, `de`)."""
-    words = name.split()
-    if not 0 < len(words) <= 5 or len(name) > 50 or any(ch.isdigit() for ch in name):
-        return False
-    if _UNSPACED.search(name):
-        return len(name) <= 12
-    return all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words) and any(
-        w[0].isupper() for w in words
-    )
+    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _SITE_NAME_JOINERS for w in words)
 
 
 def _pick_date(dates: list[tuple[bool, str]]) -> str | None:
