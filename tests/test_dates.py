@@ -149,3 +149,24 @@ def test_helpers() -> None:
     assert as_utc(datetime(2021, 1, 1, 8, tzinfo=timezone(timedelta(hours=8)))) == utc(2021, 1, 1)
     assert from_timestamp(0) == utc(1970, 1, 1)
     assert from_timestamp(1e20) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Veröffentlicht am 14.03.2021", utc(2021, 3, 14)),
+        ("Stand 14.03.2021 10:30", utc(2021, 3, 14, 10, 30)),
+        ("Gepubliceerd op 2021-03-14", utc(2021, 3, 14)),
+        ("Modified on Aug 6, 2021", utc(2021, 8, 6)),
+        ("发布时间2021-08-06", utc(2021, 8, 6)),
+    ],
+)
+def test_labels_of_any_language_are_stripped_before_the_fast_path(
+    value: str, expected: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the labels are the ones plain-text datelines are read with (tasks.clean.date_words)
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"slow path taken for {value!r}")
+
+    monkeypatch.setattr(tasks.clean.dates.dateparser, "parse", refuse)
+    assert parse_published(value, FETCHED) == expected

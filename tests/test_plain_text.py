@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean.plain_text import clean_inline, clean_plain_text, unescape_entities
+from tasks.clean.plain_text import clean_plain_text
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "extract"
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -140,7 +140,18 @@ def test_short_lines_stay_without_evidence_of_a_page_copy() -> None:
     assert meta.categories == []
 
 
-def test_entities_are_unescaped_but_bare_ampersands_stay() -> None:
-    assert unescape_entities("AT&T &amp; Co &#8211; ?a=1&b=2 &nbsp;x") == "AT&T & Co – ?a=1&b=2 \xa0x"
-    assert clean_inline("<b>Breaking</b>&nbsp;news  \n today") == "Breaking news today"
-    assert clean_inline("  ") is None
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Jane Doe, Staff Writer | May 2, 2023", ["Jane Doe"]),  # a job title is not an author
+        ("By Staff Reporter | May 2, 2023", []),  # a byline naming nobody is still furniture
+        ("Von Ursula von der Leyen | 2. Mai 2023", ["Ursula von der Leyen"]),
+    ],
+)
+def test_dateline_bylines_follow_the_author_grammar(line: str, authors: list[str]) -> None:
+    body = "The council approved the new budget after a long debate on Tuesday evening in the town hall."
+    text, meta = clean_plain_text(f"Council approves budget for next year\n\n{line}\n\n{body}")
+    assert meta.authors == authors
+    assert meta.date is not None
+    assert text == f"Council approves budget for next year\n\n{body}"

@@ -24,34 +24,24 @@ import dateparser
 from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
 
+from tasks.clean.date_words import DATE_LABELS, ZONE_HOURS, ZONE_REGIONS, alternation
+
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 FUTURE_SLACK = timedelta(days=2)
 # Thai Buddhist era = Gregorian year + 543.
 _BUDDHIST_ERA_OFFSET = 543
 _MAX_SLOW_PARSE_CHARS = 80
 
-# Zone abbreviations dateutil does not know by itself: the RFC 822 US zones plus common ones
-# seen on news sites. Ambiguous ones (IST, CST in China) are left out on purpose.
-_ZONE_HOURS = {
-    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "AKST": -9, "AKDT": -8, "HST": -10, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2,
-    "EEST": 3, "WET": 0, "WEST": 1, "BST": 1, "MSK": 3, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8,
-    "AWST": 8, "ACST": 9.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
-}
-# US news sites write "10:30 a.m. ET" whatever the season: the region's zone knows its DST.
-_ZONE_REGIONS = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
 _TZINFOS: dict[str, tzinfo] = {
-    **{name: tzoffset(name, int(hours * 3600)) for name, hours in _ZONE_HOURS.items()},
-    **{name: ZoneInfo(region) for name, region in _ZONE_REGIONS.items()},
+    # dateutil only reads an upper-case word as a zone name
+    **{name.upper(): tzoffset(name.upper(), int(hours * 3600)) for name, hours in ZONE_HOURS.items()},
+    **{name.upper(): ZoneInfo(region) for name, region in ZONE_REGIONS.items()},
 }
 
 # A label before the date: any digit-free words ending in a colon ("Updated:", "Veröffentlicht:",
-# "发布时间："), or an English one without a colon ("Published on").
+# "发布时间："), or a known label without a colon ("Published on", "Publié le", "Stand").
 _COLON_LABEL = re.compile(r"^[^\d:：]{1,40}[:：]\s*")
-_WORD_LABEL = re.compile(
-    r"^(?:last\s+)?(?:updated|published|posted|modified|created|dated|date)\b(?:\s+on\b)?\s*[-–]?\s*",
-    re.IGNORECASE,
-)
+_WORD_LABEL = re.compile(rf"^(?:last\s+)?(?:{alternation(DATE_LABELS)})(?![^\W\d_])(?:\s+on\b)?\s*[-–]?\s*", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
 _TIMESTAMP = re.compile(r"[+-]?\d{9,13}(?:\.\d+)?")
 _DOTTED_DAY_FIRST = re.compile(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")

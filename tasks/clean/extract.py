@@ -4,7 +4,7 @@ What a document is decides how it is read:
 - front matter (`---` YAML or `+++` TOML) at the top, in any format, gives the metadata, and the
   body after it is read as below (a post body that is not HTML is markdown);
 - HTML goes to trafilatura (main content, comments and boilerplate left out, tables kept),
-  with metadata from JSON-LD and meta tags, then trafilatura's heuristics;
+  with metadata from JSON-LD, meta tags and trafilatura's heuristics (`tasks.clean.page_metadata`);
 - markdown is rendered with markdown-it-py and its blocks read as text;
 - plain text is cleaned of the page furniture copied along with it (`tasks.clean.plain_text`).
 `.txt` files are sniffed: they may hold HTML, markdown or front matter.
@@ -12,10 +12,8 @@ What a document is decides how it is read:
 
 from __future__ import annotations
 
-import json
 import re
 from concurrent.futures import Executor
-from dataclasses import fields, replace
 from itertools import islice
 from typing import Any
 
@@ -25,7 +23,9 @@ from lxml.html import HtmlElement
 from markdown_it import MarkdownIt
 
 from tasks.clean.front_matter import front_matter_metadata, split_front_matter
-from tasks.clean.plain_text import clean_inline, clean_plain_text, unescape_entities
+from tasks.clean.page_metadata import first_heading, html_metadata, merge
+from tasks.clean.plain_text import clean_plain_text
+from tasks.clean.values import unescape_entities
 from tasks.records import DecodedDocument, ExtractedDocument, PageMetadata, Rejected
 from tasks.stage import StageOutput, run_stage
 
@@ -73,15 +73,6 @@ _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+\.)\s+")
 _TABLE_ROW = re.compile(r"^\|(?P<cells>.*)\|\s*$")
 _TABLE_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
 
-_JSON_LD_ARTICLE = re.compile(r"(?:Article|BlogPosting|Report)$")
-_META_DATE_KEYS = (
-    "article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
-    "publish-date", "publication_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
-    "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published",
-)
-_META_LANGUAGE_KEYS = ("content-language", "og:locale", "dc.language", "language")
-_META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
-
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 # Plain text with some markdown in it: every line break is kept, as the writer saw it.
 _MARKED_TEXT = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable(["table", "strikethrough"])
@@ -108,7 +99,7 @@ def extract_document(decoded: DecodedDocument) -> ExtractedDocument:
         main, found = clean_plain_text(_HTML_TAG.sub(_tag_break, body))
         extractor = "plain-text"
     if front is not None:
-        found = _merge(front_matter_metadata(front.fields), found)
+        found = merge(front_matter_metadata(front.fields), found)
         extractor = f"front-matter+{extractor}"
     main = main.strip()
     if not any(ch.isalnum() for ch in main):
@@ -207,7 +198,7 @@ def _extract_html(html: str, url: str | None) -> tuple[str, PageMetadata, str]:
     tree = trafilatura.load_html(html if is_page else f"<html><body>{html}</body></html>")
     if tree is None:
         raise Rejected("unparseable", f"lxml could not parse {len(html)} characters of HTML")
-    metadata = _html_metadata(tree, url, is_page)
+    metadata = html_metadata(tree, url, is_page)
     # a fragment (a post body, a feed entry) is all content: recall mode keeps text that sits
     # outside <p> elements, which precision-leaning defaults drop
     attempts = [("trafilatura", not is_page)] + ([("trafilatura-recall", True)] if is_page else [])
@@ -237,7 +228,7 @@ def _extract_markdown(markdown: str, renderer: MarkdownIt = _MARKDOWN) -> tuple[
     tree = trafilatura.load_html(f"<html><body>{renderer.render(markdown)}</body></html>")
     if tree is None:
         return "", PageMetadata(), "markdown"
-    return unescape_entities(html_to_text(tree)), PageMetadata(title=_first_heading(tree)), "markdown"
+    return unescape_entities(html_to_text(tree)), PageMetadata(title=first_heading(tree)), "markdown"
 
 
 def _tidy_trafilatura(text: str) -> str:
@@ -259,139 +250,3 @@ def _list_marker(item: HtmlElement) -> str:
     if parent is not None and parent.tag == "ol":
         return f"{list(parent.iterchildren('li')).index(item) + 1}. "
     return "- "
-
-
-def _first_heading(tree: HtmlElement) -> str | None:
-    """The text of the first <h1>, as a title for bodies without declared metadata."""
-    heading = next(tree.iter("h1"), None)
-    return clean_inline("".join(heading.itertext())) if heading is not None else None
-
-
-def _html_metadata(tree: HtmlElement, url: str | None, is_page: bool) -> PageMetadata:
-    """Metadata of a page: declared (JSON-LD, meta tags) where it beats trafilatura, else
-    trafilatura's, which reads the same declarations and adds heuristics.
-
-    The date comes from the declarations first because trafilatura reduces it to a day; a
-    fragment gets no heuristic metadata, since it has no head and its text dates are guesses.
-    """
-    declared = _declared_metadata(tree)
-    if not is_page:
-        return _merge(declared, PageMetadata(title=_first_heading(tree)))
-    # htmldate's extensive search (dates in the visible text) costs more than the text extraction
-    # itself on long pages; it is only worth it when the page declares no date
-    found = trafilatura.extract_metadata(tree, default_url=url, extensive=declared.date is None)
-    heuristic = PageMetadata(
-        title=clean_inline(found.title),
-        authors=[a for a in (clean_inline(a) for a in (found.author or "").split(";")) if a],
-        date=clean_inline(found.date),
-        url=clean_inline(found.url),
-        site=clean_inline(found.sitename),
-        categories=_clean_list(found.categories),
-        tags=_clean_list(found.tags),
-        image=clean_inline(found.image),
-        description=clean_inline(found.description),
-    )
-    merged = _merge(heuristic, declared)
-    return replace(merged, date=declared.date or heuristic.date, language=declared.language)
-
-
-def _declared_metadata(tree: HtmlElement) -> PageMetadata:
-    """Metadata a page declares: its JSON-LD article, meta tags, <html lang> and canonical link."""
-    article = _json_ld_article(tree)
-    meta: dict[str, str] = {}
-    for element in tree.iter("meta"):
-        name = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
-        content = clean_inline(element.get("content"))
-        if name and content:
-            meta.setdefault(name.strip().lower(), content)
-    canonical = next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None)
-    published = next(
-        (t.get("datetime") for t in tree.iter("time") if t.get("itemprop") == "datePublished" or "pubdate" in t.attrib),
-        None,
-    )
-    root_language = tree.getroottree().getroot().get("lang")
-    return PageMetadata(
-        title=_ld_text(article.get("headline") or article.get("name")),
-        authors=_ld_names(article.get("author")),
-        date=_ld_text(article.get("datePublished") or article.get("dateCreated"))
-        or next((meta[k] for k in _META_DATE_KEYS if k in meta), None)
-        or clean_inline(published),
-        url=_ld_url(article.get("url") or article.get("mainEntityOfPage"))
-        or clean_inline(canonical)
-        or meta.get("og:url"),
-        site=next(iter(_ld_names(article.get("publisher"))), None) or meta.get("og:site_name"),
-        categories=_ld_list(article.get("articleSection")),
-        tags=_ld_list(article.get("keywords")),
-        image=_ld_url(article.get("image")) or next((meta[k] for k in _META_IMAGE_KEYS if k in meta), None),
-        description=_ld_text(article.get("description")) or meta.get("description") or meta.get("og:description"),
-        language=clean_inline(root_language)
-        or next((meta[k] for k in _META_LANGUAGE_KEYS if k in meta), None)
-        or _ld_text(article.get("inLanguage")),
-    )
-
-
-def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
-    """The first article object in the page's JSON-LD (looking inside lists and @graph), or {}."""
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text, strict=False)
-        except json.JSONDecodeError:
-            continue
-        stack = [data]
-        while stack:
-            node = stack.pop(0)
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                types = node.get("@type")
-                types = types if isinstance(types, list) else [types]
-                if any(isinstance(t, str) and _JSON_LD_ARTICLE.search(t) for t in types):
-                    return node
-                stack.extend(v for k, v in node.items() if k == "@graph")
-    return {}
-
-
-def _ld_text(value: Any) -> str | None:
-    """A JSON-LD value as text (the first of a list, the name of an object)."""
-    if isinstance(value, list):
-        return next((text for item in value if (text := _ld_text(item))), None)
-    if isinstance(value, dict):
-        return _ld_text(value.get("name") or value.get("alternateName"))
-    return clean_inline(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
-
-
-def _ld_names(value: Any) -> list[str]:
-    """Names in a JSON-LD person/organization value (a string, an object, or a list of them)."""
-    items = value if isinstance(value, list) else [value]
-    return [name for item in items if (name := _ld_text(item))]
-
-
-def _ld_url(value: Any) -> str | None:
-    """An address in a JSON-LD value: a string, an object's `url`/`@id`, or the first of a list."""
-    if isinstance(value, list):
-        return next((url for item in value if (url := _ld_url(item))), None)
-    if isinstance(value, dict):
-        return _ld_url(value.get("url") or value.get("@id") or value.get("contentUrl"))
-    return clean_inline(value) if isinstance(value, str) else None
-
-
-def _ld_list(value: Any) -> list[str]:
-    """A JSON-LD list of labels: a list, or a comma-separated string (`keywords`)."""
-    items = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else []
-    return _clean_list(items)
-
-
-def _clean_list(values: Any) -> list[str]:
-    """Clean, unique, non-empty strings."""
-    return list(dict.fromkeys(v for v in (clean_inline(x) for x in values or []) if v))
-
-
-def _merge(primary: PageMetadata, secondary: PageMetadata) -> PageMetadata:
-    """Each field from `primary` where it has a value, else from `secondary`."""
-    merged: dict[str, Any] = {}
-    for field in fields(PageMetadata):
-        value = getattr(primary, field.name)
-        merged[field.name] = value if value else getattr(secondary, field.name)
-    return PageMetadata(**merged)

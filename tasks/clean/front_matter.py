@@ -3,7 +3,8 @@ between `+++` (Hugo).
 
 `split_front_matter` finds and parses the block; `front_matter_metadata` maps its keys, which
 each generator and theme names differently, onto `PageMetadata`, keeping values as written
-(dates stay the strings in the file: the metadata stage parses them).
+(dates stay the strings in the file: the metadata stage parses them) except that text is cleaned
+(`tasks.clean.values`) and authors are split into names (`tasks.clean.bylines`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any, Literal
 
 import yaml
 
-from tasks.clean.plain_text import clean_inline
+from tasks.clean.bylines import split_authors
+from tasks.clean.values import clean_list, clean_text
 from tasks.records import PageMetadata
 
 # The opening fence must be the first non-blank line (after an optional byte-order mark).
@@ -89,7 +91,7 @@ def front_matter_metadata(fields: dict[str, Any]) -> PageMetadata:
     by_key = {str(k).strip().lower().replace("-", "_"): v for k, v in fields.items()}
     return PageMetadata(
         title=_first_text(by_key, _TITLE_KEYS),
-        authors=_all_texts(by_key, _AUTHOR_KEYS, split_commas=False),
+        authors=split_authors(_all_texts(by_key, _AUTHOR_KEYS, split_commas=False)),
         date=_first_text(by_key, _DATE_KEYS),
         url=_first_text(by_key, _URL_KEYS),
         site=_first_text(by_key, _SITE_KEYS),
@@ -156,7 +158,7 @@ def _scalar_text(value: Any) -> str | None:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (str, int, float)):
-        return clean_inline(value)
+        return clean_text(value)
     return None
 
 
@@ -183,9 +185,7 @@ def _all_texts(fields: dict[str, Any], keys: tuple[str, ...], split_commas: bool
     """The texts of the first of `keys` that holds any, split at commas if asked, without repeats."""
     for key in keys:
         texts = _texts(fields.get(key))
-        if split_commas:
-            texts = [part.strip() for text in texts for part in text.split(",")]
-        texts = list(dict.fromkeys(t for t in texts if t))
+        texts = clean_list(part for text in texts for part in text.split(",")) if split_commas else clean_list(texts)
         if texts:
             return texts
     return []

@@ -3,17 +3,18 @@
 Each field is a small pure function over the strings the extract stage found (title, authors,
 date, url, site, categories, tags, image, description), so each can be tested alone; the stage
 itself only wires them together and copies identity and provenance from the fetched document.
+Text and lists are cleaned by `tasks.clean.values`, authors split by `tasks.clean.bylines`, dates
+read by `tasks.clean.dates`: the same rules the extract stage applies where it finds them.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from tasks.clean.bylines import split_authors
 from tasks.clean.dates import parse_published
+from tasks.clean.values import clean_list, clean_text
 from tasks.clean.word_count import count_words
 from tasks.identity import article_id
 from tasks.records import ArticleRecord, ExtractedDocument, PageMetadata
@@ -22,79 +23,8 @@ from tasks.urls import canonical_url
 
 STAGE = "metadata"
 _HTTP = {"http", "https"}
-_MAX_AUTHOR_CHARS = 100
-
-_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
-# Invisible characters that only get in the way in a title or name. ZWJ/ZWNJ are kept: they
-# change how Persian and Indic words are written.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
-
 # Separators between a title and the site name that many pages append or prepend.
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", "｜", " _ ", "_")
-
-_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_WEB_ADDRESS = re.compile(r"https?://\S+")
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
-# "Author:", "Autor:", "作者：", "记者 ", "文/": a label before the names.
-_AUTHOR_LABEL = re.compile(
-    r"^(?:authors?|autor(?:in|en)?|auteurs?|autore|autori|text|texto|texte|作者|记者|撰文|文)\s*[:：/｜|]\s*",
-    re.IGNORECASE,
-)
-# "By", "Von", "Par", "Por", "Door", "Av", "Af" before a byline. "Von" is only stripped before two
-# or more words, because it also starts surnames ("Von Miller").
-_BY_PREFIX = re.compile(
-    r"^(?:(?:written|posted|reported|story|words|photos?)\s+)?(?:by|par|por|door|av|af)(?:\s*:\s*|\s+)"
-    r"|^von(?:\s*:\s*|\s+)(?=\S+\s+\S)",
-    re.IGNORECASE,
-)
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:[;；、|｜\n]|\s/\s)\s*")
-# Conjunctions that join two names; "y", "e" and "i" also occur inside Spanish, Portuguese and
-# Catalan names ("Ortega y Gasset"), so they only split when both sides have two words or more.
-_ALWAYS_JOINS = re.compile(r"\s+(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
-_NAME_JOINS = re.compile(r"\s+(?:y|e|i)\s+")
-_NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|ph\.d|md)\.?$", re.IGNORECASE)
-_ROLE_WORDS = frozenset(
-    """
-    staff writer writers reporter reporters correspondent correspondents editor editors
-    contributor contributing columnist photographer photographers journalist journalists senior
-    chief political special associate managing deputy news desk producer analyst intern freelance
-    foreign economics business sports science health technology tech opinion guest international
-    national bureau redakteur redakteurin korrespondent korrespondentin journaliste rédacteur
-    rédactrice envoyé envoyée spécial spéciale corresponsal periodista redactor redactora
-    giornalista corrispondente
-    """.split()
-)
-
-
-def clean_text(value: object) -> str | None:
-    """`value` as one line of plain text: markup and entities gone, whitespace collapsed; None if empty."""
-    if value is None:
-        return None
-    text = _TAG.sub(" ", str(value))
-    # feeds often escape twice (&amp;amp;), and escaped markup (&lt;b&gt;) is still markup
-    for _ in range(3):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    text = _INVISIBLE.sub("", _TAG.sub(" ", text))
-    return " ".join(text.split()) or None
-
-
-def clean_list(values: Iterable[object] | str | None) -> list[str]:
-    """Cleaned strings of `values`, empties and (case-insensitive) duplicates removed, order kept."""
-    if values is None:
-        return []
-    if isinstance(values, str):
-        values = [values]
-    seen: set[str] = set()
-    out: list[str] = []
-    for value in values:
-        text = clean_text(value)
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            out.append(text)
-    return out
 
 
 def strip_site_from_title(title: str, site: str | None) -> str:
@@ -110,76 +40,6 @@ def strip_site_from_title(title: str, site: str | None) -> str:
         if found and tail and head.strip().casefold() == folded_site:
             return tail.strip()
     return title
-
-
-def _strip_author_prefixes(text: str) -> str:
-    """A name without the "By"/"Von"/"Author:" words written before it."""
-    previous = None
-    while previous != text:
-        previous = text
-        text = _BY_PREFIX.sub("", _AUTHOR_LABEL.sub("", text)).strip(" ,:-–—")
-    return text
-
-
-def _is_role(part: str) -> bool:
-    """Whether a byline fragment is a job title ("Staff Writer") rather than a name."""
-    words = part.casefold().replace("-", " ").split()
-    return bool(words) and all(word.strip(".") in _ROLE_WORDS for word in words)
-
-
-def _split_commas(text: str) -> list[str]:
-    """Comma-separated names; "Doe, Jane" (two single words) is one inverted name, kept whole."""
-    parts = [part.strip() for part in re.split(r"\s*[,，]\s*", text) if part.strip()]
-    if len(parts) == 2 and all(" " not in part for part in parts) and not _NAME_SUFFIX.match(parts[1]):
-        return [text]
-    names: list[str] = []
-    for part in parts:
-        if names and _NAME_SUFFIX.match(part):
-            names[-1] = f"{names[-1]} {part}"
-        elif not _is_role(part):
-            names.append(part)
-    return names
-
-
-def _split_conjunctions(text: str) -> list[str]:
-    """Names joined by "and", "&", "und", "et", ... ("y", "e", "i" only between full names)."""
-    names: list[str] = []
-    for part in _ALWAYS_JOINS.split(text):
-        pieces = _NAME_JOINS.split(part)
-        if len(pieces) > 1 and all(len(piece.split()) >= 2 for piece in pieces):
-            names.extend(pieces)
-        else:
-            names.append(part)
-    return names
-
-
-def split_authors(value: Iterable[str] | str | None) -> list[str]:
-    """Author names from bylines as written: "By A, B and C", "A & B", "Von A", "A; B", "A (Reuters)".
-
-    Prefixes (By/Von/Par/Author:), e-mail addresses, links, bracketed affiliations and job titles
-    are removed; duplicates (case-insensitive) dropped, order kept. A single name, a person's or
-    an organization's ("ZAKER"), stays one entry.
-
-    >>> split_authors("By Jane Doe, John Smith and Li Wei")
-    ['Jane Doe', 'John Smith', 'Li Wei']
-    """
-    if value is None:
-        return []
-    bylines = [value] if isinstance(value, str) else list(value)
-    names: list[str] = []
-    for byline in bylines:
-        text = clean_text(byline)
-        if not text:
-            continue
-        text = _BRACKETED.sub(" ", _WEB_ADDRESS.sub(" ", _EMAIL.sub(" ", text)))
-        for chunk in _AUTHOR_SEPARATORS.split(_strip_author_prefixes(" ".join(text.split()))):
-            for listed in _split_commas(_strip_author_prefixes(chunk)):
-                names.extend(_strip_author_prefixes(name) for name in _split_conjunctions(listed))
-    return [
-        name
-        for name in clean_list(names)
-        if len(name) <= _MAX_AUTHOR_CHARS and any(char.isalpha() for char in name) and not _is_role(name)
-    ]
 
 
 def _is_http(url: str | None) -> bool:

@@ -4,7 +4,8 @@ A copy of a news page carries, above and around the article, a breadcrumb (`Home
 section labels (`Diplomacy`), and datelines that mix the site, the byline and the date
 (`XinhuaUpdated: January 21, 2021`, `By Jane Doe | Updated 10:42 AM EST, Tue May 2, 2023`);
 the lead paragraph is often repeated after the dateline. `clean_plain_text` removes those lines
-and reports what they said (title, site, date, authors, categories) as raw strings.
+and reports what they said (title, site, date, categories) as raw strings, and the authors as
+names (`tasks.clean.bylines`, which also decides whether a line is a byline).
 
 The rules are conservative: furniture is only looked for in the page's head (before the second
 paragraph of prose), a line is only a breadcrumb when it is short segments joined by separators,
@@ -15,15 +16,24 @@ when it exactly repeats an earlier one.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from tasks.clean.bylines import read_byline
+from tasks.clean.date_words import (
+    AM_PM,
+    DATE_CONNECTORS,
+    DATE_LABELS,
+    MONTH_NAMES,
+    UPDATED_LABELS,
+    WEEKDAY_NAMES,
+    ZONE_NAMES,
+    alternation,
+)
+from tasks.clean.values import clean_list, unescape_entities
 from tasks.records import PageMetadata
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*|/[A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>")
 _SPACES = re.compile(r"\s+")
 
 # Only the first non-blank lines of a copy may be furniture; below them everything is body.
@@ -54,74 +64,21 @@ _COLON_GLUED = re.compile(r"(：|:(?=[^\d\s]))(?=\S)")
 _MAX_DATELINE_WORDS = 30
 _PART_SEPARATORS = re.compile(r"\s*(?:\||•|·|\s[-–—]\s|\t|\s{3,})\s*")
 
-_UPDATED_LABELS = (
-    "last updated|last modified|updated on|updated|modified|zuletzt aktualisiert|aktualisiert am|"
-    "aktualisiert|stand|mis à jour le|mis à jour|mise à jour|actualizado el|actualizado|"
-    "actualización|aggiornato il|aggiornato|atualizado em|atualizado|bijgewerkt op|bijgewerkt|"
-    "uppdaterad|oppdatert|opdateret|päivitetty|zaktualizowano|обновлено|更新时间|更新時間|更新于|更新"
-)
-_PUBLISHED_LABELS = (
-    "first published|published on|published|posted on|posted|publication date|released|date|"
-    "veröffentlicht am|veröffentlicht|erschienen am|erschienen|datum|publié le|publié|"
-    "publicado el|publicado em|publicado|fecha|pubblicato il|pubblicato|data|gepubliceerd op|"
-    "gepubliceerd|publicerad|publisert|udgivet|julkaistu|opublikowano|опубликовано|发布时间|"
-    "發佈時間|发布日期|发表时间|发表于|发布于|发布|日期|时间|時間|公開日|投稿日|掲載日"
-)
 # A label at the end of a part, alone or after a site name: spaced, or glued where the case
 # changes (`XinhuaUpdated:`) or after Han characters (`新华网发布时间：`).
 _DATE_LABEL = re.compile(
     r"^(?:(?P<site>.*?)(?:\s+|(?<=[a-zà-ÿ])(?=[A-Z])|(?<=[\u3400-\u9fff])))??"
-    rf"(?i:(?P<label>{_UPDATED_LABELS}|{_PUBLISHED_LABELS}))\s*[:：]?$"
+    rf"(?i:(?P<label>{alternation(DATE_LABELS)}))\s*[:：]?$"
 )
-_UPDATED_LABEL = re.compile(rf"^(?:{_UPDATED_LABELS})$", re.IGNORECASE)
+_UPDATED_LABEL = re.compile(rf"^(?:{alternation(UPDATED_LABELS)})$", re.IGNORECASE)
 _SOURCE_LABEL = re.compile(
     r"^(?:source|sources|quelle|fuente|fonte|bron|källa|kilde|lähde|źródło|источник|来源|來源|出典|출처)"
     r"\s*[:：]\s*(?P<site>.+)$",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(
-    r"^(?:written by|reported by|story by|words by|by|von|par|por|di|door|av|af|przez|"
-    r"author|autor|auteur|autore|text|texto|texte|作者|记者|記者|文)\s*[:：]?\s+(?P<names>.+)$",
-    re.IGNORECASE,
-)
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|、|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\ben\b|\bi\b)\s*")
-_NAME_JOINERS = frozenset("of the de la le der die das du del di and und et y & for für".split())
-_NAME_PARTICLES = frozenset("van von de der den da di du la le del dos das bin al ibn zu ten ter".split())
-
-_MONTHS = """
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec
-januar februar märz mai juni juli oktober dezember jänner mrz okt dez
-janvier février mars avril juin juillet août septembre octobre novembre décembre
-janv févr avr juil sept déc
-enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
-ene abr ago dic
-gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre gen mag giu lug ott
-janeiro fevereiro março maio junho julho setembro outubro novembro dezembro fev
-januari februari maart mei augustus
-januar februar mars april juni juli august oktober desember december maj
-января февраля марта апреля мая июня июля августа сентября октября ноября декабря
-""".split()
-_WEEKDAYS = """
-monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
-montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so
-lundi mardi mercredi jeudi vendredi samedi dimanche
-lunes martes miércoles jueves viernes sábado domingo
-lunedì martedì mercoledì giovedì venerdì sabato domenica
-segunda terça quarta quinta sexta feira
-maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
-""".split()
-_DATE_CONNECTORS = """
-on at of the de del à a le el il am um den der op kl klo om o às ore alle h uhr godz dne
-""".split()
-_TIME_ZONES = """
-utc gmt z est edt cst cdt mst mdt pst pdt bst cet cest eet eest wet west ist jst kst hkt sgt
-aest aedt awst msk mez mesz ct et pt
-""".split()
-_AM_PM = {"am", "pm", "a.m", "p.m", "a.m.", "p.m."}
-_DATE_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS) | frozenset(_DATE_CONNECTORS) | frozenset(_TIME_ZONES) | _AM_PM
-_MONTH_WORDS = frozenset(_MONTHS)
-_CONNECTOR_WORDS = frozenset(_DATE_CONNECTORS)
+# Small words inside a site or agency name ("The Voice of America", "Frankfurter Allgemeine der ...").
+_SITE_NAME_JOINERS = frozenset("of the de la le der die das du del di and und et y & for für".split())
+_DATE_WORDS = MONTH_NAMES | WEEKDAY_NAMES | DATE_CONNECTORS | ZONE_NAMES | AM_PM
 
 _DATE_TOKEN = re.compile(
     r"(?P<full>\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
@@ -147,23 +104,6 @@ class _Furniture:
     sites: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
-
-
-def unescape_entities(text: str) -> str:
-    """Replace HTML character references (`&amp;`, `&#39;`, `&nbsp;`) with the characters.
-
-    Only complete references (ending in `;`) are replaced, so `AT&T` or `?a=1&b=2` stay as written.
-    """
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-
-
-def clean_inline(value: object) -> str | None:
-    """A metadata value as one clean line: no tags, no entity escapes, single spaces; None if empty."""
-    if value is None:
-        return None
-    text = unescape_entities(_TAG.sub(" ", str(value)))
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
 
 
 def clean_plain_text(text: str) -> tuple[str, PageMetadata]:
@@ -213,10 +153,10 @@ def clean_plain_text(text: str) -> tuple[str, PageMetadata]:
     kept = [line for i, line in enumerate(lines) if i not in removed]
     metadata = PageMetadata(
         title=title,
-        authors=_unique(found.authors),
+        authors=clean_list(found.authors),
         date=_pick_date(found.dates),
         site=found.sites[0] if found.sites else None,
-        categories=[c for c in _unique(found.categories) if c != title],
+        categories=[c for c in clean_list(found.categories) if c != title],
     )
     return _join_paragraphs(kept), metadata
 
@@ -317,6 +257,7 @@ def _read_dateline(line: str, found: _Furniture) -> bool:
     sites: list[str] = []
     names: list[str] = []
     authors: list[str] = []
+    bylined = False  # a byline may name only job titles ("By Staff Reporter")
     for part in (p for p in _PART_SEPARATORS.split(line) if p):
         span = _date_span(part)
         rests = [part] if span is None else [span[0], span[2]]
@@ -333,13 +274,14 @@ def _read_dateline(line: str, found: _Furniture) -> bool:
                 if not _is_site_name(source.group("site")):
                     return False
                 sites.append(source.group("site").strip())
-            elif (byline := _BYLINE.match(rest)) and (people := _people(byline.group("names"))):
+            elif (people := read_byline(rest)) is not None:
+                bylined = True
                 authors.extend(people)
             elif _is_site_name(rest):
                 names.append(rest)
             else:
                 return False
-    if not (dates or authors or sites) or (names and not (dates or authors)):
+    if not (dates or bylined or sites) or (names and not (dates or bylined)):
         return False
     found.dates.extend(dates)
     found.sites.extend(sites + names)
@@ -385,14 +327,14 @@ def _is_date(text: str) -> bool:
             word = value.rstrip(".")
             if word not in _DATE_WORDS and value not in _DATE_WORDS:
                 return False
-            has_month = has_month or word in _MONTH_WORDS
+            has_month = has_month or word in MONTH_NAMES
     return position == len(text) and (has_full or (has_month and has_number))
 
 
 def _trim_date(date: str) -> str:
     """A date without the connectors before it and punctuation around it (`le 12 mars` -> `12 mars`)."""
     words = date.split()
-    while words and words[0].lower().strip(",.:") in _CONNECTOR_WORDS:
+    while words and words[0].lower().strip(",.:") in DATE_CONNECTORS:
         words.pop(0)
     return " ".join(words).strip(" ,;:-–—")
 
@@ -411,27 +353,7 @@ def _is_site_name(text: str) -> bool:
         return False
     if _UNSPACED.search(text) or (len(words) == 1 and len(text) <= 6):
         return True
-    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words)
-
-
-def _people(names: str) -> list[str]:
-    """The person names in a byline (`Jane Doe and John Roe`), or [] if any part is not a name."""
-    people = [n.strip() for n in _NAME_SPLIT.split(names) if n and n.strip()]
-    if not people or any(not _is_person(p) for p in people):
-        return []
-    return people
-
-
-def _is_person(name: str) -> bool:
-    """A person's name: one to five words, each capitalized unless a particle (`van`, `de`)."""
-    words = name.split()
-    if not 0 < len(words) <= 5 or len(name) > 50 or any(ch.isdigit() for ch in name):
-        return False
-    if _UNSPACED.search(name):
-        return len(name) <= 12
-    return all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words) and any(
-        w[0].isupper() for w in words
-    )
+    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _SITE_NAME_JOINERS for w in words)
 
 
 def _pick_date(dates: list[tuple[bool, str]]) -> str | None:
@@ -461,7 +383,3 @@ def _join_paragraphs(lines: list[str]) -> str:
     text = "\n".join(lines)
     return re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", text).strip()
 
-
-def _unique(values: list[str]) -> list[str]:
-    """Values in first-seen order without repeats."""
-    return list(dict.fromkeys(v for v in values if v))

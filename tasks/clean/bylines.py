@@ -1,0 +1,179 @@
+"""Author names from bylines: one grammar for every place a page names its authors.
+
+JSON-LD `author`, meta tags, trafilatura's finding, front matter `author(s)` and the byline
+lines of copied text all go through the same rules:
+
+- a label before the names is dropped: "By", "Written by", "Von", "Par", "Por", "Di", "Door",
+  "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "作者：", "记者", "文/";
+- names are listed between `;`, `、`, `|`, ` / `, line breaks, commas, and the conjunctions
+  "and", "&", "und", "et", "og", "och", "en", "и", "ve", "và"; "y", "e" and "i" also join
+  Spanish, Portuguese and Catalan surnames ("Ortega y Gasset"), so they only split two names
+  of two words or more;
+- "Doe, Jane" (two single words around a comma) is one inverted name; "Jr.", "Sr.", "III", "PhD"
+  after a comma stay with the name before;
+- e-mail addresses, links, bracketed affiliations ("(Reuters)") and job titles ("Staff Writer",
+  "Redakteurin") are not names.
+
+`split_authors` reads a field that is meant to hold names; `read_byline` decides whether a line
+of text is a byline at all (it must start with a label and name only people).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tasks.clean.values import clean_list, clean_text
+
+_MAX_AUTHOR_CHARS = 100
+_MAX_PERSON_CHARS = 50
+_MAX_PERSON_WORDS = 5
+# A name in a script without letter case is a word of a few characters: 张三, 山田太郎, 김철수,
+# محمد; Chinese and Japanese write no spaces, so a longer run is a phrase.
+_MAX_UNCASED_WORD_CHARS = 12
+
+_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WEB_ADDRESS = re.compile(r"https?://\S+")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
+
+_LABEL_END = r"(?:\s*[:：/｜|]\s*|\s+)"
+# A label before the names. "Von", "Di" and the label words written without a colon also start
+# surnames or ordinary words ("Von Miller", "Von der Leyen", "Di Maio", "Text Mining"), so they
+# only count before two words or more, not the first of them a particle.
+_LABEL = re.compile(
+    r"^(?:(?:written|posted|reported|story|words|photos?)\s+)?(?:by|par|por|door|av|af|przez)(?:\s*[:：]\s*|\s+)"
+    r"|^(?:von|di)(?:\s*[:：]\s*|\s+(?=(?!(?:der|den|dem|des|zu|zum|zur|la|lo)\s)\S+\s+\S))"
+    r"|^(?:authors?|autor(?:in|en)?|auteurs?|autore|autori|text|texto|texte)(?:\s*[:：/｜|]\s*|\s+(?=\S+\s+\S))"
+    rf"|^(?:作者|记者|記者|撰文|文){_LABEL_END}",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s*(?:[;；、|｜\n]|\s/\s)\s*")
+_COMMA = re.compile(r"\s*[,，]\s*")
+_ALWAYS_JOINS = re.compile(r"\s+(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
+_NAME_JOINS = re.compile(r"\s+(?:y|e|i)\s+")
+_NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|ph\.d|md)\.?$", re.IGNORECASE)
+# "Doe, Jane", "van der Berg, Jan", "Tolkien, J. R. R.": a surname (one word after any particles),
+# a comma, and given names (one word and initials, or initials).
+_INVERTED_NAME = re.compile(
+    r"^(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter)\s+)*[^\W\d_][^\s,，]*\s*[,，]\s*"
+    r"(?:[^\W\d_][^\s,，.]*|[^\W\d_]\.)(?:\s+[^\W\d_]\.)*$",
+    re.IGNORECASE,
+)
+# Korean bylines put the job title after the name: "홍길동 기자" (reporter), "특파원" (correspondent).
+_TITLE_AFTER_NAME = re.compile(r"\s+(?:기자|특파원|선임기자|논설위원)$")
+# Lowercase words inside a person's name: "van der Berg", "da Silva", "bin Salman", "Puig i Cadafalch".
+_NAME_PARTICLES = frozenset("van von de der den da di du la le del dos das bin al ibn zu ten ter y e i".split())
+_ROLE_WORDS = frozenset(
+    """
+    staff writer writers reporter reporters correspondent correspondents editor editors
+    contributor contributing columnist photographer photographers journalist journalists senior
+    chief political special associate managing deputy news desk producer analyst intern freelance
+    foreign economics business sports science health technology tech opinion guest international
+    national bureau redakteur redakteurin korrespondent korrespondentin journaliste rédacteur
+    rédactrice envoyé envoyée spécial spéciale corresponsal periodista redactor redactora
+    giornalista corrispondente
+    """.split()
+)
+
+
+def split_authors(value: Iterable[str] | str | None) -> list[str]:
+    """Author names from bylines as written: "By A, B and C", "A & B", "Von A", "A; B", "A (Reuters)".
+
+    Labels, e-mail addresses, links, bracketed affiliations and job titles are removed;
+    duplicates (case-insensitive) dropped, order kept. A single name, a person's or an
+    organization's ("ZAKER"), stays one entry. Splitting its own result changes nothing.
+
+    >>> split_authors("By Jane Doe, John Smith and Li Wei")
+    ['Jane Doe', 'John Smith', 'Li Wei']
+    """
+    if value is None:
+        return []
+    bylines = [value] if isinstance(value, str) else list(value)
+    return [
+        name
+        for name in clean_list(piece for byline in bylines for piece in _pieces(byline))
+        if len(name) <= _MAX_AUTHOR_CHARS and any(char.isalpha() for char in name) and not _is_role(name)
+    ]
+
+
+def read_byline(line: str) -> list[str] | None:
+    """The people a line of text names if it is a byline ("By Jane Doe and John Roe"), else None.
+
+    A byline starts with a label and lists only people's names and job titles ("By Staff
+    Reporter" is a byline naming nobody: []). "By the way, the library reopens" is no byline.
+    """
+    if not _LABEL.match(line):
+        return None
+    pieces = _pieces(line)
+    if not pieces or not all(_is_role(piece) or _is_person(piece) for piece in pieces):
+        return None
+    return [name for name in clean_list(pieces) if not _is_role(name)]
+
+
+def _pieces(byline: str) -> list[str]:
+    """Every part of one byline that stands where a name stands (job titles included), in order."""
+    text = clean_text(byline)
+    if not text:
+        return []
+    text = " ".join(_BRACKETED.sub(" ", _WEB_ADDRESS.sub(" ", _EMAIL.sub(" ", text))).split())
+    pieces: list[str] = []
+    for chunk in _SEPARATORS.split(_strip_labels(text)):
+        for listed in _split_commas(_strip_labels(chunk)):
+            pieces.extend(_strip_labels(name) for name in _split_conjunctions(listed))
+    return [_TITLE_AFTER_NAME.sub("", piece) for piece in pieces if piece]
+
+
+def _strip_labels(text: str) -> str:
+    """A name without the "By"/"Von"/"Author:" words written before it (also "Written by: By ...")."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LABEL.sub("", text).strip(" ,:-–—")
+    return text
+
+
+def _is_role(part: str) -> bool:
+    """Whether a byline fragment is a job title ("Staff Writer") rather than a name."""
+    words = part.casefold().replace("-", " ").split()
+    return bool(words) and all(word.strip(".") in _ROLE_WORDS for word in words)
+
+
+def _is_person(name: str) -> bool:
+    """Whether `name` is written like a person's: one to five words, each capitalized unless a
+    particle (`van`, `de`, `y`), or short words of a script without letter case."""
+    words = name.split()
+    if not 0 < len(words) <= _MAX_PERSON_WORDS or len(name) > _MAX_PERSON_CHARS or any(ch.isdigit() for ch in name):
+        return False
+    uncased = [w for w in words if not w[0].isupper() and not w[0].islower()]
+    if any(len(w) > _MAX_UNCASED_WORD_CHARS or not w[0].isalpha() for w in uncased):
+        return False
+    cased = [w for w in words if w[0].isupper() or w[0].islower()]
+    capitalized = [w for w in cased if w[0].isupper()]
+    return all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in cased) and bool(uncased or capitalized)
+
+
+def _split_commas(text: str) -> list[str]:
+    """Comma-separated names; "Doe, Jane" (surname, given names) is one inverted name, kept
+    whole, and a suffix ("Jr.") stays with the name before it."""
+    parts = [part.strip() for part in _COMMA.split(text) if part.strip()]
+    if _INVERTED_NAME.match(text) and not _NAME_SUFFIX.match(parts[-1]) and not any(_is_role(part) for part in parts):
+        return [text]
+    names: list[str] = []
+    for part in parts:
+        if names and _NAME_SUFFIX.match(part):
+            names[-1] = f"{names[-1]} {part}"
+        else:
+            names.append(part)
+    return names
+
+
+def _split_conjunctions(text: str) -> list[str]:
+    """Names joined by "and", "&", "und", "et", ... ("y", "e", "i" only between full names)."""
+    names: list[str] = []
+    for part in _ALWAYS_JOINS.split(text):
+        pieces = _NAME_JOINS.split(part)
+        if len(pieces) > 1 and all(len(piece.split()) >= 2 for piece in pieces):
+            names.extend(pieces)
+        else:
+            names.append(part)
+    return names

@@ -1,0 +1,100 @@
+"""The one byline grammar: labels in many languages, lists of names, names that only look like lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.clean.bylines import read_byline, split_authors
+
+LABELLED = [
+    ("By Jane Doe", ["Jane Doe"]),
+    ("Written by: Jane Doe", ["Jane Doe"]),
+    ("Von Katrin Albers und Jonas Weber", ["Katrin Albers", "Jonas Weber"]),
+    ("Autorin: Katrin Albers", ["Katrin Albers"]),
+    ("Par Marie Dupont et Luc Martin", ["Marie Dupont", "Luc Martin"]),
+    ("Texte : Marie Dupont", ["Marie Dupont"]),
+    ("Por María López y Juan Pérez", ["María López", "Juan Pérez"]),
+    ("Di Mario Rossi e Giulia Bianchi", ["Mario Rossi", "Giulia Bianchi"]),
+    ("Door Jan de Vries en Piet Jansen", ["Jan de Vries", "Piet Jansen"]),
+    ("Av Anna Svensson och Erik Johansson", ["Anna Svensson", "Erik Johansson"]),
+    ("Przez Jan Kowalski i Anna Nowak", ["Jan Kowalski", "Anna Nowak"]),
+    ("作者：张三、李四", ["张三", "李四"]),
+    ("记者 王小明", ["王小明"]),
+    ("文/李四", ["李四"]),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), LABELLED)
+def test_labels_in_many_languages(value: str, expected: list[str]) -> None:
+    assert split_authors(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # surnames that start like a label or hold a conjunction
+        ("Von der Leyen", ["Von der Leyen"]),
+        ("Ursula von der Leyen", ["Ursula von der Leyen"]),
+        ("Von Miller", ["Von Miller"]),
+        ("Di Maio", ["Di Maio"]),
+        ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+        # "Surname, Given" is one person; two of them are two
+        ("Doe, Jane", ["Doe, Jane"]),
+        ("van der Berg, Jan", ["van der Berg, Jan"]),
+        ("Tolkien, J. R. R.", ["Tolkien, J. R. R."]),
+        ("Doe, Jane; Roe, Richard", ["Doe, Jane", "Roe, Richard"]),
+        # but a name and an agency after a comma are two entries
+        ("Jane Doe, Reuters", ["Jane Doe", "Reuters"]),
+        # initials keep their periods; suffixes stay with the name
+        ("By J.K. Rowling", ["J.K. Rowling"]),
+        ("E. B. White and H. L. Mencken", ["E. B. White", "H. L. Mencken"]),
+        ("Martin Luther King, Jr.", ["Martin Luther King Jr."]),
+        # entities decoded before splitting, bare ampersands between names split
+        ("Agn&egrave;s Varda &amp; Jean-Luc Godard", ["Agnès Varda", "Jean-Luc Godard"]),
+        ("O&#39;Brien, Conan", ["O'Brien, Conan"]),
+        ("Jane Doe & John Smith", ["Jane Doe", "John Smith"]),
+        # a Korean byline's job title comes after the name
+        ("김철수 기자", ["김철수"]),
+        ("https://www.facebook.com/janedoe", []),
+    ],
+)
+def test_names_that_only_look_like_lists_or_labels(value: str, expected: list[str]) -> None:
+    assert split_authors(value) == expected
+
+
+@pytest.mark.parametrize("value", [value for value, _ in LABELLED] + ["Doe, Jane", "John Smith, Jr.", "Jane Doe &amp;amp; John Roe"])
+def test_splitting_twice_changes_nothing(value: str) -> None:
+    # the extract stage splits each source's names, the metadata stage splits whatever it is given
+    once = split_authors(value)
+    assert split_authors(once) == once
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By Jane Doe", ["Jane Doe"]),
+        ("Par Marie Dupont et Luc Martin", ["Marie Dupont", "Luc Martin"]),
+        ("Von Anna Schmidt", ["Anna Schmidt"]),
+        ("作者： 张三、李四", ["张三", "李四"]),
+        ("By Jane Doe, Staff Writer", ["Jane Doe"]),
+        ("By Jane Doe (Reuters)", ["Jane Doe"]),
+        ("Przez Jan Kowalski", ["Jan Kowalski"]),
+        ("By Staff Reporter", []),  # a byline, naming nobody
+    ],
+)
+def test_byline_lines(line: str, expected: list[str]) -> None:
+    assert read_byline(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Doe",  # no label: a name, not a byline
+        "By the way, the library reopens",
+        "By 2 p.m. the roads were closed",
+        "Von der Leyen",
+        "Par ailleurs, le musée reste fermé",
+    ],
+)
+def test_lines_that_are_no_byline(line: str) -> None:
+    assert read_byline(line) is None
