@@ -65,7 +65,13 @@ def ensure_catalog(root: Path) -> Path:
             try:
                 con = duckdb.connect(str(path), config=OFFLINE)
                 break
-            except duckdb.IOException:
+            except duckdb.IOException as exc:
+                if "Conflicting lock" not in str(exc):
+                    # not a file this DuckDB reads (another version wrote it: 1.5 refuses 2.0's
+                    # files; or damaged): it holds only views, so it is written anew
+                    path.unlink()
+                    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+                    continue
                 time.sleep(0.25 * (attempt + 1))  # a reader has it open: wait for it to close
         else:
             raise RuntimeError(f"{path} stays locked by another process")
