@@ -48,7 +48,8 @@ def test_ingest_says_only_what_it_took_and_the_duckdb_client_reads_the_catalog(t
     assert (sql.stdout.split(), sql.stderr) == (["n", "1"], "")
 
     # the DuckDB command-line client the README names opens the file pressroom wrote
-    client = _run([str(BIN / "duckdb"), "-readonly", "-csv", str(root / CATALOG_FILE), "-c", "SELECT count(*) AS n FROM articles"], root, tmp_path)
+    query = "SELECT count(*) AS n FROM articles"
+    client = _run([str(BIN / "duckdb"), "-readonly", "-csv", str(root / CATALOG_FILE), "-c", query], root, tmp_path)
     assert (client.stdout.split(), client.stderr) == (["n", "1"], "")
 
 

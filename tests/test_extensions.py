@@ -81,6 +81,13 @@ def test_an_extension_without_a_package_names_the_package() -> None:
         extension_file("../fts")
 
 
+def test_a_duckdb_the_wheel_was_not_built_for_gets_the_pin_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB moved on without its extension wheels: the error says which wheel version fits."""
+    monkeypatch.setattr(duckdb, "__version__", "9.9.9")
+    with pytest.raises(ExtensionMissing, match=r"no build for DuckDB 9\.9\.9 \(install duckdb-extension-fts==9\.9\.9\)"):
+        extension_file("fts")
+
+
 def test_connections_pressroom_opens_never_install_extensions(warehouse: Path) -> None:
     catalog = connect(warehouse)
     try:

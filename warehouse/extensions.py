@@ -38,7 +38,8 @@ def extension_file(name: str) -> Path:
         if path.is_file():
             return path
     # the package exists but was built for another DuckDB: its binary would refuse to load
-    raise ExtensionMissing(f"DuckDB extension {name}: {package} has no build for DuckDB {duckdb.__version__} (install {package}=={duckdb.__version__})")
+    version = duckdb.__version__
+    raise ExtensionMissing(f"DuckDB extension {name}: {package} has no build for DuckDB {version} (install {package}=={version})")
 
 
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
