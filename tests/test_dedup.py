@@ -280,6 +280,26 @@ def test_the_cache_changes_no_decision_however_stale_or_missing(tmp_path: Path) 
     assert stores["synced"].groups() == stores["dropped"].groups() == stores["unsynced"].groups() == {}
 
 
+def test_the_cache_keys_each_exact_hash_by_its_128_bit_value(tmp_path: Path) -> None:
+    """`exact_key` is the number the 32 hex digits of `exact_hash` spell, highest and lowest
+    halves included (exact copies are joined on it)."""
+    root = tmp_path.resolve()
+    initialize(root)
+    settings = DedupSettings()
+    hashes = ["f" * 32, "0" * 32, "8" + "0" * 30 + "1", "0" * 15 + "1" + "f" * 16, "0123456789abcdef" * 2]
+    articles = article_table([{"article_id": f"{i:032x}", "text": f"{HEAT_A} {i}"} for i in range(len(hashes))])
+    signed = compute_signatures(articles, settings, run_id="run-1")
+    signed = signed.set_column(signed.schema.get_field_index("exact_hash"), "exact_hash", pa.array(hashes, pa.string()))
+    append_new_rows(root, SIGNATURES, signed)
+    con = duckdb.connect()
+    try:
+        with attached_cache(con, root, settings) as cache:
+            keys = dict(con.execute(f"SELECT exact_hash, exact_key FROM {cache.schema}.sig").fetchall())
+    finally:
+        con.close()
+    assert keys == {h: int(h, 16) for h in hashes}
+
+
 def test_a_damaged_cache_is_rebuilt(store: Warehouse) -> None:
     store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "b" * 32, "text": HEAT_A_COPY}], "run-1")
     cache_path(store.root).write_bytes(b"not a database")

@@ -1,3 +1,4 @@
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -62,6 +63,18 @@ def test_views_are_queryable_read_only_and_in_utc(tmp_path: Path):
     direct = duckdb.connect(str(path), read_only=True)
     assert direct.execute("select count(*) from articles").fetchone() == (0,)
     direct.close()
+
+
+def test_a_catalog_this_duckdb_cannot_open_is_written_anew(tmp_path: Path):
+    """warehouse.duckdb holds only views: one written by another DuckDB version (1.5 refuses the
+    files 2.0 writes) or damaged is replaced at once, not waited on as if a reader held it."""
+    root = (tmp_path / "wh").resolve()
+    path = ensure_catalog(root)
+    append_new_rows(root, QUARANTINE, _quarantine_rows(["a"]))
+    path.write_bytes(b"not a DuckDB database file " * 200)
+    started = time.monotonic()
+    assert run_query(root, "select uri from quarantine")[1] == [("/x/a",)]
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(

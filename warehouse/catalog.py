@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.extensions import OFFLINE
 from warehouse.lock import warehouse_lock
 from warehouse.writer import initialize
 
@@ -36,7 +37,7 @@ def _open_if_current(root: Path) -> duckdb.DuckDBPyConnection | None:
     if not path.exists() or not (root / "articles").is_dir():
         return None
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config=OFFLINE)
     except duckdb.Error:
         return None  # busy with a writer, or damaged: rebuilding under the lock settles it
     try:
@@ -62,9 +63,15 @@ def ensure_catalog(root: Path) -> Path:
     with warehouse_lock(root):
         for attempt in range(20):
             try:
-                con = duckdb.connect(str(path))
+                con = duckdb.connect(str(path), config=OFFLINE)
                 break
-            except duckdb.IOException:
+            except duckdb.IOException as exc:
+                if "Conflicting lock" not in str(exc):
+                    # not a file this DuckDB reads (another version wrote it: 1.5 refuses 2.0's
+                    # files; or damaged): it holds only views, so it is written anew
+                    path.unlink()
+                    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+                    continue
                 time.sleep(0.25 * (attempt + 1))  # a reader has it open: wait for it to close
         else:
             raise RuntimeError(f"{path} stays locked by another process")
@@ -79,14 +86,15 @@ def ensure_catalog(root: Path) -> Path:
 
 
 def connect(root: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse views, with timestamps shown in UTC.
+    """A read-only connection to the warehouse views, with timestamps shown in UTC, that never
+    downloads a DuckDB extension (`warehouse.extensions` loads the installed ones).
 
     `memory_limit` (e.g. "1GB") caps DuckDB's memory, spilling to a temporary folder beyond it;
     without it DuckDB may take most of the machine's memory for a large join.
     """
     con = _open_if_current(root)  # opening the file costs ~25 ms: once when the views are current
     if con is None:
-        con = duckdb.connect(str(ensure_catalog(root)), read_only=True)
+        con = duckdb.connect(str(ensure_catalog(root)), read_only=True, config=OFFLINE)
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # flows log; a bar would print into their logs
     if memory_limit:

@@ -66,6 +66,14 @@ CREATE TABLE {s}.decision (
 """
 
 
+# `exact_hash` (32 hex digits) as a 128-bit number, from its two 64-bit halves: DuckDB 1.5 cannot
+# cast a '0x' string longer than 64 bits to UHUGEINT (2.0 can), and this gives the same value on both.
+_EXACT_KEY = (
+    "((('0x' || substr(exact_hash, 1, 16))::UBIGINT::UHUGEINT << 64)"
+    " | ('0x' || substr(exact_hash, 17, 16))::UBIGINT::UHUGEINT)"
+)
+
+
 def cache_path(root: Path) -> Path:
     """Where the cache of a warehouse lives."""
     return root / "_dedup" / "cache.duckdb"
@@ -223,7 +231,7 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
         )
         with _transaction(con):
             con.execute(
-                f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, ('0x' || exact_hash)::UHUGEINT,
+                f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, {_EXACT_KEY},
                     token_count, number_count, text_chars, published_at, numbers FROM dedup_incoming"""
             )
             con.execute(f"INSERT INTO {s}.band SELECT unnest(bands), idx FROM dedup_incoming WHERE bands IS NOT NULL")
