@@ -118,12 +118,14 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from config.settings import Settings
-    from warehouse.query import QueryRefused, format_rows, run_query
+    from warehouse.query import NoWarehouse, QueryRefused, format_rows, run_query
 
     try:
         columns, rows = run_query(Settings().warehouse_root(), args.query)
-    except QueryRefused as exc:
+    except (QueryRefused, NoWarehouse) as exc:
         return _fail(str(exc))
+    except duckdb.PermissionException as exc:
+        return _fail(f"query refused: {str(exc).splitlines()[0]} (pressroom sql reads the warehouse's files only)")
     except duckdb.Error as exc:
         return _fail(f"query failed: {str(exc).splitlines()[0]}")
     print(format_rows(columns, rows, args.format))

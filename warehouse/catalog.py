@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.engine import open_database
 from warehouse.lock import warehouse_lock
 from warehouse.writer import initialize
 
@@ -36,7 +37,7 @@ def _open_if_current(root: Path) -> duckdb.DuckDBPyConnection | None:
     if not path.exists() or not (root / "articles").is_dir():
         return None
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = open_database(str(path), read_only=True)
     except duckdb.Error:
         return None  # busy with a writer, or damaged: rebuilding under the lock settles it
     try:
@@ -62,7 +63,7 @@ def ensure_catalog(root: Path) -> Path:
     with warehouse_lock(root):
         for attempt in range(20):
             try:
-                con = duckdb.connect(str(path))
+                con = open_database(str(path))
                 break
             except duckdb.IOException:
                 time.sleep(0.25 * (attempt + 1))  # a reader has it open: wait for it to close
@@ -86,7 +87,7 @@ def connect(root: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     """
     con = _open_if_current(root)  # opening the file costs ~25 ms: once when the views are current
     if con is None:
-        con = duckdb.connect(str(ensure_catalog(root)), read_only=True)
+        con = open_database(str(ensure_catalog(root)), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # flows log; a bar would print into their logs
     if memory_limit:
