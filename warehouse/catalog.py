@@ -23,6 +23,16 @@ VIEWS_SQL = Path(__file__).resolve().parent / "views.sql"
 CATALOG_FILE = "warehouse.duckdb"
 
 
+class NoWarehouse(FileNotFoundError):
+    """A command that only reads was pointed at a folder that holds no warehouse."""
+
+
+def require_warehouse(root: Path) -> None:
+    """Raise NoWarehouse unless `root` holds a warehouse (reading commands must not create one)."""
+    if not (root / "articles").is_dir():
+        raise NoWarehouse(f"no warehouse at {root} (set PRESSROOM_WAREHOUSE, or run `pressroom ingest` to create one)")
+
+
 def _views_sql(root: Path) -> str:
     return VIEWS_SQL.read_text(encoding="utf-8").replace("{root}", str(root).replace("'", "''"))
 
@@ -65,7 +75,9 @@ def ensure_catalog(root: Path) -> Path:
             try:
                 con = open_database(str(path))
                 break
-            except duckdb.IOException:
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).splitlines()[0].replace(str(path), ""):
+                    raise  # not another process's lock (a full or read-only disk): waiting will not help
                 time.sleep(0.25 * (attempt + 1))  # a reader has it open: wait for it to close
         else:
             raise RuntimeError(f"{path} stays locked by another process")

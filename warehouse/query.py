@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import duckdb
 
-from warehouse.catalog import ensure_catalog
+from warehouse.catalog import ensure_catalog, require_warehouse
 from warehouse.engine import open_database
 
 OutputFormat = Literal["table", "csv", "json"]
@@ -26,10 +26,6 @@ QUERY_DATABASE = "warehouse"  # the name the catalog file is attached under in a
 
 class QueryRefused(ValueError):
     """A statement that is not a plain read; `pressroom sql` runs one SELECT and nothing else."""
-
-
-class NoWarehouse(FileNotFoundError):
-    """`pressroom sql` was pointed at a folder that holds no warehouse."""
 
 
 def _statement_name(statement: duckdb.Statement) -> str:
@@ -90,8 +86,7 @@ def query_connection(root: Path) -> duckdb.DuckDBPyConnection:
     Its own in-memory database, not the catalog file opened directly: DuckDB shares one database
     per file within a process, and these settings would otherwise bind a flow's connection too.
     """
-    if not (root / "articles").is_dir():
-        raise NoWarehouse(f"no warehouse at {root} (set PRESSROOM_WAREHOUSE, or run `pressroom ingest` to create one)")
+    require_warehouse(root)
     catalog = ensure_catalog(root)
     con = open_database()
     try:
