@@ -123,3 +123,12 @@ def test_sql_on_a_missing_warehouse_is_one_line_and_creates_nothing(tmp_path: Pa
     code, out, err = _sql(capsys, "SELECT count(*) FROM articles")
     assert code == 2 and out == "" and len(err) == 1 and f"no warehouse at {missing}" in err[0]
     assert not (tmp_path / "no").exists()
+
+
+def test_a_select_that_would_change_settings_meets_the_locked_configuration(warehouse: Path, capsys):
+    small_warehouse(warehouse)
+    before = _files(warehouse)
+    # a table function, so a SELECT: it would write DuckDB's log into the warehouse
+    code, _, err = _sql(capsys, f"SELECT * FROM enable_logging(storage = 'file', storage_path = '{warehouse}/articles')")
+    assert code == 2 and len(err) == 1 and "the configuration has been locked" in err[0]
+    assert _files(warehouse) == before
