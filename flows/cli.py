@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -111,6 +112,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for uri in args.uris:
         if "://" not in uri and not Path(uri).expanduser().exists():
             return _fail(f"no such file or folder: {uri}")
+    _check_warehouse()
+    for uri in args.uris:
         kind = guess_uri_kind(uri)
         print(f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}", file=sys.stderr)
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
@@ -125,6 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     _check_sources(args)
     params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit))
+    _check_warehouse()
     summaries = _with_progress(lambda: pipeline(params))
     print("\n".join(s.to_text() for s in summaries))
     return 0
@@ -134,6 +138,7 @@ def cmd_languages(args: argparse.Namespace) -> int:
     from flows.language import languages
     from flows.parameters import LanguageParameters
 
+    _check_warehouse()
     summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)))
     print(summary.to_text())
     return 0
@@ -144,6 +149,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from flows.dedup import dedup
     from flows.parameters import DedupParameters
 
+    _check_warehouse()
     summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))))
     print(summary.to_text())
     return 0
@@ -153,16 +159,73 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from config.settings import Settings
+    from warehouse.catalog import NoWarehouse
+    from warehouse.doctor import damage_named_in
     from warehouse.query import QueryRefused, format_rows, run_query
 
+    root = Settings().warehouse_root()
     try:
-        columns, rows = run_query(Settings().warehouse_root(), args.query)
-    except QueryRefused as exc:
+        columns, rows = run_query(root, args.query)
+    except (QueryRefused, NoWarehouse) as exc:
         return _fail(str(exc))
+    except duckdb.PermissionException as exc:
+        return _fail(f"query refused: {str(exc).splitlines()[0]} (pressroom sql reads the warehouse's files only)")
     except duckdb.Error as exc:
-        return _fail(f"query failed: {str(exc).splitlines()[0]}")
+        if damage := damage_named_in(root, exc):
+            return _fail(str(damage))
+        return _fail(_duckdb_disk_error(exc) or f"query failed: {str(exc).splitlines()[0]}")
     print(format_rows(columns, rows, args.format))
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from config.settings import Settings
+    from warehouse.catalog import NoWarehouse, require_warehouse
+    from warehouse.doctor import DAMAGED, examine, repair
+
+    root = Settings().warehouse_root()
+    try:
+        require_warehouse(root)
+    except NoWarehouse as exc:
+        return _fail(str(exc))
+    findings, report = repair(root) if args.repair else (examine(root), None)
+    for finding in findings:
+        print(f"{finding.problem:8} {finding.path}  {finding.detail}")
+    if not findings:
+        print(f"{root}: no damaged, copied or stray files")
+    elif report is not None:
+        print(f"moved {len(findings)} file{'s' * (len(findings) != 1)} to {report.parent} (why: {report})")
+    else:
+        print(f"run `pressroom doctor --repair` to move {'them' if len(findings) != 1 else 'it'} to {root / DAMAGED}/")
+        return 1
+    return 0
+
+
+def _check_warehouse() -> None:
+    """Prepare the warehouse as a flow run starts, before the flow: a damaged or read-only
+    warehouse is then one line here instead of a failed run's log (the flow prepares it too,
+    for runs started from the UI or a schedule)."""
+    from config.settings import Settings
+    from flows.recorded_run import prepare_warehouse
+
+    prepare_warehouse(Settings().warehouse_root())
+
+
+def _os_error(exc: OSError) -> str | None:
+    """One line for a warehouse that cannot be written (read-only, not ours, full); else None."""
+    if exc.errno not in {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}:
+        return None
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"cannot write the warehouse: {exc.strerror or exc}{where}"
+
+
+_DISK_ERRORS = ("Read-only file system", "Permission denied", "No space left on device", "Disk quota exceeded")
+
+
+def _duckdb_disk_error(exc: Exception) -> str | None:
+    """One line for a DuckDB error that is the disk's (read-only, not ours, full); else None."""
+    first = str(exc).splitlines()[0]
+    return f"cannot write the warehouse: {first}" if any(text in first for text in _DISK_ERRORS) else None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -230,6 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(func=cmd_sql)
 
+    doctor = sub.add_parser("doctor", help="list damaged, copied and stray warehouse files; --repair moves them to <warehouse>/_damaged/")
+    doctor.add_argument("--repair", action="store_true", help="move them to <warehouse>/_damaged/<time>/ with a report")
+    doctor.set_defaults(func=cmd_doctor)
+
     serve = sub.add_parser("serve", help="serve the deployments (schedules from the sources file) to a Prefect server and its UI")
     serve.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
     serve.set_defaults(func=cmd_serve)
@@ -247,19 +314,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pressroom` command."""
     args = build_parser().parse_args(argv)
-    if args.command != "sql":
+    if args.command not in {"sql", "doctor"}:
         # serve and server show Prefect's INFO logs (they are what the UI shows of each run)
         _configure_prefect(quiet=args.command not in {"serve", "server"})
     if args.command in FLOW_COMMANDS:
         _choose_prefect_api()
+    import duckdb
     from pydantic import ValidationError
 
     from config.sources import SourcesError
+    from warehouse.doctor import WarehouseDamaged
 
     try:
         return args.func(args)
-    except SourcesError as exc:
+    except (SourcesError, WarehouseDamaged) as exc:
         return _fail(str(exc))
+    except OSError as exc:
+        if (line := _os_error(exc)) is None:
+            raise
+        return _fail(line)
+    except duckdb.Error as exc:
+        if (line := _duckdb_disk_error(exc)) is None:
+            raise
+        return _fail(line)
     except ValidationError as exc:
         first = exc.errors()[0]
         return _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")

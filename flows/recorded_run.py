@@ -1,5 +1,6 @@
-"""The start and finish every flow run shares: settings, a current warehouse catalog, a run
-summary, and at the end the summary stored in `runs` and published as a Prefect artifact."""
+"""The start and finish every flow run shares: settings, a current warehouse catalog, staging
+leftovers cleared and the table files checked whole, a run summary, and at the end the summary
+stored in `runs` and published as a Prefect artifact."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 from prefect.artifacts import create_markdown_artifact
 from prefect.exceptions import TerminationSignal
 from prefect.runtime import flow_run
@@ -16,6 +18,8 @@ from config.settings import Settings
 from tasks.run_summary import RunSummary
 from tasks.store import record_run
 from warehouse.catalog import ensure_catalog
+from warehouse.doctor import check_readable, damage_named_in
+from warehouse.writer import clear_staging
 
 
 @dataclass
@@ -27,6 +31,16 @@ class FlowRun:
     summary: RunSummary
 
 
+def prepare_warehouse(root: Path) -> None:
+    """What every flow run does first: make the views current, clear the staging files killed
+    writers left (under the lock, so no live writer's), and check every table file is whole
+    (raises WarehouseDamaged naming the first that is not). The command line calls it before a
+    flow too, so a damaged or read-only warehouse is one line there, not a failed run's log."""
+    ensure_catalog(root)
+    clear_staging(root)
+    check_readable(root)
+
+
 @contextmanager
 def recorded_run(flow: str) -> Iterator[FlowRun]:
     """Start a run of `flow`; when the block completes, store and publish its summary. A run
@@ -34,10 +48,18 @@ def recorded_run(flow: str) -> Iterator[FlowRun]:
     and what it had done."""
     settings = Settings()
     root = settings.warehouse_root()
-    ensure_catalog(root)
+    prepare_warehouse(root)
     run = FlowRun(settings, root, RunSummary(run_id=str(flow_run.id or "local"), flow=flow))
     try:
         yield run
+    except duckdb.Error as exc:
+        # a read that failed on a damaged part: name the file and what to do, not DuckDB's internals
+        damage = damage_named_in(root, exc)
+        with suppress(Exception):
+            record_run(root, run.summary.finish("failed"))
+        if damage is None:
+            raise
+        raise damage from exc
     except BaseException as exc:
         status = "interrupted" if isinstance(exc, (KeyboardInterrupt, TerminationSignal)) else "failed"
         # best effort: the error that stopped the run is what the caller must see

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
+from warehouse.catalog import ensure_catalog
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,7 @@ from flows.cli import main
 def test_bad_input_is_one_line_and_exit_2(argv, message, tmp_path: Path, warehouse: Path, capsys):
     bad = tmp_path / "sources.toml"
     bad.write_text('[[source]]\nname = "a"\nkind = "folder"\npath = "x"\ninclud = ["*"]\n')
+    ensure_catalog(warehouse)  # `sql` needs a warehouse to query (on a missing one it says so: test_sql_guard)
     assert main([a.replace("{bad}", str(bad)) for a in argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("pressroom: ") and message in err[0]

@@ -13,7 +13,8 @@ import pytest
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
 from warehouse.catalog import connect
-from warehouse.extensions import OFFLINE, ExtensionMissing, extension_file, load_extension
+from warehouse.engine import open_database
+from warehouse.extensions import ExtensionMissing, extension_file, load_extension
 from warehouse.scratch import scratch_connection
 
 
@@ -21,7 +22,7 @@ from warehouse.scratch import scratch_connection
 def con(tmp_path: Path):
     """An in-memory connection as pressroom opens them, with an empty extension directory of its
     own: an extension that got installed (downloaded) rather than loaded would land there."""
-    connection = duckdb.connect(config=OFFLINE)
+    connection = open_database()
     connection.execute("SET extension_directory = ?", [str(tmp_path / "extensions")])
     yield connection
     connection.close()

@@ -15,12 +15,22 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.extensions import OFFLINE
+from warehouse.engine import open_database
 from warehouse.lock import warehouse_lock
 from warehouse.writer import initialize
 
 VIEWS_SQL = Path(__file__).resolve().parent / "views.sql"
 CATALOG_FILE = "warehouse.duckdb"
+
+
+class NoWarehouse(FileNotFoundError):
+    """A command that only reads was pointed at a folder that holds no warehouse."""
+
+
+def require_warehouse(root: Path) -> None:
+    """Raise NoWarehouse unless `root` holds a warehouse (reading commands must not create one)."""
+    if not (root / "articles").is_dir():
+        raise NoWarehouse(f"no warehouse at {root} (set PRESSROOM_WAREHOUSE, or run `pressroom ingest` to create one)")
 
 
 def _views_sql(root: Path) -> str:
@@ -37,7 +47,7 @@ def _open_if_current(root: Path) -> duckdb.DuckDBPyConnection | None:
     if not path.exists() or not (root / "articles").is_dir():
         return None
     try:
-        con = duckdb.connect(str(path), read_only=True, config=OFFLINE)
+        con = open_database(str(path), read_only=True)
     except duckdb.Error:
         return None  # busy with a writer, or damaged: rebuilding under the lock settles it
     try:
@@ -60,17 +70,22 @@ def ensure_catalog(root: Path) -> Path:
         return path
     sql = _views_sql(root)
     initialize(root)
+    rewritten = False
     with warehouse_lock(root):
         for attempt in range(20):
             try:
-                con = duckdb.connect(str(path), config=OFFLINE)
+                con = open_database(str(path))
                 break
             except duckdb.IOException as exc:
-                if "Conflicting lock" not in str(exc):
+                message = str(exc).splitlines()[0]
+                if "Conflicting lock" not in message:
+                    if rewritten:
+                        raise  # not a file problem a rewrite fixes (a full or read-only disk)
                     # not a file this DuckDB reads (another version wrote it: 1.5 refuses 2.0's
-                    # files; or damaged): it holds only views, so it is written anew
-                    path.unlink()
+                    # files; or damaged): it holds only views, so it is written anew, once
+                    path.unlink(missing_ok=True)
                     path.with_name(path.name + ".wal").unlink(missing_ok=True)
+                    rewritten = True
                     continue
                 time.sleep(0.25 * (attempt + 1))  # a reader has it open: wait for it to close
         else:
@@ -94,7 +109,7 @@ def connect(root: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     """
     con = _open_if_current(root)  # opening the file costs ~25 ms: once when the views are current
     if con is None:
-        con = duckdb.connect(str(ensure_catalog(root)), read_only=True, config=OFFLINE)
+        con = open_database(str(ensure_catalog(root)), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # flows log; a bar would print into their logs
     if memory_limit:

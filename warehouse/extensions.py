@@ -5,8 +5,9 @@ a query needs one (`http://` paths need httpfs): that fails offline and would re
 package registries pressroom installs from. The `duckdb-extension-<name>` wheels (pyproject)
 carry each extension's binary, built for one DuckDB version (the one pinned), at
 `duckdb_extension_<name>/extensions/v<version>/<name>.duckdb_extension`; `load_extension` loads
-that file into a connection. Every connection pressroom opens takes `OFFLINE` as its config, so
-a query that needs an extension not loaded fails at once instead of trying to download it.
+that file into a connection. Every connection pressroom opens is configured by
+`warehouse.engine` (no extension installed or loaded on first use), so a query that needs an
+extension not loaded fails at once instead of trying to download it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from pathlib import Path
 
 import duckdb
 
-# The config of every connection pressroom opens: never download an extension on first use.
-OFFLINE: dict[str, str | bool | int | float | list[str]] = {"autoinstall_known_extensions": False}
 
 
 class ExtensionMissing(RuntimeError):

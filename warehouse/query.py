@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,35 +14,99 @@ from typing import Any, Literal
 
 import duckdb
 
-from warehouse.catalog import connect
+from warehouse.catalog import ensure_catalog, require_warehouse
+from warehouse.engine import open_database
 
 OutputFormat = Literal["table", "csv", "json"]
-# Statement types that only read. Everything else (INSERT, CREATE, COPY, ATTACH, SET, ...) is refused.
-READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+# `EXPLAIN`, `EXPLAIN ANALYZE` and `EXPLAIN (options)` in front of the statement they explain.
+_EXPLAIN = re.compile(r"EXPLAIN\s+(?:ANALY[SZ]E\s+)?(?:\([^()]*\)\s*)?", re.IGNORECASE)
+_LEADING_KEYWORD = re.compile(r"(?:FORCE\s+)?[A-Z]+", re.IGNORECASE)
+QUERY_DATABASE = "warehouse"  # the name the catalog file is attached under in a query's database
 
 
 class QueryRefused(ValueError):
-    """A statement that would write or change state; `pressroom sql` is read-only."""
+    """A statement that is not a plain read; `pressroom sql` runs one SELECT and nothing else."""
 
 
-def check_read_only(sql: str) -> None:
-    """Raise QueryRefused unless every statement in `sql` only reads."""
+def _statement_name(statement: duckdb.Statement) -> str:
+    """What a user calls the statement (`INSTALL`, `PRAGMA`, `RESET`): DuckDB's statement types
+    lump several together (INSTALL is a LOAD statement, PRAGMA x = y a SET statement)."""
+    keyword = _LEADING_KEYWORD.match(statement.query.lstrip())
+    name = " ".join(keyword.group(0).upper().split()) if keyword else ""
+    return statement.type.name if name in ("", "WITH") else name
+
+
+def _one_statement(sql: str) -> duckdb.Statement:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
         raise duckdb.ParserException(str(exc).splitlines()[0]) from None
     if not statements:
         raise QueryRefused("no SQL statement given")
-    for statement in statements:
-        kind = statement.type.name
-        if kind not in READ_ONLY_STATEMENTS:
-            raise QueryRefused(f"pressroom sql is read-only: {kind} statements are refused")
+    if len(statements) > 1:
+        raise QueryRefused(f"pressroom sql is read-only and runs one statement at a time; got {len(statements)}")
+    return statements[0]
+
+
+def check_read_only(sql: str) -> None:
+    """Raise QueryRefused unless `sql` is one SELECT (DESCRIBE, SHOW, SUMMARIZE, VALUES and
+    FROM-first queries parse as SELECT) or an EXPLAIN of one.
+
+    Allowed by what the statement is, not refused by a list of what it might be: whatever DuckDB
+    adds later is refused until someone decides it only reads. EXPLAIN ANALYZE runs the
+    statement it explains (`EXPLAIN ANALYZE COPY ... TO` writes the file), so the explained
+    statement is parsed again and must itself be a SELECT.
+    """
+    statement = _one_statement(sql)
+    if statement.type == duckdb.StatementType.EXPLAIN:
+        explained = _EXPLAIN.match(statement.query)
+        try:
+            inner = _one_statement(statement.query[explained.end():]) if explained else None
+        except (duckdb.ParserException, QueryRefused):
+            inner = None  # an EXPLAIN form this does not take apart (a comment inside it): refused
+        if inner is None or inner.type != duckdb.StatementType.SELECT:
+            what = _statement_name(inner) if inner is not None else "that"
+            raise QueryRefused(f"pressroom sql is read-only: EXPLAIN of {what} statements is refused")
+        return
+    if statement.type != duckdb.StatementType.SELECT:
+        hint = " (use SELECT * FROM pragma_<name>(...), DESCRIBE or SHOW)" if _statement_name(statement) == "PRAGMA" else ""
+        raise QueryRefused(f"pressroom sql is read-only: {_statement_name(statement)} statements are refused{hint}")
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def query_connection(root: Path) -> duckdb.DuckDBPyConnection:
+    """A connection for a user's query: a database of its own with the catalog attached
+    read-only, which may read files under the warehouse root only and whose settings cannot be
+    changed (so a statement that slipped past `check_read_only` still cannot load an extension,
+    reach the network or another file, or turn these guards off).
+
+    Its own in-memory database, not the catalog file opened directly: DuckDB shares one database
+    per file within a process, and these settings would otherwise bind a flow's connection too.
+    """
+    require_warehouse(root)
+    catalog = ensure_catalog(root)
+    con = open_database()
+    try:
+        con.execute(f"ATTACH {_quoted(str(catalog))} AS {QUERY_DATABASE} (READ_ONLY)")
+        con.execute(f"USE {QUERY_DATABASE}")
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"SET allowed_directories = [{_quoted(str(root) + os.sep)}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple]]:
     """Run a read-only query on the warehouse views; returns column names and rows."""
     check_read_only(sql)
-    con = connect(root)
+    con = query_connection(root)
     try:
         cursor = con.execute(sql)
         columns = [d[0] for d in cursor.description or []]

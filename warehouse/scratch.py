@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-from warehouse.extensions import OFFLINE
+from warehouse.engine import open_database
 
 _DATABASES: dict[int, duckdb.DuckDBPyConnection] = {}  # by process id: a forked child opens its own
 _LOCK = threading.Lock()
@@ -27,7 +27,7 @@ def scratch_connection() -> Iterator[duckdb.DuckDBPyConnection]:
     with _LOCK:
         database = _DATABASES.get(os.getpid())
         if database is None:
-            database = _DATABASES[os.getpid()] = duckdb.connect(config=OFFLINE)
+            database = _DATABASES[os.getpid()] = open_database()
     cursor = database.cursor()
     try:
         yield cursor

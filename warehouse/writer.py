@@ -2,8 +2,8 @@
 
 A write finds which rows are not stored yet (a DuckDB anti-join on the table's key columns),
 writes them to a staging file inside the root and renames it into the table's folder. A reader
-never sees half a file; a killed writer leaves at most a staging file, removed by the next
-writer; rerunning the same write adds nothing.
+never sees half a file; a killed writer leaves at most a staging file, removed when the next
+flow run starts; rerunning the same write adds nothing.
 """
 
 from __future__ import annotations
@@ -31,14 +31,29 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+def _clear_staging(root: Path) -> None:
+    staging = root / STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    for leftover in staging.iterdir():
+        leftover.unlink(missing_ok=True)
+
+
+def clear_staging(root: Path) -> None:
+    """Remove the staging files killed writers left behind (every flow run starts with it).
+
+    Under the warehouse lock: a writer holds it from writing its staging file until the rename,
+    so while this holds it no staging file is a live writer's, whatever other runs are doing.
+    """
+    with warehouse_lock(root):
+        _clear_staging(root)
+
+
 def initialize(root: Path) -> None:
     """Create the table folders, each with an empty file that carries its schema, and clear
     staging files a killed writer left behind."""
     with warehouse_lock(root):
+        _clear_staging(root)
         staging = root / STAGING
-        staging.mkdir(parents=True, exist_ok=True)
-        for leftover in staging.iterdir():
-            leftover.unlink(missing_ok=True)
         for table in TABLES.values():
             folder = root / table.name
             folder.mkdir(exist_ok=True)

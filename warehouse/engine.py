@@ -1,0 +1,21 @@
+"""How every DuckDB database the project opens is configured.
+
+DuckDB installs and loads a "known" extension on first use of one of its functions or URL
+schemes: a query naming `https://...` or `sqlite_scan` would download code from the internet
+and run it. Nothing here needs an extension (Parquet, JSON and window functions are built in),
+so every database is opened with both off.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+DATABASE_CONFIG: dict[str, bool] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def open_database(database: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect` with the project's configuration (a copy: DuckDB may keep the dict)."""
+    return duckdb.connect(database, read_only=read_only, config=dict(DATABASE_CONFIG))
