@@ -51,7 +51,7 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
                 articles = normalize(quote(extracted.items))
                 stages = (fetched, fresh, decoded, extracted, articles)
                 quarantined = [q for s in stages for q in s.quarantined]
-                written = write(root, summary.run_id, quote(fresh.items), quote(articles.items), quote(quarantined))
+                written = write(root, summary.run_id, quote(fresh.items), quote(articles.items), quote(quarantined), quote(batch))
                 for out in (*stages, written):
                     summary.add(out)
                 get_run_logger().info(
