@@ -231,3 +231,6 @@ def test_the_feed_planner_keeps_the_feeds_answer_between_runs(web_server: WebSer
     assert len(refs) == 3 and failed == [], "no page was stored: every entry is still wanted"
     assert [r.conditional for r in web_server.requests_to("/rss.xml")] == [False, True]
     assert read_table(root, FEED_STATE, ["url", "etag"]).num_rows == 1, "a 304 adds no row"
+    serve_feed(web_server, "/plain.xml", RSS2.format(base=web_server.base_url), "application/rss+xml")
+    feed_inputs(source(web_server, "/plain.xml"), context)
+    assert read_table(root, FEED_STATE, ["url"]).num_rows == 1, "a feed without ETag or Last-Modified is not kept"

@@ -248,8 +248,9 @@ def feed_inputs(source: FeedSource, context: PlanContext) -> Planned:
     the feed itself requested conditionally against its last full answer."""
     previous = last_feed_answer(context.root, source.name, source.url)
     read = feed_entries(source, context.http, last_fetched(context.root, source.name), context.robots, previous)
-    if read.answer is not None:
+    if read.answer is not None and (read.answer.etag or read.answer.last_modified):
         # kept at once: a run that dies later loses nothing, since entries are chosen against
-        # `documents` from the stored body as from a fresh one
+        # `documents` from the stored body as from a fresh one. A feed served without
+        # validators can never answer 304: its bodies are not worth keeping.
         _keep_answer(context.root, source, read.answer)
     return [replace(r, obey_robots=source.obey_robots) for r in read.refs], read.quarantined
