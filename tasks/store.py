@@ -2,8 +2,9 @@
 versions are already stored.
 
 Within a batch, quarantine and articles are written before documents (and sitemap lastmods
-after them): a stored document row means its version was fully handled, so a run killed part-way re-does exactly the versions it
-had not finished, and the writer's key anti-join keeps the rerun from adding any row twice.
+after them): a stored document row means its version was fully handled, so a run killed
+part-way re-does exactly the versions it had not finished, and the writer's key anti-join keeps
+the rerun from adding any row twice.
 """
 
 from __future__ import annotations

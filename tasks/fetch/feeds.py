@@ -44,9 +44,9 @@ from tasks.fetch.iso_dates import parse_iso_datetime
 from tasks.fetch.known import last_feed_answer, last_fetched
 from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
+from tasks.identity import sha256_hex
 from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
-from tasks.identity import sha256_hex
 from tasks.urls import canonical_url
 from warehouse.known import KnownVersion, StoredFeed
 from warehouse.schemas import FEED_STATE

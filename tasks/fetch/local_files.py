@@ -71,7 +71,7 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
                     str(path),
                     "discover",
                     "unsupported_format",
-                    f"extension {''.join(path.suffixes[-2:]) or '(none)'!r} is not one of {', '.join(sorted(FORMAT_BY_SUFFIX))} (or one of them + .gz)",
+                    f"extension {path.suffix or '(none)'!r} is not one of {', '.join(sorted(FORMAT_BY_SUFFIX))} (or one of them + .gz)",
                 )
             )
             continue

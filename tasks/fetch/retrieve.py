@@ -20,7 +20,6 @@ from tasks.identity import doc_id_for_path, sha256_hex
 from tasks.records import FetchedDocument, InputRef, Rejected
 from tasks.stage import StageOutput, StageStats, run_stage
 
-
 # The decompressed size allowed when an input sets no limit: a bomb must still stop somewhere.
 UNLIMITED_GUNZIP_CAP = 1024 * 1024 * 1024
 
