@@ -418,6 +418,13 @@ def test_robots_txt_rules_follow_rfc_9309(web_server: WebServer, path: str, allo
     assert bool(web_server.requests_to(path.split("?")[0])) == allowed
 
 
+def test_robots_txt_with_a_byte_order_mark_is_obeyed(web_server: WebServer) -> None:
+    web_server.add("/robots.txt", Reply(200, b"\xef\xbb\xbfUser-agent: *\r\nDisallow: /private/\r\n", {"Content-Type": "text/plain"}))
+    web_server.page("/private/x", html("x").encode())
+    result = fetch_urls(refs_for(web_server, "/private/x"), {}, FAST)
+    assert [q.error for q in result.quarantined] == ["robots_disallowed"]
+
+
 def test_fractional_crawl_delay_is_honoured(web_server: WebServer) -> None:
     web_server.add("/robots.txt", Reply(200, b"User-agent: *\nCrawl-delay: 0.5\n", {"Content-Type": "text/plain"}))
     for n in range(3):

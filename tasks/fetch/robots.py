@@ -58,7 +58,8 @@ class RobotsPolicy:
     def from_response(cls, url: str, status: int, body: bytes) -> RobotsPolicy:
         """The policy for an HTTP answer to a robots.txt request (after redirects)."""
         if 200 <= status < 300:
-            return cls(source=url, rules=Protego.parse(body.decode("utf-8", errors="replace")))
+            # utf-8-sig: a byte order mark would otherwise hide the first line's `User-agent`
+            return cls(source=url, rules=Protego.parse(body.decode("utf-8-sig", errors="replace")))
         if status == 429 or status >= 500:
             return cls(source=url, disallow_reason=f"{url} answered HTTP {status}: unreachable, so everything is disallowed (RFC 9309)")
         return cls(source=url, allow_all=True)
