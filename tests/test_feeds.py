@@ -234,3 +234,9 @@ def test_the_feed_planner_keeps_the_feeds_answer_between_runs(web_server: WebSer
     serve_feed(web_server, "/plain.xml", RSS2.format(base=web_server.base_url), "application/rss+xml")
     feed_inputs(source(web_server, "/plain.xml"), context)
     assert read_table(root, FEED_STATE, ["url"]).num_rows == 1, "a feed without ETag or Last-Modified is not kept"
+    answers = iter(range(100))
+    body = RSS2.format(base=web_server.base_url).encode()
+    web_server.add("/dynamic.xml", lambda _: Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": f'"{next(answers)}"'}))
+    for _ in range(3):
+        feed_inputs(source(web_server, "/dynamic.xml"), context)
+    assert read_table(root, FEED_STATE, ["url"]).num_rows == 2, "a new ETag on the same body every time is kept once"

@@ -227,6 +227,16 @@ def feed_entries(
     return FeedRead(refs, [], stats, answer if fresh else None)
 
 
+def _worth_keeping(answer: StoredFeed | None, previous: StoredFeed | None) -> bool:
+    """Whether a feed's answer is worth storing for next time. A feed served without validators
+    can never answer 304; one whose body is the stored body again came in full although its
+    stored validators were sent (a server that makes up a new ETag or Last-Modified on every
+    answer): storing either would add a copy of the feed every run for nothing."""
+    if answer is None or not (answer.etag or answer.last_modified):
+        return False
+    return previous is None or previous.body != answer.body
+
+
 def _keep_answer(root: Path, source: FeedSource, answer: StoredFeed) -> None:
     """Store a feed's full answer in `feed_state` (an answer identical to a stored one adds nothing)."""
     row = {
@@ -248,9 +258,8 @@ def feed_inputs(source: FeedSource, context: PlanContext) -> Planned:
     the feed itself requested conditionally against its last full answer."""
     previous = last_feed_answer(context.root, source.name, source.url)
     read = feed_entries(source, context.http, last_fetched(context.root, source.name), context.robots, previous)
-    if read.answer is not None and (read.answer.etag or read.answer.last_modified):
+    if _worth_keeping(read.answer, previous):
         # kept at once: a run that dies later loses nothing, since entries are chosen against
-        # `documents` from the stored body as from a fresh one. A feed served without
-        # validators can never answer 304: its bodies are not worth keeping.
+        # `documents` from the stored body as from a fresh one
         _keep_answer(context.root, source, read.answer)
     return [replace(r, obey_robots=source.obey_robots) for r in read.refs], read.quarantined
