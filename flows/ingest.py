@@ -48,7 +48,7 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
                 fresh = unseen(root, quote(fetched.items))
                 cleaned = clean(quote(fresh.items), pool, quote(lambda n: report("ingest", n)))
                 quarantined = [q for s in (fetched, fresh, cleaned) for q in s.quarantined]
-                write_behind(write.submit(root, summary.run_id, quote(fresh.items), quote(cleaned.items), quote(quarantined)))
+                write_behind(write.submit(root, summary.run_id, quote(fresh.items), quote(cleaned.items), quote(quarantined), quote(batch)))
                 for out in (fetched, fresh, cleaned):
                     summary.add(out)
                 report("ingest", len(batch) - len(fresh.items))  # inputs that never reached cleaning

@@ -24,6 +24,7 @@ class InputRef:
     format_hint: Format | None = None
     max_bytes: int | None = None
     obey_robots: bool = True
+    lastmod: datetime | None = None  # the `lastmod` the sitemap listing this URL gave it
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """The write stage: turning a batch's records into warehouse rows, and finding which fetched
 versions are already stored.
 
-Within a batch, quarantine and articles are written before documents: a stored document row
-means its version was fully handled, so a run killed part-way re-does exactly the versions it
-had not finished, and the writer's key anti-join keeps the rerun from adding any row twice.
+Within a batch, quarantine and articles are written before documents (and sitemap lastmods
+after them): a stored document row means its version was fully handled, so a run killed
+part-way re-does exactly the versions it had not finished, and the writer's key anti-join keeps
+the rerun from adding any row twice.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord
+from tasks.records import ArticleRecord, FetchedDocument, InputRef, QuarantineRecord
 from tasks.run_summary import RunSummary
 from tasks.stage import StageOutput, StageStats
+from tasks.urls import canonical_url
 from warehouse.known import stored_versions
-from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, Table
+from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, SITEMAP_LASTMODS, Table
 from warehouse.writer import append_new_rows
 
 
@@ -68,18 +70,32 @@ def _write_quarantine(root: Path, run_id: str, records: list[QuarantineRecord], 
     return append_new_rows(root, QUARANTINE, pa.Table.from_pylist(rows, QUARANTINE.schema), partition)
 
 
+def _lastmod_rows(refs: list[InputRef], quarantined: list[QuarantineRecord], run_id: str, now: datetime) -> list[dict]:
+    """Rows of `sitemap_lastmods` for the batch's sitemap pages that were handled: fetched, or
+    found unchanged. A page whose fetch failed keeps its old lastmod, so it is asked for again."""
+    failed = {(q.source, q.uri) for q in quarantined if q.stage == "fetch"}
+    return [
+        {"source": r.source, "url": canonical_url(r.uri), "lastmod": r.lastmod, "seen_at": now, "run_id": run_id}
+        for r in refs
+        if r.lastmod is not None and (r.source, r.uri) not in failed
+    ]
+
+
 def write_batch(
     root: Path,
     run_id: str,
     documents: list[FetchedDocument],
     articles: list[ArticleRecord],
     quarantined: list[QuarantineRecord],
+    inputs: list[InputRef] | None = None,
 ) -> StageOutput[None]:
-    """Write one batch's rows (stage `write`): quarantine, then articles, then documents."""
+    """Write one batch's rows (stage `write`): quarantine, then articles, then documents, then
+    the lastmods of the batch's sitemap pages (`inputs`, the batch's refs) that were handled."""
     started = time.perf_counter()
     now = datetime.now(timezone.utc)
     partition = partition_for(now)
     article_rows = [{**asdict(a), "run_id": run_id} for a in articles]
+    lastmod_rows = _lastmod_rows(inputs or [], quarantined, run_id, now)
     added = {
         "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
         "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
@@ -87,6 +103,10 @@ def write_batch(
             root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
         ),
     }
+    if lastmod_rows:  # only runs that read sitemaps report these rows
+        added["sitemap_lastmods"] = append_new_rows(
+            root, SITEMAP_LASTMODS, pa.Table.from_pylist(lastmod_rows, SITEMAP_LASTMODS.schema), partition
+        )
     stats = StageStats(
         "write",
         docs_in=len(articles),

@@ -301,11 +301,35 @@ def test_binary_formats_are_rejected_by_name(body: bytes, kind: str) -> None:
 def test_bytes_with_nuls_that_are_not_utf16_are_binary(seed: int) -> None:
     noise = random.Random(seed).randbytes(4096)
     assert b"\x00" in noise
-    for body in (noise, TEXTS["de"].encode("utf-8") + b"\x00" + TEXTS["fr"].encode("utf-8")):
+    text = TEXTS["de"].encode("utf-8")
+    one_nul_in_a_hundred = b"".join(text[i:i + 99] + b"\x00" for i in range(0, len(text), 99))
+    for body in (noise, one_nul_in_a_hundred):
         with pytest.raises(Rejected) as rejected:
             decode_bytes(body)
         assert rejected.value.error == "binary_content"
         assert "NUL" in rejected.value.detail
+
+
+def test_a_few_stray_nuls_in_a_text_page_are_removed() -> None:
+    """A real Spanish article had 22 NULs in 194 KB: damage to remove, not a sign of a binary."""
+    paragraphs = "\n".join(f"<p>{TEXTS['es']}</p>" for _ in range(40))
+    original = page(paragraphs, head='<meta charset="utf-8">\n')
+    body = original.encode("utf-8")
+    assert len(body) > 25_000  # 8 NULs: 0.026 % of the bytes
+    cuts = sorted(random.Random(7).sample(range(len(body)), 8))
+    damaged = b"".join(body[a:b] + b"\x00" for a, b in zip([0, *cuts], cuts)) + body[cuts[-1]:]
+    assert damaged.count(0) == 8 and damaged.replace(b"\x00", b"") == body
+    # the NULs fall between bytes of a UTF-8 sequence too: removing them restores the text
+    assert decode_bytes(damaged, "utf-8") == DecodedText(original, "utf-8", False)
+    assert decode_bytes(damaged) == DecodedText(original, "utf-8", False)
+
+
+def test_utf16_without_bom_still_reads_as_utf16_not_as_stray_nuls() -> None:
+    """The stray-NUL allowance does not take BOM-less UTF-16 (a NUL in every other byte) for
+    damaged 8-bit text."""
+    original = page(TEXTS["es"] * 20)
+    for codec in ("utf-16-le", "utf-16-be"):
+        assert decode_bytes(original.encode(codec)) == DecodedText(original, codec, False)
 
 
 def _random_bytes(seed: int, low: int, size: int) -> bytes:

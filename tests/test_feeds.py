@@ -6,14 +6,19 @@ import json
 import time
 import tracemalloc
 from datetime import UTC, datetime
+from pathlib import Path
 
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
 from config.http import HttpSettings
 from config.sources import FeedSource
-from tasks.fetch.feeds import FeedEntry, feed_entries, parse_feed, select_new_entries
+from tasks.fetch.feeds import FeedEntry, feed_entries, feed_inputs, parse_feed, select_new_entries
 from tasks.fetch.http import fetch_urls
+from tasks.fetch.plan import PlanContext
 from tasks.urls import canonical_url
+from warehouse.schemas import FEED_STATE
+from warehouse.tables import read_table
+from warehouse.writer import initialize
 
 FAST = HttpSettings(connect_timeout=2.0, read_timeout=2.0, retries=1, backoff_base=0.05, jitter=0.0, per_host_delay=0.0, per_host_concurrency=8)
 
@@ -75,7 +80,7 @@ def serve_feed(server: WebServer, path: str, body: str, content_type: str) -> No
 def test_rss2_entries_with_links_and_permalink_guids(web_server: WebServer) -> None:
     web_server.add("/robots.txt", Reply(404))
     serve_feed(web_server, "/rss.xml", RSS2.format(base=web_server.base_url), "application/rss+xml")
-    refs, quarantined, stats = feed_entries(source(web_server, "/rss.xml"), FAST, {})
+    refs, quarantined, stats, _ = feed_entries(source(web_server, "/rss.xml"), FAST, {})
     assert [r.uri for r in refs] == [web_server.url(f"/news/{n}") for n in (1, 2, 3)]
     assert all(r.kind == "url" and r.source == "feed-test" for r in refs)
     assert quarantined == []
@@ -136,18 +141,18 @@ def test_a_second_run_fetches_only_what_changed(web_server: WebServer) -> None:
     serve_feed(web_server, "/rss.xml", RSS2.format(base=web_server.base_url), "application/rss+xml")
     for n in (1, 2, 3):
         web_server.page(f"/news/{n}", f"<html><body><p>news {n}</p></body></html>".encode())
-    refs, _, _ = feed_entries(source(web_server, "/rss.xml"), FAST, {})
+    refs, _, _, _ = feed_entries(source(web_server, "/rss.xml"), FAST, {})
     first = fetch_urls(refs, {}, FAST)
     assert len(first.items) == 3
     # what the flow loads from `documents`: page URL -> when it was fetched
     known_entries = {canonical_url(d.url): d.fetched_at for d in first.items}
-    again, _, stats = feed_entries(source(web_server, "/rss.xml"), FAST, known_entries)
+    again, _, stats, _ = feed_entries(source(web_server, "/rss.xml"), FAST, known_entries)
     assert again == []
     assert (stats.docs_in, stats.docs_out) == (3, 0)
 
     newer = RSS2.format(base=web_server.base_url).replace("Mon, 01 Jan 2024 10:00:00 GMT", "Mon, 01 Jan 2124 10:00:00 GMT")
     serve_feed(web_server, "/rss.xml", newer, "application/rss+xml")
-    changed, _, _ = feed_entries(source(web_server, "/rss.xml"), FAST, known_entries)
+    changed, _, _, _ = feed_entries(source(web_server, "/rss.xml"), FAST, known_entries)
     assert [r.uri for r in changed] == [web_server.url("/news/1")]
 
 
@@ -157,7 +162,7 @@ def test_billion_laughs_feed_is_quarantined_not_expanded(web_server: WebServer) 
     tracemalloc.start()
     started = time.perf_counter()
     try:
-        refs, quarantined, stats = feed_entries(source(web_server, "/lol.xml"), FAST, {})
+        refs, quarantined, stats, _ = feed_entries(source(web_server, "/lol.xml"), FAST, {})
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -170,7 +175,7 @@ def test_billion_laughs_feed_is_quarantined_not_expanded(web_server: WebServer) 
 def test_external_entity_feed_is_quarantined(web_server: WebServer) -> None:
     web_server.add("/robots.txt", Reply(404))
     serve_feed(web_server, "/xxe.xml", XXE, "application/rss+xml")
-    refs, quarantined, _ = feed_entries(source(web_server, "/xxe.xml"), FAST, {})
+    refs, quarantined, _, _ = feed_entries(source(web_server, "/xxe.xml"), FAST, {})
     assert refs == [] and [q.error for q in quarantined] == ["unsafe_xml"]
 
 
@@ -180,8 +185,58 @@ def test_feed_failures_are_one_quarantine_row_each(web_server: WebServer) -> Non
     web_server.add("/members/feed", Reply(200, b"<rss/>", {"Content-Type": "application/rss+xml"}))
     cases = {"/page.html": "not_a_feed", "/gone.xml": "http_404", "/members/feed": "robots_disallowed"}
     for path, reason in cases.items():
-        refs, quarantined, stats = feed_entries(source(web_server, path), FAST, {})
+        refs, quarantined, stats, _ = feed_entries(source(web_server, path), FAST, {})
         assert refs == [] and [(q.uri, q.error) for q in quarantined] == [(web_server.url(path), reason)]
         assert stats.quarantined == {reason: 1}
-    allowed, quarantined, _ = feed_entries(source(web_server, "/members/feed", obey_robots=False), FAST, {})
+    allowed, quarantined, _, _ = feed_entries(source(web_server, "/members/feed", obey_robots=False), FAST, {})
     assert quarantined == [] and allowed == []
+
+
+def test_the_feed_is_requested_conditionally_and_a_304_costs_one_request(web_server: WebServer) -> None:
+    web_server.add("/robots.txt", Reply(404))
+    web_server.page("/rss.xml", RSS2.format(base=web_server.base_url).encode(), "application/rss+xml")
+    for n in (1, 2, 3):
+        web_server.page(f"/news/{n}", f"<html><body><p>news {n}</p></body></html>".encode())
+    first = feed_entries(source(web_server, "/rss.xml"), FAST, {})
+    assert len(first.refs) == 3 and first.answer is not None and first.answer.etag
+    fetched = fetch_urls(first.refs, {}, FAST)
+    # the page of entry 3 failed to fetch: it is not in `documents`
+    known_entries = {canonical_url(d.url): d.fetched_at for d in fetched.items if not d.url.endswith("/3")}
+
+    web_server.reset_log()
+    second = feed_entries(source(web_server, "/rss.xml"), FAST, known_entries, previous=first.answer)
+    [request] = web_server.requests_to("/rss.xml")
+    assert request.headers["if-none-match"] == first.answer.etag
+    assert request.headers["if-modified-since"] == first.answer.last_modified
+    assert second.answer is None and second.stats.counts["not_modified"] == 1 and second.stats.bytes_in == 0
+    # a 304 reads the stored body: nothing new, but the entry whose page failed is retried
+    assert [r.uri for r in second.refs] == [web_server.url("/news/3")]
+    assert [r.path for r in web_server.requests if r.path != "/robots.txt"] == ["/rss.xml"], "one request, no page"
+
+    web_server.page("/rss.xml", RSS2.format(base=web_server.base_url).replace("2024", "2124").encode(), "application/rss+xml")
+    third = feed_entries(source(web_server, "/rss.xml"), FAST, known_entries, previous=first.answer)
+    assert third.answer is not None and third.answer.etag != first.answer.etag
+    assert {r.uri for r in third.refs} == {web_server.url(f"/news/{n}") for n in (1, 2, 3)}
+
+
+def test_the_feed_planner_keeps_the_feeds_answer_between_runs(web_server: WebServer, tmp_path: Path) -> None:
+    web_server.add("/robots.txt", Reply(404))
+    web_server.page("/rss.xml", RSS2.format(base=web_server.base_url).encode(), "application/rss+xml")
+    root = tmp_path / "wh"
+    initialize(root)
+    context = PlanContext(root, FAST, None, 100_000)
+    refs, failed = feed_inputs(source(web_server, "/rss.xml"), context)
+    assert len(refs) == 3 and failed == []
+    refs, failed = feed_inputs(source(web_server, "/rss.xml"), context)
+    assert len(refs) == 3 and failed == [], "no page was stored: every entry is still wanted"
+    assert [r.conditional for r in web_server.requests_to("/rss.xml")] == [False, True]
+    assert read_table(root, FEED_STATE, ["url", "etag"]).num_rows == 1, "a 304 adds no row"
+    serve_feed(web_server, "/plain.xml", RSS2.format(base=web_server.base_url), "application/rss+xml")
+    feed_inputs(source(web_server, "/plain.xml"), context)
+    assert read_table(root, FEED_STATE, ["url"]).num_rows == 1, "a feed without ETag or Last-Modified is not kept"
+    answers = iter(range(100))
+    body = RSS2.format(base=web_server.base_url).encode()
+    web_server.add("/dynamic.xml", lambda _: Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": f'"{next(answers)}"'}))
+    for _ in range(3):
+        feed_inputs(source(web_server, "/dynamic.xml"), context)
+    assert read_table(root, FEED_STATE, ["url"]).num_rows == 2, "a new ETag on the same body every time is kept once"

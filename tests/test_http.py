@@ -386,6 +386,55 @@ def test_robots_rules_user_agent_cache_and_switch(web_server: WebServer) -> None
     assert len(unrestricted.items) == 2
 
 
+ROBOTS_RFC9309 = b"""User-agent: *
+Disallow: /private/
+Allow: /private/press/
+Disallow: /*.pdf$
+Disallow: /*?print=
+Disallow: /shop
+Allow: /shop/offers
+Crawl-delay: 0.5
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/private/notes", False),
+        ("/private/press/release", True),  # the longest matching rule decides, not the first
+        ("/report.pdf", False),  # `*` matches any characters and `$` anchors the end
+        ("/report.pdf.html", True),
+        ("/story?print=1", False),
+        ("/story?page=2", True),
+        ("/shop/offers/today", True),  # Allow is longer than Disallow: /shop, listed after it
+        ("/shop/cart", False),
+    ],
+)
+def test_robots_txt_rules_follow_rfc_9309(web_server: WebServer, path: str, allowed: bool) -> None:
+    web_server.add("/robots.txt", Reply(200, ROBOTS_RFC9309, {"Content-Type": "text/plain"}))
+    web_server.page(path.split("?")[0], html("page").encode())
+    result = fetch_urls(refs_for(web_server, path), {}, FAST)
+    assert (len(result.items), [q.error for q in result.quarantined]) == ((1, []) if allowed else (0, ["robots_disallowed"]))
+    assert bool(web_server.requests_to(path.split("?")[0])) == allowed
+
+
+def test_robots_txt_with_a_byte_order_mark_is_obeyed(web_server: WebServer) -> None:
+    web_server.add("/robots.txt", Reply(200, b"\xef\xbb\xbfUser-agent: *\r\nDisallow: /private/\r\n", {"Content-Type": "text/plain"}))
+    web_server.page("/private/x", html("x").encode())
+    result = fetch_urls(refs_for(web_server, "/private/x"), {}, FAST)
+    assert [q.error for q in result.quarantined] == ["robots_disallowed"]
+
+
+def test_fractional_crawl_delay_is_honoured(web_server: WebServer) -> None:
+    web_server.add("/robots.txt", Reply(200, b"User-agent: *\nCrawl-delay: 0.5\n", {"Content-Type": "text/plain"}))
+    for n in range(3):
+        web_server.page(f"/f/{n}", html(str(n)).encode())
+    fetch_urls(refs_for(web_server, *(f"/f/{n}" for n in range(3))), {}, FAST)
+    starts = sorted(r.at for r in web_server.requests if r.path.startswith("/f/"))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(gaps) == 2 and min(gaps) >= 0.45, gaps
+
+
 def test_unreachable_robots_txt_disallows_the_host(web_server: WebServer) -> None:
     web_server.add("/robots.txt", Reply(503))
     web_server.page("/a", html("a").encode())

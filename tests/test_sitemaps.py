@@ -5,13 +5,19 @@ from __future__ import annotations
 import gzip
 import zlib
 from datetime import UTC, datetime
+from pathlib import Path
 
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
 from config.http import HttpSettings
 from config.sources import SitemapSource
-from tasks.fetch.sitemaps import parse_sitemap, sitemap_urls
+from tasks.fetch.plan import PlanContext
+from tasks.fetch.retrieve import fetch_inputs
+from tasks.fetch.sitemaps import parse_sitemap, sitemap_inputs, sitemap_urls
+from tasks.stage import StageOutput
+from tasks.store import write_batch
 from tasks.urls import canonical_url
+from warehouse.writer import initialize
 
 FAST = HttpSettings(connect_timeout=2.0, read_timeout=2.0, retries=1, backoff_base=0.05, jitter=0.0,
                     per_host_delay=0.0, per_host_concurrency=8, max_decompressed_bytes=1024 * 1024)
@@ -70,16 +76,59 @@ def test_index_with_gzipped_and_nested_children_lists_every_page(web_server: Web
     assert len(web_server.requests_to("/sitemap_index.xml")) == 1, "an index listing itself is read once"
 
 
-def test_lastmod_decides_which_known_pages_are_fetched_again(web_server: WebServer) -> None:
+def test_a_known_page_is_fetched_again_when_its_lastmod_differs_from_the_one_seen(web_server: WebServer) -> None:
     serve_site(web_server)
     b = web_server.base_url
-    fetched = datetime(2024, 2, 10, tzinfo=UTC)
-    known = {canonical_url(f"{b}/p/{n}"): fetched for n in (1, 2, 3, 4)}
+    known = {
+        canonical_url(f"{b}/p/1"): datetime(2024, 2, 1, tzinfo=UTC),  # listed with the same lastmod
+        canonical_url(f"{b}/p/2"): datetime(2024, 3, 1, tzinfo=UTC),  # listed with an earlier one
+        canonical_url(f"{b}/p/3"): None,  # listed without a date
+        canonical_url(f"{b}/p/4"): None,  # listed with a date, none recorded
+    }
     refs, _, stats = sitemap_urls(source(web_server), FAST, known)
-    pages = sorted(r.uri.removeprefix(b) for r in refs if "/p/" in r.uri)
-    # p/1 changed before the fetch, p/3 has no date: not again; p/2 and p/4 changed after it
-    assert pages == ["/p/2", "/p/4"]
+    pages = {r.uri.removeprefix(b): r.lastmod for r in refs if "/p/" in r.uri}
+    # p/2's lastmod went back before the last one seen (a publisher's clock, a zone-less date
+    # read anew): a change all the same
+    assert pages == {"/p/2": datetime(2024, 2, 15, 8, tzinfo=UTC), "/p/4": datetime(2024, 2, 20, 10, tzinfo=UTC)}
     assert stats.docs_out == stats.docs_in - 2
+
+
+def test_lastmods_recorded_by_the_write_stage_decide_the_next_run(web_server: WebServer, tmp_path: Path) -> None:
+    b = web_server.base_url
+    web_server.add("/robots.txt", Reply(404))
+    web_server.page("/p/1", b"<html><body><p>one</p></body></html>")
+    web_server.add("/p/2", Reply(503))
+
+    def serve_sitemap(lastmod_of_p1: str) -> None:
+        body = urlset(url(f"{b}/p/1", lastmod_of_p1), url(f"{b}/p/2", "2024-05-01"))
+        web_server.add("/sitemap.xml", Reply(200, body, {"Content-Type": "application/xml"}))
+
+    def plan() -> list[str]:
+        refs, failed = sitemap_inputs(source(web_server, "/sitemap.xml"), context)
+        assert failed == []
+        return sorted(r.uri.removeprefix(b) for r in refs)
+
+    def run(run_id: str) -> StageOutput:
+        refs, _ = sitemap_inputs(source(web_server, "/sitemap.xml"), context)
+        fetched = fetch_inputs(refs, root, FAST)
+        write_batch(root, run_id, fetched.items, [], fetched.quarantined, refs)
+        return fetched
+
+    root = tmp_path / "wh"
+    initialize(root)
+    context = PlanContext(root, FAST.model_copy(update={"retries": 0}), None, 100_000)
+    serve_sitemap("2024-05-01T12:00:00")
+    assert [d.uri.removeprefix(b) for d in run("run-1").items] == ["/p/1"]
+    assert plan() == ["/p/2"], "unchanged lastmod: not again; a failed fetch is retried"
+
+    # the new lastmod is earlier than our fetch (a zone-less time, a slow clock): still a change
+    serve_sitemap("2024-05-01T11:00:00")
+    assert plan() == ["/p/1", "/p/2"]
+    web_server.reset_log()
+    second = run("run-2")
+    assert [r.conditional for r in web_server.requests_to("/p/1")] == [True]
+    assert second.stats.counts["not_modified"] == 1
+    assert plan() == ["/p/2"], "the lastmod of a page found unchanged is recorded too"
 
 
 def test_children_older_than_the_last_run_are_not_fetched(web_server: WebServer) -> None:

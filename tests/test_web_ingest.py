@@ -75,6 +75,32 @@ def test_feed_and_sitemap_then_conditional_rerun_then_one_change(web_server: Web
     assert (versions, items) == (5, 4)
 
 
+def test_feed_asked_conditionally_and_sitemap_lastmods_kept_across_runs(web_server: WebServer, warehouse: Path, polite_but_quick):
+    _serve_site(web_server)
+    urlset = "".join(f"<url><loc>{web_server.url(p)}</loc><lastmod>2024-05-01T12:00:00</lastmod></url>" for p in PAGES[2:])
+    web_server.page("/dated.xml", f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urlset}</urlset>'.encode(), "application/xml")
+    uris = [web_server.url("/feed.xml"), web_server.url("/dated.xml")]
+    assert _ingest(uris=uris).rows_added["articles"] == 4
+    _, rows = run_query(warehouse, "select count(*), min(lastmod) from sitemap_lastmods")
+    assert rows[0][0] == 2 and rows[0][1].isoformat() == "2024-05-01T12:00:00+00:00"
+
+    web_server.reset_log()
+    second = _ingest(uris=uris)
+    assert second.rows_added["documents"] == 0
+    [feed_request] = web_server.requests_to("/feed.xml")
+    assert feed_request.conditional, "the feed's stored ETag/Last-Modified are sent"
+    assert not any(web_server.requests_to(p) for p in PAGES), "nothing changed: no page is asked for"
+
+    # a page changes and its lastmod moves, to a time before our last fetch (a zone-less lastmod)
+    web_server.page(PAGES[2], article_html(42, random.Random(2)).encode("utf-8"))
+    web_server.page("/dated.xml", f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urlset.replace("12:00:00", "11:00:00", 1)}</urlset>'.encode(), "application/xml")
+    web_server.reset_log()
+    third = _ingest(uris=uris)
+    assert third.rows_added["documents"] == 1
+    assert [r.conditional for r in web_server.requests_to(PAGES[2])] == [True]
+    assert not web_server.requests_to(PAGES[3])
+
+
 def _warc(path: Path, server_url: str) -> None:
     rng = random.Random(5)
     with path.open("wb") as out:

@@ -1,6 +1,7 @@
 """What the warehouse already holds of the inputs: which fetched versions are stored, the latest
-stored version of web pages (for conditional requests) and when each page of a source was last
-fetched (for feeds and sitemaps)."""
+stored version of web pages (for conditional requests), when each page of a source was last
+fetched and the lastmod its sitemap gave then (for feeds and sitemaps), and what a feed URL
+answered last (for conditional requests of feeds)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from warehouse.schemas import DOCUMENTS
+from warehouse.schemas import DOCUMENTS, FEED_STATE, SITEMAP_LASTMODS
 from warehouse.scratch import scratch_connection
 from warehouse.tables import table_scan
 
@@ -67,3 +68,45 @@ def fetch_times(root: Path, source: str) -> list[tuple[str, str, datetime]]:
             """,
             [source],
         ).fetchall()
+
+
+def seen_lastmods(root: Path, source: str) -> list[tuple[str, datetime]]:
+    """`(canonical url, lastmod)`: the lastmod each page of sitemap source `source` had when a
+    run last handled it."""
+    with scratch_connection() as con:
+        return con.execute(
+            f"""
+            SELECT url, lastmod
+            FROM {table_scan(root, SITEMAP_LASTMODS)}
+            WHERE source = ?
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY seen_at DESC, run_id DESC) = 1
+            """,
+            [source],
+        ).fetchall()
+
+
+@dataclass(frozen=True)
+class StoredFeed:
+    """What a feed URL answered when last fetched in full."""
+
+    final_url: str
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    body: bytes
+
+
+def latest_feed(root: Path, source: str, url: str) -> StoredFeed | None:
+    """The newest stored answer of feed `url` of `source`, or None."""
+    with scratch_connection() as con:
+        row = con.execute(
+            f"""
+            SELECT final_url, etag, last_modified, content_type, body
+            FROM {table_scan(root, FEED_STATE)}
+            WHERE source = ? AND url = ?
+            ORDER BY fetched_at DESC
+            LIMIT 1
+            """,
+            [source, url],
+        ).fetchone()
+    return StoredFeed(*row) if row else None

@@ -182,6 +182,45 @@ SIGNATURES = Table(
     key=("article_id", "signature_key"),
 )
 
+# The `lastmod` a sitemap gave each page when a run last handled it (a version stored, or the
+# page found unchanged): a page is requested again when its lastmod differs. One row per page
+# per run that handled it; the newest row per (source, url) is the truth. `url` is canonical.
+SITEMAP_LASTMODS = Table(
+    "sitemap_lastmods",
+    pa.schema(
+        [
+            ("source", pa.string()),
+            ("url", pa.string()),
+            ("lastmod", UTC_TS),
+            ("seen_at", UTC_TS),
+            ("run_id", pa.string()),
+        ]
+    ),
+    key=("source", "url", "run_id"),
+)
+
+# What a feed URL answered when last fetched in full: its validators, sent as If-None-Match and
+# If-Modified-Since next time, and its body, whose entries are selected again on a 304 (so an
+# entry whose page failed to fetch is still retried). The newest row per (source, url) is the
+# truth; an identical answer adds no row.
+FEED_STATE = Table(
+    "feed_state",
+    pa.schema(
+        [
+            ("source", pa.string()),
+            ("url", pa.string()),
+            ("final_url", pa.string()),
+            ("etag", pa.string()),
+            ("last_modified", pa.string()),
+            ("content_type", pa.string()),
+            ("content_sha256", pa.string()),
+            ("body", pa.large_binary()),
+            ("fetched_at", UTC_TS),
+        ]
+    ),
+    key=("source", "url", "content_sha256", "etag", "last_modified"),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (DOCUMENTS, ARTICLES, QUARANTINE, RUNS, LANGUAGES, DUPLICATES, SIGNATURES)
+    t.name: t for t in (DOCUMENTS, ARTICLES, QUARANTINE, RUNS, LANGUAGES, DUPLICATES, SIGNATURES, SITEMAP_LASTMODS, FEED_STATE)
 }

@@ -55,6 +55,16 @@ CREATE OR REPLACE VIEW duplicates AS
     SELECT * FROM read_parquet('{root}/duplicates/**/*.parquet', hive_partitioning = false)
     QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC, run_id DESC) = 1;
 
+-- The lastmod each sitemap page had when a run last handled it (newest row per page).
+CREATE OR REPLACE VIEW sitemap_lastmods AS
+    SELECT * FROM read_parquet('{root}/sitemap_lastmods/**/*.parquet', hive_partitioning = false)
+    QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY seen_at DESC, run_id DESC) = 1;
+
+-- What each feed URL answered when last fetched in full (newest row per feed).
+CREATE OR REPLACE VIEW feed_state AS
+    SELECT * FROM read_parquet('{root}/feed_state/**/*.parquet', hive_partitioning = false)
+    QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY fetched_at DESC) = 1;
+
 -- What dedup compares, per article version and signature settings.
 CREATE OR REPLACE VIEW signatures AS
     SELECT * EXCLUDE (filename)

@@ -12,9 +12,14 @@ from collections.abc import Iterator
 
 import brotli
 
+from tasks.records import Rejected
+
 PIECE = 64 * 1024
 _SLICE = 8 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+# Decoded/encoded ratio above which an over-cap file is called a bomb rather than just large:
+# text compresses 5-15 times, rarely past 20.
+BOMB_RATIO = 20
 
 
 class DecompressionError(ValueError):
@@ -182,3 +187,21 @@ def gunzip_capped(data: bytes, cap: int) -> bytes:
 def is_gzip(data: bytes) -> bool:
     """True when `data` starts with the gzip magic number."""
     return data.startswith(_GZIP_MAGIC)
+
+
+def gunzip_document(data: bytes, cap: int) -> bytes:
+    """The content of a gzip file holding a document (a `.html.gz` file, a page served as
+    `application/gzip`), refusing to produce more than `cap` bytes.
+
+    Raises `Rejected`: `decompression_bomb` when it would expand past the cap more than
+    `BOMB_RATIO` times its size, `too_large` when it is merely over the cap, and
+    `bad_content_encoding` when the data is not valid gzip.
+    """
+    try:
+        return gunzip_capped(data, cap)
+    except SizeCapExceeded as exc:
+        if exc.cap / max(exc.raw_bytes, 1) >= BOMB_RATIO:
+            raise Rejected("decompression_bomb", f"{exc.raw_bytes} gzip bytes decode past {exc.cap} bytes") from None
+        raise Rejected("too_large", f"decompressed content exceeds {exc.cap} bytes") from None
+    except DecompressionError as exc:
+        raise Rejected("bad_content_encoding", str(exc)) from None

@@ -5,12 +5,17 @@ references, so a billion-laughs or XXE feed is quarantined as `unsafe_xml` and n
 feedparser; feedparser then does the forgiving parse (dates in any format, relative links,
 ill-formed markup). JSON Feed, which feedparser does not read, is parsed here.
 
-State: what is "new or changed" is decided against the `documents` table, so no feed state of
-its own is kept. The flow passes `known_entries` mapping the canonical URL of each page already
-stored to the time it was last fetched; an entry is returned when its link is not known, or when
-its updated (else published) date is later than that fetch. An entry without any date is
-returned only while unknown. A feed entry whose fetch failed is not in `documents`, so it is
-tried again on the next run while it stays in the feed.
+State: what is "new or changed" is decided against the `documents` table. The flow passes
+`known_entries` mapping the canonical URL of each page already stored to the time it was last
+fetched; an entry is returned when its link is not known, or when its updated (else published)
+date is later than that fetch. An entry without any date is returned only while unknown. A feed
+entry whose fetch failed is not in `documents`, so it is tried again on the next run while it
+stays in the feed.
+
+The feed URL itself is requested conditionally: its last full answer (ETag, Last-Modified and
+body) is kept in the `feed_state` table, and a 304 costs one request and no download. The
+entries are then selected from the stored body exactly as from a fresh one, so an entry whose
+page failed to fetch last time is still retried.
 """
 
 from __future__ import annotations
@@ -23,22 +28,29 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 import defusedxml.ElementTree as safe_etree
 import feedparser
+import pyarrow as pa
 from defusedxml import DefusedXmlException
 
 from config.http import HttpSettings
 from config.sources import FeedSource
 from tasks.fetch.http import STAGE, HttpSession, run_async
 from tasks.fetch.iso_dates import parse_iso_datetime
-from tasks.fetch.known import last_fetched
+from tasks.fetch.known import last_feed_answer, last_fetched
 from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
+from tasks.identity import sha256_hex
 from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
 from tasks.urls import canonical_url
+from warehouse.known import KnownVersion, StoredFeed
+from warehouse.schemas import FEED_STATE
+from warehouse.writer import append_new_rows
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
@@ -145,12 +157,36 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def _read_feed(source: FeedSource, settings: HttpSettings, robots: RobotsCache | None) -> tuple[str, bytes, str | None]:
+class FeedRead(NamedTuple):
+    """What reading a feed gave: refs for its new or changed entries, the quarantine row of a
+    feed that failed, stats, and the feed's answer when it came in full (to keep for next time)."""
+
+    refs: list[InputRef]
+    quarantined: list[QuarantineRecord]
+    stats: StageStats
+    answer: StoredFeed | None
+
+
+async def _read_feed(source: FeedSource, settings: HttpSettings, robots: RobotsCache | None, previous: StoredFeed | None) -> tuple[StoredFeed, bool]:
+    """The feed's answer, and whether it came in full (False: a 304 to the validators of `previous`)."""
+    known: dict[str, KnownVersion] = {}
+    if previous is not None:
+        version = KnownVersion(etag=previous.etag, last_modified=previous.last_modified)
+        known = {canonical_url(source.url): version, canonical_url(previous.final_url): version}
     async with HttpSession(settings, robots) as session:
-        response = await session.get(source.url, max_bytes=source.max_bytes)
+        response = await session.get(source.url, known=known, max_bytes=source.max_bytes)
+    if response.status == 304 and previous is not None:
+        return previous, False
     if response.status == 304 or not response.body:
         raise Rejected("empty_body", f"HTTP {response.status} without a feed body")
-    return response.url, response.body, response.headers.get("content-type")
+    answer = StoredFeed(
+        final_url=response.url,
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+        content_type=response.headers.get("content-type"),
+        body=response.body,
+    )
+    return answer, True
 
 
 def feed_entries(
@@ -158,34 +194,72 @@ def feed_entries(
     settings: HttpSettings,
     known_entries: Mapping[str, datetime],
     robots: RobotsCache | None = None,
-) -> tuple[list[InputRef], list[QuarantineRecord], StageStats]:
+    previous: StoredFeed | None = None,
+) -> FeedRead:
     """Fetch a feed and return `InputRef(kind="url")`s for its new or changed entries.
 
     `known_entries` maps canonical page URLs to when they were last fetched (from `documents`).
-    A feed that cannot be fetched or parsed is one quarantine row (stage `fetch`). Stats count
-    entries: in = entries in the feed, out = refs returned; the rest were unchanged.
-    `settings.obey_robots` is combined with the source's `obey_robots`.
+    `previous` is the feed's last full answer: the request carries its validators, and on a 304
+    its body is read instead. A feed that cannot be fetched or parsed is one quarantine row
+    (stage `fetch`). Stats count entries: in = entries in the feed, out = refs returned; the
+    rest were unchanged; `counts["not_modified"]` is 1 for a 304. `settings.obey_robots` is
+    combined with the source's `obey_robots`.
     """
     started = time.perf_counter()
     stats = StageStats(stage=STAGE)
     effective = settings.model_copy(update={"obey_robots": settings.obey_robots and source.obey_robots})
     try:
-        final_url, body, content_type = run_async(lambda: _read_feed(source, effective, robots))
-        stats.bytes_in = len(body)
-        entries = parse_feed(body, final_url, content_type)
+        answer, fresh = run_async(lambda: _read_feed(source, effective, robots, previous))
+        if fresh:
+            stats.bytes_in = len(answer.body)
+        else:
+            stats.counts = Counter(not_modified=1)
+        entries = parse_feed(answer.body, answer.final_url, answer.content_type)
     except Rejected as rejected:
         stats.quarantined = Counter({rejected.error: 1})
         stats.seconds = time.perf_counter() - started
-        return [], [QuarantineRecord(source.name, source.url, STAGE, rejected.error, rejected.detail)], stats
+        return FeedRead([], [QuarantineRecord(source.name, source.url, STAGE, rejected.error, rejected.detail)], stats, None)
     chosen = select_new_entries(entries, known_entries)
     refs = [InputRef(source=source.name, uri=entry.link, kind="url", max_bytes=source.max_bytes) for entry in chosen]
     stats.docs_in = len(entries)
     stats.docs_out = len(refs)
     stats.seconds = time.perf_counter() - started
-    return refs, [], stats
+    return FeedRead(refs, [], stats, answer if fresh else None)
+
+
+def _worth_keeping(answer: StoredFeed | None, previous: StoredFeed | None) -> bool:
+    """Whether a feed's answer is worth storing for next time. A feed served without validators
+    can never answer 304; one whose body is the stored body again came in full although its
+    stored validators were sent (a server that makes up a new ETag or Last-Modified on every
+    answer): storing either would add a copy of the feed every run for nothing."""
+    if answer is None or not (answer.etag or answer.last_modified):
+        return False
+    return previous is None or previous.body != answer.body
+
+
+def _keep_answer(root: Path, source: FeedSource, answer: StoredFeed) -> None:
+    """Store a feed's full answer in `feed_state` (an answer identical to a stored one adds nothing)."""
+    row = {
+        "source": source.name,
+        "url": source.url,
+        "final_url": answer.final_url,
+        "etag": answer.etag,
+        "last_modified": answer.last_modified,
+        "content_type": answer.content_type,
+        "content_sha256": sha256_hex(answer.body),
+        "body": answer.body,
+        "fetched_at": datetime.now(UTC),
+    }
+    append_new_rows(root, FEED_STATE, pa.Table.from_pylist([row], FEED_STATE.schema))
 
 
 def feed_inputs(source: FeedSource, context: PlanContext) -> Planned:
-    """The planner of `feed` sources: the feed's entries not fetched since they last changed."""
-    refs, failed, _ = feed_entries(source, context.http, last_fetched(context.root, source.name), context.robots)
-    return [replace(r, obey_robots=source.obey_robots) for r in refs], failed
+    """The planner of `feed` sources: the feed's entries not fetched since they last changed,
+    the feed itself requested conditionally against its last full answer."""
+    previous = last_feed_answer(context.root, source.name, source.url)
+    read = feed_entries(source, context.http, last_fetched(context.root, source.name), context.robots, previous)
+    if _worth_keeping(read.answer, previous):
+        # kept at once: a run that dies later loses nothing, since entries are chosen against
+        # `documents` from the stored body as from a fresh one
+        _keep_answer(context.root, source, read.answer)
+    return [replace(r, obey_robots=source.obey_robots) for r in read.refs], read.quarantined

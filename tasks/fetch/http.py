@@ -24,17 +24,19 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from tasks.fetch.decompress import CappedDecoder, DecompressionError, SizeCapExceeded
-from tasks.fetch.media_types import check_page_media_type, page_format, parse_content_type
+from tasks.fetch.decompress import CappedDecoder, DecompressionError, SizeCapExceeded, gunzip_document, is_gzip
+from tasks.fetch.local_files import format_for_path
+from tasks.fetch.media_types import GZIP_MEDIA_TYPES, check_page_or_gzip_media_type, page_format, parse_content_type
 from tasks.fetch.robots import RobotsCache, RobotsPolicy, origin, robots_url
 from tasks.identity import doc_id_for_url, sha256_hex
-from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
+from tasks.records import FetchedDocument, Format, InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageOutput, StageStats
 from tasks.urls import canonical_url
 
@@ -402,9 +404,25 @@ def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 _NOT_MODIFIED = object()
 
 
+def _unwrap_gzip_file(response: Response, ref: InputRef, settings: HttpSettings) -> tuple[bytes, str | None, Format | None]:
+    """`(body, media type, format hint)` of a page, gunzipped when it came as a gzip file.
+
+    A page served as `application/gzip` (a `.html.gz` file on a static host) or undeclared but
+    gzip by its magic bytes holds the page compressed; its format is that of the name inside
+    (`story.md.gz`), else sniffed. A server that also declared Content-Encoding has had its
+    body decoded already: that body is used as it is.
+    """
+    gzip_file = response.media_type in GZIP_MEDIA_TYPES or (response.media_type is None and is_gzip(response.body))
+    if not gzip_file:
+        return response.body, response.media_type, ref.format_hint
+    cap = min(settings.max_decompressed_bytes, ref.max_bytes or settings.max_decompressed_bytes)
+    body = gunzip_document(response.body, cap) if is_gzip(response.body) else response.body
+    return body, None, ref.format_hint or format_for_path(PurePosixPath(urlsplit(response.url).path))
+
+
 async def _fetch_page(session: HttpSession, ref: InputRef, known: Mapping[str, KnownVersion]) -> FetchedDocument | QuarantineRecord | object:
     try:
-        response = await session.get(ref.uri, known=known, accept=check_page_media_type, max_bytes=ref.max_bytes)
+        response = await session.get(ref.uri, known=known, accept=check_page_or_gzip_media_type, max_bytes=ref.max_bytes)
         previous = known.get(canonical_url(response.url)) or known.get(canonical_url(ref.uri))
         if response.status == 304:
             if previous is None:
@@ -412,10 +430,11 @@ async def _fetch_page(session: HttpSession, ref: InputRef, known: Mapping[str, K
             return _NOT_MODIFIED
         if not response.body:
             raise Rejected("empty_body", f"HTTP {response.status} with an empty body ({response.url})")
-        sha = sha256_hex(response.body)
+        body, media_type, hint = _unwrap_gzip_file(response, ref, session.settings)
+        sha = sha256_hex(body)
         if previous is not None and previous.content_sha256 == sha:
             return _NOT_MODIFIED
-        fmt = page_format(response.media_type, response.body, response.url, ref.format_hint)
+        fmt = page_format(media_type, body, response.url, hint)
     except Rejected as rejected:
         return QuarantineRecord(ref.source, ref.uri, STAGE, rejected.error, rejected.detail)
     except Exception as exc:  # noqa: BLE001 - one URL's bug must not lose the batch
@@ -424,12 +443,12 @@ async def _fetch_page(session: HttpSession, ref: InputRef, known: Mapping[str, K
         source=ref.source,
         uri=ref.uri,
         doc_id=doc_id_for_url(response.url),
-        body=response.body,
+        body=body,
         content_sha256=sha,
         fetched_at=response.fetched_at,
         format=fmt,
         url=response.url,
-        content_type=response.media_type,
+        content_type=media_type or response.media_type,
         declared_charset=response.charset,
         http_status=response.status,
         etag=response.headers.get("etag"),

@@ -1,6 +1,7 @@
 """What the warehouse already holds of web sources, keyed by canonical URL: the latest stored
-version of each URL (for conditional requests) and when each page of a source was last fetched
-(for feeds and sitemaps)."""
+version of each URL (for conditional requests), when each page of a source was last fetched
+(for feeds and sitemaps), the lastmod a sitemap gave each page then, and a feed's last full
+answer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.urls import canonical_url
-from warehouse.known import KnownVersion, fetch_times, latest_web_versions
+from warehouse.known import KnownVersion, StoredFeed, fetch_times, latest_feed, latest_web_versions, seen_lastmods
 
 
 def known_versions(root: Path, urls: list[str]) -> dict[str, KnownVersion]:
@@ -29,3 +30,14 @@ def last_fetched(root: Path, source: str) -> dict[str, datetime]:
         for key in (canonical_url(uri), canonical_url(url)):
             seen[key] = max(at, seen.get(key, at))
     return seen
+
+
+def last_lastmods(root: Path, source: str) -> dict[str, datetime]:
+    """The lastmod each page of sitemap source `source` had when a run last handled it, keyed
+    by canonical URL."""
+    return dict(seen_lastmods(root, source))
+
+
+def last_feed_answer(root: Path, source: str, url: str) -> StoredFeed | None:
+    """The last full answer of feed `url` of `source`, or None."""
+    return latest_feed(root, source, url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from config.sources import FileSource, FolderSource
 from tasks.fetch.plan import PlanContext, Planned
@@ -19,8 +19,15 @@ FORMAT_BY_SUFFIX: dict[str, Format] = {
 }
 
 
-def format_for_path(path: Path) -> Format | None:
-    """The document format a file's extension implies, or None for unsupported files."""
+def format_for_path(path: PurePath) -> Format | None:
+    """The document format a file's extension implies, or None for unsupported files.
+
+    A gzip-compressed file (`story.html.gz`) has the format of the name inside it; it is
+    decompressed when read.
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == ".gz":
+        return FORMAT_BY_SUFFIX.get(suffixes[-2])
     return FORMAT_BY_SUFFIX.get(path.suffix.lower())
 
 
@@ -64,7 +71,7 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
                     str(path),
                     "discover",
                     "unsupported_format",
-                    f"extension {path.suffix or '(none)'!r} is not one of {', '.join(sorted(FORMAT_BY_SUFFIX))}",
+                    f"extension {path.suffix or '(none)'!r} is not one of {', '.join(sorted(FORMAT_BY_SUFFIX))} (or one of them + .gz)",
                 )
             )
             continue

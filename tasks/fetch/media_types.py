@@ -19,6 +19,8 @@ PAGE_FORMATS: dict[str, Format] = {
     "text/markdown": "markdown",
     "text/x-markdown": "markdown",
 }
+# A page kept compressed and served as a gzip file (`/story.html.gz`), not with Content-Encoding.
+GZIP_MEDIA_TYPES = frozenset({"application/gzip", "application/x-gzip", "application/gzip-compressed", "application/x-gunzip"})
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 # Leading bytes of common binary formats, for responses that declare no content type.
 _BINARY_MAGIC = (
@@ -54,6 +56,12 @@ def check_page_media_type(media_type: str | None) -> None:
     if textual:
         raise Rejected("unsupported_content_type", f"content type {media_type} is not a page")
     raise Rejected("non_text_content_type", f"content type {media_type} is not text")
+
+
+def check_page_or_gzip_media_type(media_type: str | None) -> None:
+    """`check_page_media_type`, letting gzip files through too: they may hold a page."""
+    if media_type not in GZIP_MEDIA_TYPES:
+        check_page_media_type(media_type)
 
 
 def sniff_page_format(head: bytes) -> Format:

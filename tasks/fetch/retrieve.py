@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from config.http import HttpSettings
+from tasks.fetch.decompress import gunzip_document, is_gzip
 from tasks.fetch.http import fetch_urls
 from tasks.fetch.known import known_versions
 from tasks.fetch.robots import RobotsCache
@@ -19,9 +20,13 @@ from tasks.identity import doc_id_for_path, sha256_hex
 from tasks.records import FetchedDocument, InputRef, Rejected
 from tasks.stage import StageOutput, StageStats, run_stage
 
+# The decompressed size allowed when an input sets no limit: a bomb must still stop somewhere.
+UNLIMITED_GUNZIP_CAP = 1024 * 1024 * 1024
+
 
 def read_file(ref: InputRef) -> FetchedDocument:
-    """Read one local file; missing, unreadable and oversized files are rejected."""
+    """Read one local file, gunzipped when it is a gzip file (`max_bytes` then limits the
+    decompressed size too); missing, unreadable, oversized and corrupt files are rejected."""
     path = Path(ref.uri)
     try:
         size = path.stat().st_size
@@ -40,6 +45,8 @@ def read_file(ref: InputRef) -> FetchedDocument:
         raise Rejected("unreadable", os.strerror(exc.errno) if exc.errno else str(exc)) from None
     if ref.max_bytes is not None and len(body) > ref.max_bytes:
         raise Rejected("too_large", f"over the limit of {ref.max_bytes} bytes")
+    if is_gzip(body):  # `story.html.gz`, or a supported name whose content turns out gzipped
+        body = gunzip_document(body, ref.max_bytes if ref.max_bytes is not None else UNLIMITED_GUNZIP_CAP)
     return FetchedDocument(
         source=ref.source,
         uri=str(path),

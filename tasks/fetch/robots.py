@@ -1,5 +1,9 @@
 """robots.txt policy per RFC 9309, without network: parsing, the verdict for a URL, and a cache.
 
+Files are parsed by protego, which follows RFC 9309 where the standard library's
+`urllib.robotparser` does not: `*` and `$` in paths, the longest (most specific) matching rule
+deciding (an `Allow` winning a tie), and a fractional `Crawl-delay`.
+
 The HTTP client fetches `/robots.txt` and hands the outcome here. How the outcome maps to a
 policy follows RFC 9309 section 2.3.1: a 2xx body is parsed; a 4xx means "no robots.txt", so
 everything is allowed; a 5xx (or 429) means "unreachable", so everything is disallowed; a
@@ -13,7 +17,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 from tasks.records import Rejected
 
@@ -44,7 +49,7 @@ class RobotsPolicy:
     """
 
     source: str
-    rules: RobotFileParser | None = None
+    rules: Protego | None = None
     allow_all: bool = False
     disallow_reason: str | None = None
     failure: tuple[str, str] | None = None
@@ -53,9 +58,8 @@ class RobotsPolicy:
     def from_response(cls, url: str, status: int, body: bytes) -> RobotsPolicy:
         """The policy for an HTTP answer to a robots.txt request (after redirects)."""
         if 200 <= status < 300:
-            parser = RobotFileParser(url)
-            parser.parse(body.decode("utf-8", errors="replace").splitlines())
-            return cls(source=url, rules=parser)
+            # utf-8-sig: a byte order mark would otherwise hide the first line's `User-agent`
+            return cls(source=url, rules=Protego.parse(body.decode("utf-8-sig", errors="replace")))
         if status == 429 or status >= 500:
             return cls(source=url, disallow_reason=f"{url} answered HTTP {status}: unreachable, so everything is disallowed (RFC 9309)")
         return cls(source=url, allow_all=True)
@@ -72,15 +76,14 @@ class RobotsPolicy:
             raise Rejected(error, f"host unreachable ({self.source}: {detail})")
         if self.disallow_reason is not None:
             raise Rejected("robots_disallowed", self.disallow_reason)
-        if self.rules is not None and not self.rules.can_fetch(product_token(user_agent), url):
+        if self.rules is not None and not self.rules.can_fetch(url, product_token(user_agent)):
             raise Rejected("robots_disallowed", f"disallowed by {self.source} for {product_token(user_agent)}")
 
     def crawl_delay(self, user_agent: str) -> float | None:
         """The Crawl-delay this robots.txt asks of `user_agent`, in seconds, if any."""
         if self.rules is None:
             return None
-        delay = self.rules.crawl_delay(product_token(user_agent))
-        return float(delay) if delay is not None else None
+        return self.rules.crawl_delay(product_token(user_agent))
 
 
 @dataclass

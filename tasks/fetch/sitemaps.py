@@ -5,10 +5,15 @@ through one polite `HttpSession`; a child whose own `lastmod` is older than `sin
 successful run of the source) is not fetched at all. A `.xml.gz` child is gunzipped with a cap on
 the decompressed size. XML is parsed with defusedxml, so entity tricks are `unsafe_xml`.
 
-State: as for feeds, the `documents` table is the state. `known_lastmod` maps canonical URLs of
-stored pages to when they were last fetched; a page is returned when unknown, or when its
-`lastmod` (else `news:publication_date`) is later than that. A known page without a date is not
-fetched again: a sitemap that gives no dates gives no reason to.
+State: a page is returned when it is not in `documents` (never fetched, or its fetch failed),
+or when its `lastmod` (else `news:publication_date`) differs from the lastmod it had when a run
+last handled it (the `sitemap_lastmods` table, written by the write stage for pages fetched or
+found unchanged). Comparing with the last fetch time instead would skip a change whose lastmod
+is still earlier than that fetch, which zone-less lastmods and publishers' clocks make common.
+The page is then requested conditionally (its stored ETag/Last-Modified), so a lastmod that
+moved without the page changing costs one 304. A known page listed with no lastmod is not
+fetched again: a sitemap that gives no dates gives no reason to. A known page with a lastmod
+but none recorded (fetched before lastmods were kept) is requested once, conditionally.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from config.sources import SitemapSource
 from tasks.fetch.decompress import DecompressionError, SizeCapExceeded, gunzip_capped, is_gzip
 from tasks.fetch.http import STAGE, HttpSession, run_async
 from tasks.fetch.iso_dates import parse_iso_datetime
-from tasks.fetch.known import last_fetched
+from tasks.fetch.known import last_fetched, last_lastmods
 from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
 from tasks.records import InputRef, QuarantineRecord, Rejected
@@ -108,12 +113,18 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     return Sitemap("urlset" if kind == "urlset" else "index", entries)
 
 
-def _is_newer(lastmod: datetime | None, seen_at: datetime | None) -> bool:
-    if seen_at is None:
+def _is_changed(lastmod: datetime | None, known: bool, seen_lastmod: datetime | None) -> bool:
+    """Whether a listed page is worth requesting: unknown, or listed with a lastmod other than
+    the one it had when last handled."""
+    if not known:
         return True
     if lastmod is None:
         return False
-    return lastmod > (seen_at if seen_at.tzinfo else seen_at.replace(tzinfo=UTC))
+    return seen_lastmod is None or lastmod != _aware(seen_lastmod)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -178,17 +189,19 @@ class _Walk:
 def sitemap_urls(
     source: SitemapSource,
     settings: HttpSettings,
-    known_lastmod: Mapping[str, datetime],
+    known: Mapping[str, datetime | None],
     since: datetime | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
     robots: RobotsCache | None = None,
 ) -> tuple[list[InputRef], list[QuarantineRecord], StageStats]:
     """Read a sitemap (recursively for an index) and return refs for new or changed pages.
 
-    `known_lastmod` maps canonical page URLs to when they were last fetched (from `documents`);
-    `since` (aware) skips index children whose `lastmod` is older; `max_depth` bounds index
-    nesting (the root is depth 0). Each sitemap that fails is one quarantine row (stage `fetch`).
-    Stats count pages: in = distinct pages listed, out = refs returned.
+    `known` maps the canonical URL of each stored page to the lastmod it had when a run last
+    handled it (None when none was recorded); each ref carries the page's listed `lastmod`, for
+    the write stage to record. `since` (aware) skips index children whose `lastmod` is older;
+    `max_depth` bounds index nesting (the root is depth 0). Each sitemap that fails is one
+    quarantine row (stage `fetch`). Stats count pages: in = distinct pages listed, out = refs
+    returned.
     """
     started = time.perf_counter()
     effective = settings.model_copy(update={"obey_robots": settings.obey_robots and source.obey_robots})
@@ -197,9 +210,9 @@ def sitemap_urls(
     walk = _Walk(source, effective, since, max_depth)
     run_async(lambda: walk.run(robots))
     refs = [
-        InputRef(source=source.name, uri=entry.loc, kind="url", max_bytes=source.max_bytes)
+        InputRef(source=source.name, uri=entry.loc, kind="url", max_bytes=source.max_bytes, lastmod=entry.lastmod)
         for key, entry in walk.pages.items()
-        if _is_newer(entry.lastmod, known_lastmod.get(key))
+        if _is_changed(entry.lastmod, key in known, known.get(key))
     ]
     stats = StageStats(
         stage=STAGE,
@@ -213,7 +226,8 @@ def sitemap_urls(
 
 
 def sitemap_inputs(source: SitemapSource, context: PlanContext) -> Planned:
-    """The planner of `sitemap` sources: the listed pages not fetched since they last changed."""
-    known = last_fetched(context.root, source.name)
+    """The planner of `sitemap` sources: the listed pages not stored yet or whose lastmod changed."""
+    lastmods = last_lastmods(context.root, source.name)
+    known = {url: lastmods.get(url) for url in last_fetched(context.root, source.name)}
     refs, failed, _ = sitemap_urls(source, context.http, known, max_depth=source.max_depth, robots=context.robots)
     return [replace(r, obey_robots=source.obey_robots) for r in refs], failed
