@@ -6,6 +6,7 @@ from pathlib import Path
 
 from config.sources import FileSource, FolderSource
 from tasks.fetch.plan import PlanContext, Planned
+from tasks.identity import path_text
 from tasks.records import Format, InputRef, QuarantineRecord
 
 FORMAT_BY_SUFFIX: dict[str, Format] = {
@@ -49,7 +50,7 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
     max_bytes = source.max_bytes or context.default_max_bytes
     if isinstance(source, FolderSource):
         if not source.path.is_dir():
-            return [], [QuarantineRecord(source.name, str(source.path), "discover", "not_found", "folder does not exist")]
+            return [], [QuarantineRecord(source.name, path_text(source.path), "discover", "not_found", "folder does not exist")]
         paths = _folder_files(source)
     else:
         paths = [source.path]
@@ -61,7 +62,7 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
             quarantined.append(
                 QuarantineRecord(
                     source.name,
-                    str(path),
+                    path_text(path),
                     "discover",
                     "unsupported_format",
                     f"extension {path.suffix or '(none)'!r} is not one of {', '.join(sorted(FORMAT_BY_SUFFIX))}",

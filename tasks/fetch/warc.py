@@ -26,7 +26,7 @@ from tasks.fetch.http import STAGE
 from tasks.fetch.iso_dates import parse_iso_datetime
 from tasks.fetch.media_types import check_page_media_type, page_format, parse_content_type
 from tasks.fetch.plan import PlanContext, Planned
-from tasks.identity import doc_id_for_url, sha256_hex
+from tasks.identity import doc_id_for_url, path_text, sha256_hex
 from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
 
 DOCUMENT_RECORD_TYPES = frozenset({"response", "resource"})
@@ -38,7 +38,7 @@ def _record_uri(path: Path, record: ArcWarcRecord) -> str:
     """`path#record-id`: names the record for people and quarantine rows."""
     headers = record.rec_headers
     name = (headers.get_header("WARC-Record-ID") or "").strip("<>") or headers.get_header("WARC-Target-URI") or "record"
-    return f"{path}#{name}"
+    return f"{path_text(path)}#{name}"
 
 
 def _page_from_record(record: ArcWarcRecord, path: Path, source: str, max_bytes: int) -> FetchedDocument:
@@ -116,7 +116,7 @@ def read_warc(path: Path, source: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES
                     detail = f"{target}: {rejected.detail}" if target else rejected.detail
                     yield QuarantineRecord(source, _record_uri(path, record), STAGE, rejected.error, detail)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-        yield QuarantineRecord(source, str(path), STAGE, "warc_unreadable", f"{type(exc).__name__}: {exc}")
+        yield QuarantineRecord(source, path_text(path), STAGE, "warc_unreadable", f"{type(exc).__name__}: {exc}")
 
 
 def warc_record_refs(path: Path, source: str, max_bytes: int) -> tuple[list[InputRef], list[QuarantineRecord]]:
@@ -135,7 +135,7 @@ def warc_record_refs(path: Path, source: str, max_bytes: int) -> tuple[list[Inpu
                 if record.rec_type in DOCUMENT_RECORD_TYPES:
                     refs.append(InputRef(source, f"{path}{OFFSET_MARK}{records.get_record_offset()}", "warc_record", None, max_bytes))
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-        return refs, [QuarantineRecord(source, str(path), STAGE, "warc_unreadable", f"{type(exc).__name__}: {exc}")]
+        return refs, [QuarantineRecord(source, path_text(path), STAGE, "warc_unreadable", f"{type(exc).__name__}: {exc}")]
     return refs, []
 
 
