@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -5,6 +6,7 @@ import pytest
 from config.http import HttpSettings
 from config.sources import FolderSource, SourcesError, load_sources, parse_sources
 from tasks.fetch.discover import choose_sources, plan_inputs
+from tasks.fetch.globs import matching_files
 
 FOLDER = """
 [[source]]
@@ -74,3 +76,35 @@ def test_every_source_kind_has_a_planner():
     from tasks.fetch.discover import PLANNERS
 
     assert set(PLANNERS) == set(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("**/" * 14 + "*.html", "source[0] (docs).include: pattern '" + "**/" * 14 + "*.html' has 14 '**' segments (at most 3"),
+        ("/etc/*", "must be relative to the folder"),
+        ("../other/*", "may not leave the folder with '..'"),
+        ("a**/*.md", "'**' must be a whole segment"),
+    ],
+)
+def test_bad_glob_patterns_are_one_error_line_naming_source_and_key(pattern: str, message: str):
+    with pytest.raises(SourcesError) as caught:
+        parse_sources(FOLDER.replace('include = ["**/*"]', f"include = [{pattern!r}]"), Path("/tmp"))
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    with pytest.raises(SourcesError, match=r"source\[0\] \(docs\)\.exclude: pattern '/abs/\*\*'"):
+        parse_sources(FOLDER.replace('exclude = ["drafts/**"]', 'exclude = ["/abs/**"]'), Path("/tmp"))
+
+
+def test_folder_walk_is_bounded_however_many_recursive_segments(tmp_path: Path):
+    """Path.glob walks the tree once more per '**': 8 of them took 1.9 s on this 30-file,
+    10-level tree (and each one more about 2.4 times as long); one walk takes milliseconds."""
+    folder = tmp_path / "deep"
+    for level in range(1, 11):
+        folder = folder / f"l{level}"
+        folder.mkdir(parents=True)
+        for n in range(3):
+            (folder / f"f{n}.txt").write_text("x")
+    started = time.perf_counter()
+    found = matching_files(tmp_path / "deep", ["**/" * 14 + "*.txt"], ["**/l9/**"])
+    assert time.perf_counter() - started < 1.0
+    assert len(found) == 24 and not any("l9" in p.parts for p in found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from config.sources import FileSource, FolderSource
+from tasks.fetch.globs import matching_files
 from tasks.fetch.plan import PlanContext, Planned
 from tasks.identity import path_text
 from tasks.records import Format, InputRef, QuarantineRecord
@@ -25,22 +26,6 @@ def format_for_path(path: Path) -> Format | None:
     return FORMAT_BY_SUFFIX.get(path.suffix.lower())
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _folder_files(source: FolderSource) -> list[Path]:
-    root = source.path
-    chosen: set[Path] = set()
-    for pattern in source.include:
-        chosen.update(p for p in root.glob(pattern) if p.is_file() and not _is_hidden(p, root))
-    for pattern in source.exclude:
-        for match in root.glob(pattern):
-            # a pattern ending in '**' matches folders: exclude what they hold
-            chosen.difference_update(match.rglob("*") if match.is_dir() else [match])
-    return sorted(chosen)
-
-
 def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Planned:
     """Inputs of a `file` or `folder` source; a missing path or unsupported file is quarantined.
 
@@ -51,7 +36,7 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
     if isinstance(source, FolderSource):
         if not source.path.is_dir():
             return [], [QuarantineRecord(source.name, path_text(source.path), "discover", "not_found", "folder does not exist")]
-        paths = _folder_files(source)
+        paths = matching_files(source.path, source.include, source.exclude)
     else:
         paths = [source.path]
     refs: list[InputRef] = []
