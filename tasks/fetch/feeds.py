@@ -178,7 +178,7 @@ def feed_entries(
         stats.seconds = time.perf_counter() - started
         return [], [QuarantineRecord(source.name, source.url, STAGE, rejected.error, rejected.detail)], stats
     chosen = select_new_entries(entries, known_entries)
-    refs = [InputRef(source=source.name, uri=entry.link, kind="url", max_bytes=source.max_bytes) for entry in chosen]
+    refs = [InputRef(source=source.name, uri=entry.link, kind="url", max_bytes=source.max_bytes, listed_by=source.url) for entry in chosen]
     stats.docs_in = len(entries)
     stats.docs_out = len(refs)
     stats.seconds = time.perf_counter() - started
