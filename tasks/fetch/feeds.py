@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin
+from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as safe_etree
 import feedparser
@@ -41,6 +42,7 @@ from tasks.stage import StageStats
 from tasks.urls import canonical_url
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_SCHEME_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)/+")
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,33 @@ def _looks_like_json(body: bytes, media_type: str | None) -> bool:
     return (media_type or "").endswith("json") or body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def check_xml_safety(body: bytes) -> None:
-    """Reject XML with entity declarations or external references (billion laughs, XXE)."""
+def check_xml_safety(body: bytes) -> Element | None:
+    """Reject XML with entity declarations or external references (billion laughs, XXE); the
+    parsed root of well-formed XML, None for ill-formed XML that is safe to hand to feedparser."""
     try:
-        safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        return safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Rejected("unsafe_xml", f"{type(exc).__name__}: {exc}") from None
     except safe_etree.ParseError:
         # ill-formed XML goes to feedparser's lenient parser; it must not carry declarations either
         if _ENTITY_DECLARATION.search(body):
             raise Rejected("unsafe_xml", "ill-formed XML with an entity declaration") from None
+        return None
+
+
+def _links_as_written(root: Element | None) -> dict[str, str]:
+    """Links of a feed as it wrote them, keyed by feedparser's spelling where the two differ.
+
+    feedparser drops the slashes after `scheme://` (`file:///etc/passwd` reads as
+    `file://etc/passwd`); a link must reach its quarantine row as the feed wrote it.
+    """
+    written: dict[str, str] = {}
+    for element in root.iter() if root is not None else ():
+        for value in (element.text, element.get("href")):
+            value = (value or "").strip()
+            if (spelled := _SCHEME_SLASHES.sub(r"\1", value)) != value:
+                written[spelled] = value
+    return written
 
 
 def _struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
@@ -93,7 +112,7 @@ def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
 
 
 def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> list[FeedEntry]:
-    check_xml_safety(body)
+    written = _links_as_written(check_xml_safety(body))
     headers = {"content-location": base_url}
     if content_type:
         headers["content-type"] = content_type
@@ -107,6 +126,7 @@ def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> lis
         link = item.get("link") or (entry_id if entry_id and entry_id.startswith(("http://", "https://")) else None)
         if not link:
             continue
+        link = written.get(link, link)
         # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a warning
         updated = _struct_time_to_datetime(dict.get(item, "updated_parsed")) or _struct_time_to_datetime(dict.get(item, "published_parsed"))
         entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
