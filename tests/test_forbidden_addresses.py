@@ -86,6 +86,8 @@ def test_links_in_a_feed_reach_its_own_origin_and_never_other_private_addresses(
 
 def test_a_redirect_to_another_loopback_port_is_refused(web_server: WebServer, inside: WebServer, tmp_path: Path) -> None:
     web_server.page("/news/1", PAGE)
+    # a robots.txt sent elsewhere is not read there: the site is treated as having none
+    web_server.add("/robots.txt", Reply(302, headers={"Location": inside.url("/robots.txt")}))
     web_server.add("/moved", Reply(302, headers={"Location": "/news/1"}))
     web_server.add("/escape", Reply(302, headers={"Location": inside.url("/secret")}))
     named = [InputRef("cli", web_server.url("/moved"), "url"), InputRef("cli", web_server.url("/escape"), "url")]

@@ -40,7 +40,10 @@ _ADVICE = "links found in fetched content may reach only the origin the user nam
 def url_origin(url: str) -> str:
     """`scheme://host:port` of a URL as httpx reads it (host lower-cased and IDNA-encoded, the
     default port written out), so two spellings of one origin compare equal."""
-    parsed = httpx.URL(url)
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise Rejected("invalid_url", f"{url}: {exc}") from None
     port = parsed.port or _DEFAULT_PORTS.get(parsed.scheme, 0)
     host = parsed.raw_host.decode("ascii").lower()
     return f"{parsed.scheme}://{f'[{host}]' if ':' in host else host}:{port}"

@@ -392,7 +392,8 @@ class HttpSession:
         try:
             response = await self._follow(location, {}, None, _ROBOTS_MAX_BYTES, _ROBOTS_MAX_REDIRECTS, check_robots=False, trusted=trusted)
         except Rejected as rejected:
-            if rejected.error in {"too_large", "decompression_bomb", "bad_content_encoding", "too_many_redirects", "redirect_loop", "redirect_without_location", "invalid_url"}:
+            # a robots.txt redirected to an address it may not reach was not read: as if there were none
+            if rejected.error in {"too_large", "decompression_bomb", "bad_content_encoding", "too_many_redirects", "redirect_loop", "redirect_without_location", "invalid_url", "forbidden_address"}:
                 return RobotsPolicy(source=location, allow_all=True)  # unusable file: as if there were none
             return RobotsPolicy.from_failure(location, rejected.error, rejected.detail)
         if response.status in REDIRECT_STATUSES:
