@@ -85,13 +85,15 @@ def check_public(where: str, addresses: Iterable[IPAddress]) -> None:
             raise Rejected("forbidden_address", f"{where} resolves to {address} ({kind}); {_ADVICE}")
 
 
-async def refuse_non_public(url: str) -> None:
+async def refuse_non_public(url: str, timeout: float) -> None:
     """Refuse `url` before any request when its host resolves to a non-public address. A name
-    that does not resolve passes here: the request then fails with its DNS error."""
+    that does not resolve within `timeout` seconds passes here: the request then fails with its
+    DNS error (and its connection checks the addresses again)."""
     parsed = httpx.URL(url)
     try:
-        addresses = await resolve(parsed.raw_host.decode("ascii"), parsed.port or _DEFAULT_PORTS.get(parsed.scheme, 80))
-    except OSError:
+        async with asyncio.timeout(timeout):
+            addresses = await resolve(parsed.raw_host.decode("ascii"), parsed.port or _DEFAULT_PORTS.get(parsed.scheme, 80))
+    except (OSError, TimeoutError):
         return
     check_public(url, addresses)
 

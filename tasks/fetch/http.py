@@ -8,8 +8,9 @@ are retried with exponential backoff and jitter (a `Retry-After` is honoured up 
 redirects are followed by hand so loops and long chains are caught; robots.txt is consulted for
 every hop. A hop that leaves the origin the user named (a listed link, a redirect) may reach only
 public addresses (`tasks.fetch.addresses`): it is refused before any request otherwise, and its
-connections go to checked addresses only. Bodies are read as a stream and decoded with caps on the wire size and on the
-decompressed size. Every failure is a `Rejected` with a stable reason code.
+connections go to checked addresses only. Bodies are read as a stream and decoded with caps on
+the wire size and on the decompressed size. Every failure is a `Rejected` with a stable reason
+code.
 """
 
 from __future__ import annotations
@@ -298,7 +299,7 @@ class HttpSession:
         request (robots.txt included)."""
         if self.settings.allow_private_addresses or url_origin(url) == trusted:
             return self._client
-        await refuse_non_public(url)
+        await refuse_non_public(url, self.settings.connect_timeout)
         return self._public_client
 
     async def _with_retries(
