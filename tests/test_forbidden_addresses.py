@@ -15,7 +15,7 @@ from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - prov
 
 from config.http import HttpSettings
 from config.settings import Settings
-from config.sources import FeedSource
+from config.sources import FeedSource, SitemapSource
 from tasks.fetch import addresses
 from tasks.fetch.addresses import non_public_kind, resolve
 from tasks.fetch.discover import plan_inputs
@@ -148,3 +148,21 @@ def test_a_name_that_turns_private_after_the_check_is_refused_at_connect_time(
 def test_every_spelling_of_an_address_is_judged_by_what_it_resolves_to(host: str, kind: str | None) -> None:
     """Numeric hosts resolve without any DNS query or connection."""
     assert {non_public_kind(a) for a in asyncio.run(resolve(host, 80))} == {kind}
+
+
+def test_sitemap_entries_and_child_sitemaps_follow_the_same_rule(web_server: WebServer, inside: WebServer, tmp_path: Path) -> None:
+    port = inside.base_url.rsplit(":", 1)[1]
+    sitemap = '<?xml version="1.0"?><{0} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{1}</{0}>'
+    children = [web_server.url("/pages.xml"), f"http://localhost:{port}/child.xml"]
+    web_server.add("/sitemap.xml", Reply(200, sitemap.format("sitemapindex", "".join(f"<sitemap><loc>{c}</loc></sitemap>" for c in children)).encode()))
+    pages = [web_server.url("/news/1"), f"http://localhost:{port}/secret"]
+    web_server.add("/pages.xml", Reply(200, sitemap.format("urlset", "".join(f"<url><loc>{p}</loc></url>" for p in pages)).encode()))
+    web_server.page("/news/1", PAGE)
+    ensure_catalog(tmp_path / "warehouse")
+    planned = plan_inputs([SitemapSource(kind="sitemap", name="map", url=web_server.url("/sitemap.xml"))], 10**6, tmp_path / "warehouse", FAST)
+    assert [(q.uri, q.error) for q in planned.quarantined] == [(children[1], "forbidden_address")]
+    assert all(r.listed_by == web_server.url("/sitemap.xml") for r in planned.items)
+    fetched = fetch_inputs(planned.items, tmp_path / "warehouse", FAST)
+    assert [d.url for d in fetched.items] == [pages[0]]
+    assert [(q.uri, q.error) for q in fetched.quarantined] == [(pages[1], "forbidden_address")]
+    assert inside.requests == []
