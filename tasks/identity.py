@@ -45,6 +45,23 @@ def path_text(path: Path | str) -> str:
     return _ESCAPES.sub(lambda m: "%25" if m[0] == "%" else f"%{ord(m[0]) - 0xDC00:02X}", text)
 
 
+# Characters UTF-8 cannot encode: lone surrogates, from a JSON `\\ud800` escape or from a byte
+# that was not UTF-8 (read with surrogateescape as U+DC80..U+DCFF)
+_UNENCODABLE = re.compile(r"[\ud800-\udfff]")
+
+
+def _surrogate_bytes(char: str) -> bytes:
+    code = ord(char)
+    return bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else char.encode("utf-8", "surrogatepass")
+
+
+def url_text(url: str) -> str:
+    """A URL found in content as text Parquet can hold: each character UTF-8 cannot encode is
+    written as the percent-encoded bytes it stands for (an undecodable byte as itself), the way
+    URLs carry bytes; any other URL is returned unchanged."""
+    return _UNENCODABLE.sub(lambda m: "".join(f"%{b:02X}" for b in _surrogate_bytes(m[0])), url)
+
+
 def article_id(doc_id: str, content_sha256: str) -> str:
     """`article_id` of one version of a document."""
     return hashlib.sha256(f"{doc_id}\n{content_sha256}".encode()).hexdigest()[:32]

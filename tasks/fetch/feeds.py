@@ -37,6 +37,7 @@ from tasks.fetch.iso_dates import parse_iso_datetime
 from tasks.fetch.known import last_fetched
 from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
+from tasks.identity import url_text
 from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
 from tasks.urls import canonical_url
@@ -107,7 +108,7 @@ def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
         if not isinstance(link, str) or not link.strip():
             continue
         updated = parse_iso_datetime(item.get("date_modified")) or parse_iso_datetime(item.get("date_published"))
-        entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
+        entries.append(FeedEntry(urljoin(base_url, url_text(link.strip())), entry_id, updated))
     return entries
 
 
