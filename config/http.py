@@ -31,3 +31,8 @@ class HttpSettings(BaseModel):
     max_body_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Largest response body accepted as sent on the wire; larger ones are `too_large`.")
     max_decompressed_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest body accepted after gzip/deflate/brotli decoding; decoding stops at this size.")
     obey_robots: bool = Field(True, description="Consult robots.txt before every request (switch off only for sites you own).")
+    allow_private_addresses: bool = Field(
+        False,
+        description="Let links found in feeds and sitemaps, and redirects, reach loopback, private and link-local addresses "
+        "(intranet crawls). Off: such a URL is quarantined as `forbidden_address` unless it is on the origin the user named.",
+    )

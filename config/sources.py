@@ -38,13 +38,47 @@ class FileSource(_Source):
     path: Path
 
 
+MAX_RECURSIVE_SEGMENTS = 3
+
+
+def glob_problem(pattern: str) -> str | None:
+    """What is wrong with a folder's include/exclude pattern, or None.
+
+    Patterns stay inside the folder (relative, no `..`), and have at most
+    `MAX_RECURSIVE_SEGMENTS` `**` segments: one already matches any depth, and each further one
+    multiplies the ways a path can match.
+    """
+    segments = pattern.split("/")
+    if not pattern.strip():
+        return "is empty"
+    if pattern.startswith(("/", "~")):
+        return "must be relative to the folder"
+    if ".." in segments:
+        return "may not leave the folder with '..'"
+    if any("**" in s and s != "**" for s in segments):
+        return "uses '**' inside a segment ('**' must be a whole segment, as in 'a/**/b')"
+    recursive = segments.count("**")
+    if recursive > MAX_RECURSIVE_SEGMENTS:
+        return f"has {recursive} '**' segments (at most {MAX_RECURSIVE_SEGMENTS}; one already matches any depth)"
+    return None
+
+
 class FolderSource(_Source):
     """A local folder, read recursively; `include`/`exclude` are glob patterns relative to it."""
 
     kind: Literal["folder"]
     path: Path
     include: list[str] = Field(default_factory=lambda: ["**/*"], description="Globs of files to read.")
-    exclude: list[str] = Field(default_factory=list, description="Globs of files to skip.")
+    exclude: list[str] = Field(default_factory=list, description="Globs of files (or folders) to skip.")
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _bounded_globs(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            problem = glob_problem(pattern)
+            if problem:
+                raise ValueError(f"pattern {pattern!r} {problem}")
+        return patterns
 
 
 class UrlsSource(_Source):

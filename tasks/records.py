@@ -16,7 +16,12 @@ Format = Literal["html", "text", "markdown"]
 
 @dataclass(frozen=True)
 class InputRef:
-    """One input to fetch: a file path, a URL, or a record inside a WARC file."""
+    """One input to fetch: a file path, a URL, or a record inside a WARC file.
+
+    `listed_by` is, for a URL found in fetched content (a feed item, a sitemap entry), the feed
+    or sitemap URL the user named; None when the user named `uri` itself. It decides which
+    addresses the fetch may reach (`tasks.fetch.addresses`).
+    """
 
     source: str
     uri: str
@@ -25,6 +30,7 @@ class InputRef:
     max_bytes: int | None = None
     obey_robots: bool = True
     lastmod: datetime | None = None  # the `lastmod` the sitemap listing this URL gave it
+    listed_by: str | None = None
 
 
 @dataclass

@@ -240,3 +240,15 @@ def test_the_feed_planner_keeps_the_feeds_answer_between_runs(web_server: WebSer
     for _ in range(3):
         feed_inputs(source(web_server, "/dynamic.xml"), context)
     assert read_table(root, FEED_STATE, ["url"]).num_rows == 2, "a new ETag on the same body every time is kept once"
+
+
+def test_a_refused_link_is_recorded_exactly_as_the_feed_wrote_it(web_server: WebServer) -> None:
+    links = ["file:///etc/passwd", "file:////srv/share/x.html", "ftp:///pub/notes.txt"]
+    items = "".join(f"<item><title>{n}</title><link>{link}</link></item>" for n, link in enumerate(links))
+    atom_entry = '<entry><title>A</title><id>urn:a</id><link href="file:///etc/shadow"/></entry>'
+    serve_feed(web_server, "/odd.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>', "application/rss+xml")
+    serve_feed(web_server, "/odd.atom", f'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{atom_entry}</feed>', "application/atom+xml")
+    refs = feed_entries(source(web_server, "/odd.xml"), FAST, {})[0] + feed_entries(source(web_server, "/odd.atom"), FAST, {})[0]
+    fetched = fetch_urls(refs, {}, FAST)
+    assert fetched.items == []
+    assert sorted((q.uri, q.error) for q in fetched.quarantined) == sorted((link, "invalid_url") for link in [*links, "file:///etc/shadow"])

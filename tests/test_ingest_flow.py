@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import struct
 import zlib
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import pytest
 
@@ -101,3 +104,23 @@ def test_seed_facts(warehouse: Path, seeds: Path):
     assert {"新媒体", "ZAKER", "source"} <= set(categories) and published == "2021-08-06T00:07:04"
     assert image == "http://zkres2.myzaker.com/202108/610ce1ad8e9f0904fe64126a_1024.jpg"
     assert "习近平" in text and "<" not in text and "&nbsp;" not in text
+
+
+def test_file_names_that_are_not_utf8_are_stored_escaped_beside_the_good_ones(warehouse: Path, tmp_path: Path):
+    folder = tmp_path / "inbox"
+    good = write_corpus(folder, 2)
+    raw_folder = os.fsencode(folder)
+    bad = Path(os.fsdecode(raw_folder + b"/bad\xffname.txt"))  # how Python hands such a name over
+    bad.write_text("A report whose file name is not UTF-8.\n\nIt still has a body of several words.")
+    Path(os.fsdecode(raw_folder + b"/photo\xfe.jpg")).write_bytes(_png())
+
+    _ingest(folder)
+
+    _, articles = run_query(warehouse, "select uri, doc_id from articles order by uri")
+    stored = dict(articles)
+    assert set(stored) == {str(p) for p in good} | {f"{folder}/bad%FFname.txt"}
+    # the escape is lossless, and doc_id is the hash of the path's bytes
+    assert unquote_to_bytes(f"{folder}/bad%FFname.txt") == raw_folder + b"/bad\xffname.txt"
+    assert stored[f"{folder}/bad%FFname.txt"] == hashlib.sha256(raw_folder + b"/bad\xffname.txt").hexdigest()[:32]
+    _, quarantined = run_query(warehouse, "select uri, stage, error from quarantine")
+    assert quarantined == [(f"{folder}/photo%FE.jpg", "discover", "unsupported_format")]

@@ -12,9 +12,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tasks.fetch.warc import read_warc
+from tasks.fetch.warc import read_warc, read_warc_record, warc_record_refs
 from tasks.identity import doc_id_for_url, sha256_hex
-from tasks.records import FetchedDocument, QuarantineRecord
+from tasks.records import FetchedDocument, QuarantineRecord, Rejected
 
 UTF8_PAGE = "<html><head><title>Été</title></head><body><p>Ünïcode page — 中文.</p></body></html>".encode()
 CP1252_PAGE = "<html><body><p>Déjà vu: l’été à Paris.</p></body></html>".encode("cp1252")
@@ -114,3 +114,61 @@ def test_uncompressed_warc_and_a_file_that_is_not_one(tmp_path: Path) -> None:
     broken.write_bytes(b"this is not a WARC file at all\n" * 10)
     rows = list(read_warc(broken, "s"))
     assert [(type(r), r.error) for r in rows] == [(QuarantineRecord, "warc_unreadable")]
+
+
+def _three_pages(path: Path, gzipped: bool) -> list[int]:
+    """A WARC of three page records; the offsets where each starts, then the file's size."""
+    offsets = []
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=gzipped)
+        for n in range(3):
+            offsets.append(stream.tell())
+            body = f"<html><body><p>Page {n}: {'words of a page ' * 40}</p></body></html>".encode()
+            writer.write_record(response(writer, f"https://news.example/{n}", "200 OK", [("Content-Type", "text/html")], body, "2024-01-01T00:00:00Z"))
+        offsets.append(stream.tell())
+    return offsets
+
+
+def _cut_points(offsets: list[int], gzipped: bool) -> list[tuple[int, int]]:
+    """(where to cut, how many pages stay whole): in the WARC headers, the HTTP headers and the
+    body of the last record, its last bytes (the gzip trailer, or the body's end), and in the
+    middle of the second record."""
+    last, end = offsets[2], offsets[3]
+    tail = 3 if gzipped else 10  # plain: the 4 bytes of CRLFs after a record are not part of it
+    return [(last + 20, 2), (last + 300 if not gzipped else last + 40, 2), ((last + end) // 2, 2), (end - tail, 2),
+            ((offsets[1] + offsets[2]) // 2, 1)]
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["warc", "warc.gz"])
+def test_a_warc_cut_short_quarantines_the_cut_record_and_ingests_the_rest(tmp_path: Path, gzipped: bool) -> None:
+    whole = tmp_path / ("whole.warc.gz" if gzipped else "whole.warc")
+    offsets = _three_pages(whole, gzipped)
+    data = whole.read_bytes()
+    for cut, intact in _cut_points(offsets, gzipped):
+        path = tmp_path / ("cut.warc.gz" if gzipped else "cut.warc")
+        path.write_bytes(data[:cut])
+        expected = [f"https://news.example/{n}" for n in range(intact)]
+        # as the ingest flow reads it: planned by offset, then each record read
+        refs, planned_rows = warc_record_refs(path, "s", 10**6)
+        assert [read_warc_record(r).url for r in refs] == expected, cut
+        assert [(q.stage, q.error) for q in planned_rows] == [("fetch", "warc_truncated")], cut
+        # and read in one pass
+        rows = list(read_warc(path, "s"))
+        assert [r.url for r in rows if isinstance(r, FetchedDocument)] == expected, cut
+        assert [q.error for q in rows if isinstance(q, QuarantineRecord)] == ["warc_truncated"], cut
+    # the whole file, and the plain one without its closing CRLFs, are read in full
+    assert [r.url for r in read_warc(whole, "s")] == [f"https://news.example/{n}" for n in range(3)]
+    if not gzipped:
+        path.write_bytes(data[:-4])
+        assert len([r for r in read_warc(path, "s") if isinstance(r, FetchedDocument)]) == 3
+
+
+def test_a_record_cut_after_planning_is_not_read_as_a_whole_page(tmp_path: Path) -> None:
+    path = tmp_path / "growing.warc.gz"
+    offsets = _three_pages(path, True)
+    refs, _ = warc_record_refs(path, "s", 10**6)
+    path.write_bytes(path.read_bytes()[: offsets[3] - 3])
+    assert read_warc_record(refs[1]).url == "https://news.example/1"
+    with pytest.raises(Rejected) as caught:
+        read_warc_record(refs[2])
+    assert caught.value.error == "warc_truncated"

@@ -21,6 +21,7 @@ from tasks.fetch.sitemaps import sitemap_inputs
 from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, peek_web_kind
 from tasks.fetch.url_lists import url_inputs
 from tasks.fetch.warc import warc_inputs
+from tasks.identity import url_text
 from tasks.records import InputRef, QuarantineRecord
 from tasks.stage import StageOutput, StageStats
 
@@ -49,9 +50,9 @@ def sources_for_uris(uris: list[str], http: HttpSettings, name: str = "cli") -> 
             path = Path(uri.removeprefix("file://")).expanduser().resolve()
             sources.append(MODEL_BY_KIND[kind](name=name, kind=kind, path=path))
         elif kind in _DOCUMENT_LIST_KINDS:
-            sources.append(MODEL_BY_KIND[kind](name=name, kind=kind, url=uri))
+            sources.append(MODEL_BY_KIND[kind](name=name, kind=kind, url=url_text(uri)))
         else:
-            pages.append(uri)
+            pages.append(url_text(uri))  # an argument's bytes that are not UTF-8, percent-encoded
     if pages:
         sources.append(MODEL_BY_KIND["urls"](name=name, kind="urls", urls=pages))
     return sources

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urljoin
+from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as safe_etree
 import feedparser
@@ -44,7 +45,7 @@ from tasks.fetch.iso_dates import parse_iso_datetime
 from tasks.fetch.known import last_feed_answer, last_fetched
 from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
-from tasks.identity import sha256_hex
+from tasks.identity import sha256_hex, url_text
 from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
 from tasks.urls import canonical_url
@@ -53,6 +54,7 @@ from warehouse.schemas import FEED_STATE
 from warehouse.writer import append_new_rows
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_SCHEME_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)/+")
 
 
 @dataclass(frozen=True)
@@ -68,16 +70,33 @@ def _looks_like_json(body: bytes, media_type: str | None) -> bool:
     return (media_type or "").endswith("json") or body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def check_xml_safety(body: bytes) -> None:
-    """Reject XML with entity declarations or external references (billion laughs, XXE)."""
+def check_xml_safety(body: bytes) -> Element | None:
+    """Reject XML with entity declarations or external references (billion laughs, XXE); the
+    parsed root of well-formed XML, None for ill-formed XML that is safe to hand to feedparser."""
     try:
-        safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        return safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Rejected("unsafe_xml", f"{type(exc).__name__}: {exc}") from None
     except safe_etree.ParseError:
         # ill-formed XML goes to feedparser's lenient parser; it must not carry declarations either
         if _ENTITY_DECLARATION.search(body):
             raise Rejected("unsafe_xml", "ill-formed XML with an entity declaration") from None
+        return None
+
+
+def _links_as_written(root: Element | None) -> dict[str, str]:
+    """Links of a feed as it wrote them, keyed by feedparser's spelling where the two differ.
+
+    feedparser drops the slashes after `scheme://` (`file:///etc/passwd` reads as
+    `file://etc/passwd`); a link must reach its quarantine row as the feed wrote it.
+    """
+    written: dict[str, str] = {}
+    for element in root.iter() if root is not None else ():
+        for value in (element.text, element.get("href")):
+            value = (value or "").strip()
+            if (spelled := _SCHEME_SLASHES.sub(r"\1", value)) != value:
+                written[spelled] = value
+    return written
 
 
 def _struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
@@ -100,12 +119,12 @@ def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
         if not isinstance(link, str) or not link.strip():
             continue
         updated = parse_iso_datetime(item.get("date_modified")) or parse_iso_datetime(item.get("date_published"))
-        entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
+        entries.append(FeedEntry(urljoin(base_url, url_text(link.strip())), entry_id, updated))
     return entries
 
 
 def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> list[FeedEntry]:
-    check_xml_safety(body)
+    written = _links_as_written(check_xml_safety(body))
     headers = {"content-location": base_url}
     if content_type:
         headers["content-type"] = content_type
@@ -119,6 +138,7 @@ def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> lis
         link = item.get("link") or (entry_id if entry_id and entry_id.startswith(("http://", "https://")) else None)
         if not link:
             continue
+        link = written.get(link, link)
         # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a warning
         updated = _struct_time_to_datetime(dict.get(item, "updated_parsed")) or _struct_time_to_datetime(dict.get(item, "published_parsed"))
         entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
@@ -220,7 +240,7 @@ def feed_entries(
         stats.seconds = time.perf_counter() - started
         return FeedRead([], [QuarantineRecord(source.name, source.url, STAGE, rejected.error, rejected.detail)], stats, None)
     chosen = select_new_entries(entries, known_entries)
-    refs = [InputRef(source=source.name, uri=entry.link, kind="url", max_bytes=source.max_bytes) for entry in chosen]
+    refs = [InputRef(source=source.name, uri=entry.link, kind="url", max_bytes=source.max_bytes, listed_by=source.url) for entry in chosen]
     stats.docs_in = len(entries)
     stats.docs_out = len(refs)
     stats.seconds = time.perf_counter() - started

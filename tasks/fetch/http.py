@@ -6,8 +6,11 @@ on many hosts is fetched concurrently while no single host sees more than its sh
 request has connect/read timeouts and a total deadline; connection errors, timeouts, 429 and 5xx
 are retried with exponential backoff and jitter (a `Retry-After` is honoured up to a cap);
 redirects are followed by hand so loops and long chains are caught; robots.txt is consulted for
-every hop. Bodies are read as a stream and decoded with caps on the wire size and on the
-decompressed size. Every failure is a `Rejected` with a stable reason code.
+every hop. A hop that leaves the origin the user named (a listed link, a redirect) may reach only
+public addresses (`tasks.fetch.addresses`): it is refused before any request otherwise, and its
+connections go to checked addresses only. Bodies are read as a stream and decoded with caps on
+the wire size and on the decompressed size. Every failure is a `Rejected` with a stable reason
+code.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from tasks.fetch.addresses import PublicOnlyTransport, refuse_non_public, url_origin
 from tasks.fetch.decompress import CappedDecoder, DecompressionError, SizeCapExceeded, gunzip_document, is_gzip
 from tasks.fetch.local_files import format_for_path
 from tasks.fetch.media_types import GZIP_MEDIA_TYPES, check_page_or_gzip_media_type, page_format, parse_content_type
@@ -181,27 +185,31 @@ class HttpSession:
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._global = asyncio.Semaphore(settings.global_concurrency)
         self._random = random.Random()
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(
+        limits = httpx.Limits(max_connections=settings.global_concurrency, max_keepalive_connections=settings.global_concurrency)
+        options: dict[str, Any] = {
+            "timeout": httpx.Timeout(
                 connect=settings.connect_timeout,
                 read=settings.read_timeout,
                 write=settings.read_timeout,
                 pool=None,  # waiting for a pooled connection is bounded by our own semaphores
             ),
-            limits=httpx.Limits(max_connections=settings.global_concurrency, max_keepalive_connections=settings.global_concurrency),
-            follow_redirects=False,
-            headers={
+            "follow_redirects": False,
+            "headers": {
                 "User-Agent": settings.user_agent,
                 "Accept-Encoding": "gzip, deflate, br",
                 "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8",
             },
-        )
+        }
+        self._client = httpx.AsyncClient(limits=limits, **options)
+        # a pool of its own, so a connection opened for a named origin never serves a listed link
+        self._public_client = httpx.AsyncClient(transport=PublicOnlyTransport(limits), **options)
 
     async def __aenter__(self) -> HttpSession:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self._client.aclose()
+        await self._public_client.aclose()
 
     def _gate(self, url: str) -> _HostGate:
         host = (urlsplit(url).hostname or "").lower()
@@ -221,14 +229,18 @@ class HttpSession:
         known: Mapping[str, KnownVersion] | None = None,
         accept: AcceptCheck | None = None,
         max_bytes: int | None = None,
+        listed_by: str | None = None,
     ) -> Response:
         """GET `url` following redirects; a 2xx or 304 `Response`, else `Rejected` with the reason.
 
         `known` (canonical URL -> version) adds conditional headers to any hop it knows; `accept`
         may reject a response by its media type before its body is read; `max_bytes` lowers the
-        body caps for this request.
+        body caps for this request. `listed_by` is the URL the user named whose content listed
+        `url` (None when the user named `url` itself): hops to any other origin must reach public
+        addresses (`forbidden_address` otherwise).
         """
-        response = await self._follow(url, known or {}, accept, max_bytes, self.settings.max_redirects, check_robots=True)
+        trusted = url_origin(listed_by or url)
+        response = await self._follow(url, known or {}, accept, max_bytes, self.settings.max_redirects, check_robots=True, trusted=trusted)
         status = response.status
         if 200 <= status < 300 or status == 304:
             return response
@@ -252,6 +264,7 @@ class HttpSession:
         max_bytes: int | None,
         max_redirects: int,
         check_robots: bool,
+        trusted: str,
     ) -> Response:
         limits = _Limits(
             raw=min(self.settings.max_body_bytes, max_bytes or self.settings.max_body_bytes),
@@ -262,10 +275,11 @@ class HttpSession:
         for _ in range(max_redirects + 1):
             if urlsplit(current).scheme.lower() not in {"http", "https"} or not urlsplit(current).hostname:
                 raise Rejected("invalid_url", f"not an http(s) URL: {current}")
+            client = await self._client_for(current, trusted)
             if check_robots and self.settings.obey_robots:
-                await self._check_robots(current)
+                await self._check_robots(current, trusted)
             headers = conditional_headers(known.get(canonical_url(current)))
-            response = await self._with_retries(current, headers, accept, limits)
+            response = await self._with_retries(current, headers, accept, limits, client)
             if response.status not in REDIRECT_STATUSES:
                 return response
             location = response.headers.get("location")
@@ -281,11 +295,22 @@ class HttpSession:
             current = target
         raise Rejected("too_many_redirects", f"more than {max_redirects} redirects: " + " -> ".join(chain))
 
-    async def _with_retries(self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits) -> Response:
+    async def _client_for(self, url: str, trusted: str) -> httpx.AsyncClient:
+        """The client for one hop: any address for the trusted origin (or everywhere, when
+        private addresses are allowed), else public addresses only, refused here before any
+        request (robots.txt included)."""
+        if self.settings.allow_private_addresses or url_origin(url) == trusted:
+            return self._client
+        await refuse_non_public(url, self.settings.connect_timeout)
+        return self._public_client
+
+    async def _with_retries(
+        self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits, client: httpx.AsyncClient
+    ) -> Response:
         attempt = 0
         while True:
             try:
-                response = await self._attempt(url, headers, accept, limits)
+                response = await self._attempt(url, headers, accept, limits, client)
             except _Transient as failure:
                 if attempt >= self.settings.retries:
                     raise Rejected(failure.reason, f"{failure.detail} (after {attempt + 1} attempts)") from None
@@ -303,12 +328,14 @@ class HttpSession:
             await asyncio.sleep(wait if wait is not None else self._backoff(attempt))
             attempt += 1
 
-    async def _attempt(self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits) -> Response:
+    async def _attempt(
+        self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits, client: httpx.AsyncClient
+    ) -> Response:
         """One request: waits its turn at the host, then reads the answer within the total deadline."""
         async with self._gate(url).slot(), self._global:
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
-                    return await self._exchange(url, headers, accept, limits)
+                    return await self._exchange(url, headers, accept, limits, client)
             except (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError) as exc:
                 reason, retry = classify_transport_error(exc)
                 detail = f"{type(exc).__name__}: {exc}".rstrip(": ") + f" ({url})"
@@ -318,8 +345,10 @@ class HttpSession:
                     raise _Transient(reason, detail) from None
                 raise Rejected(reason, detail) from None
 
-    async def _exchange(self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits) -> Response:
-        async with self._client.stream("GET", url, headers=headers) as answer:
+    async def _exchange(
+        self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits, client: httpx.AsyncClient
+    ) -> Response:
+        async with client.stream("GET", url, headers=headers) as answer:
             fetched_at = datetime.now(UTC)
             response = Response(str(answer.url), answer.status_code, answer.headers, b"", fetched_at)
             if not 200 <= answer.status_code < 300:
@@ -345,7 +374,7 @@ class HttpSession:
                 raise Rejected("bad_content_encoding", f"{exc} ({url})") from None
             return response
 
-    async def _check_robots(self, url: str) -> None:
+    async def _check_robots(self, url: str, trusted: str) -> None:
         key = origin(url)
         policy = self.robots.get(key)
         if policy is None:
@@ -353,7 +382,7 @@ class HttpSession:
             async with lock:
                 policy = self.robots.get(key)
                 if policy is None:
-                    policy = await self._fetch_robots(url)
+                    policy = await self._fetch_robots(url, trusted)
                     self.robots.put(key, policy)
         delay = policy.crawl_delay(self.settings.user_agent)
         if delay is not None:
@@ -361,12 +390,13 @@ class HttpSession:
             gate.delay = max(gate.delay, min(delay, self.settings.max_crawl_delay))
         policy.check(url, self.settings.user_agent)
 
-    async def _fetch_robots(self, url: str) -> RobotsPolicy:
+    async def _fetch_robots(self, url: str, trusted: str) -> RobotsPolicy:
         location = robots_url(url)
         try:
-            response = await self._follow(location, {}, None, _ROBOTS_MAX_BYTES, _ROBOTS_MAX_REDIRECTS, check_robots=False)
+            response = await self._follow(location, {}, None, _ROBOTS_MAX_BYTES, _ROBOTS_MAX_REDIRECTS, check_robots=False, trusted=trusted)
         except Rejected as rejected:
-            if rejected.error in {"too_large", "decompression_bomb", "bad_content_encoding", "too_many_redirects", "redirect_loop", "redirect_without_location", "invalid_url"}:
+            # a robots.txt redirected to an address it may not reach was not read: as if there were none
+            if rejected.error in {"too_large", "decompression_bomb", "bad_content_encoding", "too_many_redirects", "redirect_loop", "redirect_without_location", "invalid_url", "forbidden_address"}:
                 return RobotsPolicy(source=location, allow_all=True)  # unusable file: as if there were none
             return RobotsPolicy.from_failure(location, rejected.error, rejected.detail)
         if response.status in REDIRECT_STATUSES:
@@ -422,7 +452,7 @@ def _unwrap_gzip_file(response: Response, ref: InputRef, settings: HttpSettings)
 
 async def _fetch_page(session: HttpSession, ref: InputRef, known: Mapping[str, KnownVersion]) -> FetchedDocument | QuarantineRecord | object:
     try:
-        response = await session.get(ref.uri, known=known, accept=check_page_or_gzip_media_type, max_bytes=ref.max_bytes)
+        response = await session.get(ref.uri, known=known, accept=check_page_or_gzip_media_type, max_bytes=ref.max_bytes, listed_by=ref.listed_by)
         previous = known.get(canonical_url(response.url)) or known.get(canonical_url(ref.uri))
         if response.status == 304:
             if previous is None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 
 from config.sources import FileSource, FolderSource
+from tasks.fetch.globs import matching_files
 from tasks.fetch.plan import PlanContext, Planned
+from tasks.identity import path_text
 from tasks.records import Format, InputRef, QuarantineRecord
 
 FORMAT_BY_SUFFIX: dict[str, Format] = {
@@ -31,22 +33,6 @@ def format_for_path(path: PurePath) -> Format | None:
     return FORMAT_BY_SUFFIX.get(path.suffix.lower())
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _folder_files(source: FolderSource) -> list[Path]:
-    root = source.path
-    chosen: set[Path] = set()
-    for pattern in source.include:
-        chosen.update(p for p in root.glob(pattern) if p.is_file() and not _is_hidden(p, root))
-    for pattern in source.exclude:
-        for match in root.glob(pattern):
-            # a pattern ending in '**' matches folders: exclude what they hold
-            chosen.difference_update(match.rglob("*") if match.is_dir() else [match])
-    return sorted(chosen)
-
-
 def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Planned:
     """Inputs of a `file` or `folder` source; a missing path or unsupported file is quarantined.
 
@@ -56,8 +42,8 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
     max_bytes = source.max_bytes or context.default_max_bytes
     if isinstance(source, FolderSource):
         if not source.path.is_dir():
-            return [], [QuarantineRecord(source.name, str(source.path), "discover", "not_found", "folder does not exist")]
-        paths = _folder_files(source)
+            return [], [QuarantineRecord(source.name, path_text(source.path), "discover", "not_found", "folder does not exist")]
+        paths = matching_files(source.path, source.include, source.exclude)
     else:
         paths = [source.path]
     refs: list[InputRef] = []
@@ -68,7 +54,7 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
             quarantined.append(
                 QuarantineRecord(
                     source.name,
-                    str(path),
+                    path_text(path),
                     "discover",
                     "unsupported_format",
                     f"extension {path.suffix or '(none)'!r} is not one of {', '.join(sorted(FORMAT_BY_SUFFIX))} (or one of them + .gz)",

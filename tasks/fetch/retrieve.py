@@ -16,7 +16,7 @@ from tasks.fetch.http import fetch_urls
 from tasks.fetch.known import known_versions
 from tasks.fetch.robots import RobotsCache
 from tasks.fetch.warc import read_warc_record
-from tasks.identity import doc_id_for_path, sha256_hex
+from tasks.identity import doc_id_for_path, path_text, sha256_hex
 from tasks.records import FetchedDocument, InputRef, Rejected
 from tasks.stage import StageOutput, StageStats, run_stage
 
@@ -49,7 +49,7 @@ def read_file(ref: InputRef) -> FetchedDocument:
         body = gunzip_document(body, ref.max_bytes if ref.max_bytes is not None else UNLIMITED_GUNZIP_CAP)
     return FetchedDocument(
         source=ref.source,
-        uri=str(path),
+        uri=path_text(path),
         doc_id=doc_id_for_path(path),
         body=body,
         content_sha256=sha256_hex(body),
@@ -69,7 +69,7 @@ def fetch_inputs(
     stored version (a 304 or the same hash) add nothing and are counted as `not_modified`."""
     local = [r for r in refs if r.kind != "url"]
     web = [r for r in refs if r.kind == "url"]
-    output = run_stage("fetch", local, _read_local, describe=lambda r: (r.source, r.uri, None))
+    output = run_stage("fetch", local, _read_local, describe=lambda r: (r.source, path_text(r.uri), None))
     if web:
         by_robots: dict[bool, list[InputRef]] = {}
         for ref in web:

@@ -143,7 +143,8 @@ class _Walk:
         self.quarantined.append(QuarantineRecord(self.source.name, uri, STAGE, rejected.error, rejected.detail))
 
     async def read(self, session: HttpSession, url: str) -> Sitemap:
-        response = await session.get(url, max_bytes=self.source.max_bytes)
+        # an index's children are links found in fetched content, as its pages are
+        response = await session.get(url, max_bytes=self.source.max_bytes, listed_by=self.source.url)
         body = response.body
         self.bytes_in += len(body)
         if is_gzip(body):  # a .xml.gz file served as such, not as a Content-Encoding
@@ -210,7 +211,7 @@ def sitemap_urls(
     walk = _Walk(source, effective, since, max_depth)
     run_async(lambda: walk.run(robots))
     refs = [
-        InputRef(source=source.name, uri=entry.loc, kind="url", max_bytes=source.max_bytes, lastmod=entry.lastmod)
+        InputRef(source=source.name, uri=entry.loc, kind="url", max_bytes=source.max_bytes, lastmod=entry.lastmod, listed_by=source.url)
         for key, entry in walk.pages.items()
         if _is_changed(entry.lastmod, key in known, known.get(key))
     ]
