@@ -37,7 +37,7 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
         sources = choose_sources(params.uris, params.sources, sources_file, settings.http)
         inputs = plan(sources, settings.max_document_bytes, root, settings.http, robots)
         refs = inputs.items[: params.limit] if params.limit else inputs.items
-        summary.inputs = len(refs) + len(inputs.quarantined)
+        summary.inputs = len(refs) + len(inputs.quarantined) + inputs.stats.counts["unchanged"]
         summary.add(inputs)
         summary.add(write(root, summary.run_id, [], [], inputs.quarantined))
         report("ingest", 0, len(refs))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings
-from warehouse.catalog import CATALOG_FILE
+from warehouse.catalog import CATALOG_FILE, ensure_catalog
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # the project environment's scripts: pressroom, duckdb
@@ -30,6 +30,7 @@ def _run(argv: list[str], root: Path, tmp_path: Path) -> subprocess.CompletedPro
 
 
 def test_sql_leaves_stderr_empty(tmp_path: Path) -> None:
+    ensure_catalog(tmp_path / "warehouse")  # `sql` on no warehouse is an error line
     result = _run([str(BIN / "pressroom"), "sql", "select 1"], tmp_path / "warehouse", tmp_path)
     assert result.stdout.splitlines()[-1] == "(1 row)"
     assert result.stderr == ""

@@ -124,3 +124,28 @@ def test_file_names_that_are_not_utf8_are_stored_escaped_beside_the_good_ones(wa
     assert stored[f"{folder}/bad%FFname.txt"] == hashlib.sha256(raw_folder + b"/bad\xffname.txt").hexdigest()[:32]
     _, quarantined = run_query(warehouse, "select uri, stage, error from quarantine")
     assert quarantined == [(f"{folder}/photo%FE.jpg", "discover", "unsupported_format")]
+
+
+def test_a_rerun_reads_no_unchanged_file_and_a_touched_one_is_checked_by_hash(warehouse: Path, tmp_path: Path):
+    """Files whose size and modification time are those of their stored version are not read
+    again; a file touched without a change is read, and its content hash says it is the same."""
+    from flows.ingest import ingest
+    from flows.parameters import IngestParameters
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"story{n}.txt").write_text(f"Story {n}\n\nThe council met on Tuesday and voted {n} times on the budget.\n")
+    params = IngestParameters(uris=[str(folder)])
+    first = ingest(params)
+    assert first.rows_added["articles"] == 3 and first.stages["fetch"].docs_in == 3
+
+    second = ingest(params)
+    assert second.inputs == 3 and "fetch" not in second.stages, "no file was read"
+    assert second.stages["discover"].counts["unchanged"] == 3
+
+    story = folder / "story1.txt"
+    os.utime(story, ns=(story.stat().st_atime_ns, story.stat().st_mtime_ns + 1_000_000_000))
+    third = ingest(params)
+    assert third.stages["fetch"].docs_in == 1 and third.stages["versions"].docs_out == 0
+    assert sum(third.rows_added.values()) == 0

@@ -125,10 +125,11 @@ def test_sql_on_a_missing_warehouse_is_one_line_and_creates_nothing(tmp_path: Pa
     assert not (tmp_path / "no").exists()
 
 
-def test_a_select_that_would_change_settings_meets_the_locked_configuration(warehouse: Path, capsys):
+@pytest.mark.parametrize("call", ["enable_logging(storage = 'file', storage_path = '{warehouse}/articles')", "checkpoint()", "truncate_duckdb_logs()"])
+def test_a_select_of_a_table_function_that_acts_is_refused(warehouse: Path, capsys, call: str):
     small_warehouse(warehouse)
     before = _files(warehouse)
-    # a table function, so a SELECT: it would write DuckDB's log into the warehouse
-    code, _, err = _sql(capsys, f"SELECT * FROM enable_logging(storage = 'file', storage_path = '{warehouse}/articles')")
-    assert code == 2 and len(err) == 1 and "the configuration has been locked" in err[0]
+    # a table function, so a SELECT: enable_logging would write DuckDB's log into the warehouse
+    code, _, err = _sql(capsys, f"SELECT * FROM (SELECT 1) JOIN {call.format(warehouse=warehouse)} ON true")
+    assert code == 2 and len(err) == 1 and "changes DuckDB's state and is refused" in err[0]
     assert _files(warehouse) == before

@@ -110,3 +110,20 @@ def latest_feed(root: Path, source: str, url: str) -> StoredFeed | None:
             [source, url],
         ).fetchone()
     return StoredFeed(*row) if row else None
+
+
+def stored_validators(root: Path, uris: list[str]) -> dict[str, str]:
+    """The `etag` of the latest stored version of each local file among `uris` (local files have
+    no URL) that has one."""
+    if not uris:
+        return {}
+    with scratch_connection() as con:
+        con.register("wanted_files", pa.table({"uri": sorted(set(uris))}))
+        rows = con.execute(
+            f"""
+            SELECT uri, etag FROM {table_scan(root, DOCUMENTS)} SEMI JOIN wanted_files USING (uri)
+            WHERE url IS NULL
+            QUALIFY row_number() OVER (PARTITION BY uri ORDER BY fetched_at DESC) = 1
+            """
+        ).fetchall()
+    return {uri: etag for uri, etag in rows if etag}

@@ -71,6 +71,35 @@ def check_read_only(sql: str) -> None:
     if statement.type != duckdb.StatementType.SELECT:
         hint = " (use SELECT * FROM pragma_<name>(...), DESCRIBE or SHOW)" if _statement_name(statement) == "PRAGMA" else ""
         raise QueryRefused(f"pressroom sql is read-only: {_statement_name(statement)} statements are refused{hint}")
+    for name in _table_functions(statement.query):
+        if _STATE_CHANGING_TABLE_FUNCTION.match(name):
+            raise QueryRefused(f"pressroom sql is read-only: {name}() changes DuckDB's state and is refused")
+
+
+# Table functions that act rather than read (`enable_logging` writes log files, `checkpoint`
+# writes a database): DuckDB flags side effects on scalar functions only, and the locked
+# configuration does not stop these in DuckDB 1.5.
+_STATE_CHANGING_TABLE_FUNCTION = re.compile(r"^(?:enable|disable|truncate|force|checkpoint)", re.IGNORECASE)
+
+
+def _table_functions(sql: str) -> list[str]:
+    """The names of the table functions a SELECT calls, anywhere in it (subqueries, CTEs)."""
+    con = open_database()
+    try:
+        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()[0][0])
+    finally:
+        con.close()
+    names: list[str] = []
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "TABLE_FUNCTION" and isinstance(node.get("function"), dict):
+                names.append(str(node["function"].get("function_name", "")))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
 
 
 def _quoted(text: str) -> str:

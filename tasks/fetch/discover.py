@@ -72,8 +72,14 @@ def plan_inputs(
         found, failed = PLANNERS[source.kind](source, context)
         refs += found
         quarantined += failed
-    stats = StageStats("discover", docs_in=len(refs) + len(quarantined), docs_out=len(refs),
-                       quarantined=Counter(q.error for q in quarantined), seconds=time.perf_counter() - started)
+    stats = StageStats(
+        "discover",
+        docs_in=len(refs) + len(quarantined) + sum(context.counts.values()),
+        docs_out=len(refs),
+        quarantined=Counter(q.error for q in quarantined),
+        seconds=time.perf_counter() - started,
+        counts=context.counts,
+    )
     return StageOutput(refs, quarantined, stats)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path, PurePath
 
 from config.sources import FileSource, FolderSource
@@ -9,6 +11,7 @@ from tasks.fetch.globs import matching_files
 from tasks.fetch.plan import PlanContext, Planned
 from tasks.identity import path_text
 from tasks.records import Format, InputRef, QuarantineRecord
+from warehouse.known import stored_validators
 
 FORMAT_BY_SUFFIX: dict[str, Format] = {
     ".html": "html",
@@ -33,11 +36,20 @@ def format_for_path(path: PurePath) -> Format | None:
     return FORMAT_BY_SUFFIX.get(path.suffix.lower())
 
 
+def file_validator(stat: os.stat_result) -> str:
+    """A file's validator, stored as its version's `etag`: size and modification time, as web
+    servers make ETags for files. Equal validators mean an unchanged file; the content hash
+    stays the truth whenever they differ."""
+    return f'W/"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+
+
 def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Planned:
     """Inputs of a `file` or `folder` source; a missing path or unsupported file is quarantined.
 
     Hidden files and folders (names starting with '.') inside a folder are not inputs: they are
-    version-control and editor state, not articles.
+    version-control and editor state, not articles. A file whose size and modification time are
+    those of its stored version is not an input either (counted as `unchanged`): a rerun over
+    an unchanged folder reads no file.
     """
     max_bytes = source.max_bytes or context.default_max_bytes
     if isinstance(source, FolderSource):
@@ -62,4 +74,22 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
             )
             continue
         refs.append(InputRef(source.name, str(path), "file", fmt, max_bytes))
-    return refs, quarantined
+    return _changed(refs, context), quarantined
+
+
+def _changed(refs: list[InputRef], context: PlanContext) -> list[InputRef]:
+    """The refs whose file differs from its stored version by size or modification time."""
+    stored = stored_validators(context.root, [path_text(r.uri) for r in refs])
+    if not stored:
+        return refs
+    changed = []
+    for ref in refs:
+        try:
+            unchanged = stored.get(path_text(ref.uri)) == file_validator(os.stat(ref.uri))
+        except OSError:
+            unchanged = False  # the fetch stage names what is wrong with it
+        if unchanged:
+            context.counts["unchanged"] += 1
+        else:
+            changed.append(ref)
+    return changed

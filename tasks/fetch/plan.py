@@ -4,7 +4,8 @@ source's inputs and the quarantine rows of what could not be listed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +25,4 @@ class PlanContext:
     http: HttpSettings
     robots: RobotsCache | None
     default_max_bytes: int
+    counts: Counter[str] = field(default_factory=Counter)  # what planners skipped, e.g. unchanged files

@@ -14,6 +14,7 @@ from config.http import HttpSettings
 from tasks.fetch.decompress import gunzip_document, is_gzip
 from tasks.fetch.http import fetch_urls
 from tasks.fetch.known import known_versions
+from tasks.fetch.local_files import file_validator
 from tasks.fetch.robots import RobotsCache
 from tasks.fetch.warc import read_warc_record
 from tasks.identity import doc_id_for_path, path_text, sha256_hex
@@ -33,6 +34,7 @@ def read_file(ref: InputRef) -> FetchedDocument:
         if ref.max_bytes is not None and size > ref.max_bytes:
             raise Rejected("too_large", f"{size} bytes is over the limit of {ref.max_bytes}")
         with path.open("rb") as handle:
+            validator = file_validator(os.fstat(handle.fileno()))
             # read one byte past the limit so a file that grew since stat() is still caught
             body = handle.read() if ref.max_bytes is None else handle.read(ref.max_bytes + 1)
     except FileNotFoundError:
@@ -55,6 +57,7 @@ def read_file(ref: InputRef) -> FetchedDocument:
         content_sha256=sha256_hex(body),
         fetched_at=datetime.now(timezone.utc),
         format=ref.format_hint or "text",
+        etag=validator,
     )
 
 
