@@ -313,7 +313,7 @@ def translation_eval(docs: list[dict]) -> dict:
     from tasks.dedup.cache import attached_cache
     from tasks.dedup.grouping import find_duplicates
     from tasks.dedup.signatures import compute_signatures
-    from tasks.dedup.translations import number_similarity, numbers
+    from tasks.dedup.translations import fingerprint, match
     from warehouse.schemas import SIGNATURES
     from warehouse.tables import table_scan
     from warehouse.writer import append_new_rows, initialize
@@ -343,8 +343,8 @@ def translation_eval(docs: list[dict]) -> dict:
     found = {p for p in _pairs(groups.values()) if by_id[p[0]]["language"] != by_id[p[1]]["language"]}
     cross = [(a, b) for a, b in _pairs([list(by_id)]) if by_id[a]["language"] != by_id[b]["language"]]
     true = {(a, b) for a, b in cross if by_id[a]["cluster"] == by_id[b]["cluster"]}
-    fingerprints = {d["id"]: numbers(d["text"], settings.max_numbers) for d in docs}
-    similarity = {(a, b): number_similarity(fingerprints[a], fingerprints[b]) for a, b in cross}
+    fingerprints = {d["id"]: fingerprint(d["text"], settings.max_numbers) for d in docs}
+    similarity = {(a, b): match(fingerprints[a], fingerprints[b], settings.position_tolerance).similarity for a, b in cross}
     hit = len(found & true)
     return {
         "documents": len(docs),
@@ -353,7 +353,7 @@ def translation_eval(docs: list[dict]) -> dict:
         "found_pairs": len(found),
         "precision": hit / len(found) if found else 1.0,
         "recall": hit / len(true) if true else 1.0,
-        "missed": sorted(f"{a} ~ {b} ({len(fingerprints[a])}/{len(fingerprints[b])} numbers, similarity {similarity[(a, b)]:.2f})" for a, b in true - found),
+        "missed": sorted(f"{a} ~ {b} ({len(fingerprints[a].numbers)}/{len(fingerprints[b].numbers)} numbers, similarity {similarity[(a, b)]:.2f})" for a, b in true - found),
         "false": sorted(f"{a} ~ {b}" for a, b in found - true),
         "pair_similarity": sorted(round(similarity[p], 2) for p in true),
         "highest_non_pair_similarity": max((similarity[p] for p in cross if p not in true), default=0.0),

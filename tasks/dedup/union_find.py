@@ -41,3 +41,36 @@ def components(nodes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.nda
     labels = np.empty_like(labels_sorted)
     labels[order] = labels_sorted
     return labels
+
+
+def join_disjoint(nodes: np.ndarray, labels: np.ndarray, left: np.ndarray, right: np.ndarray, tags: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Join the components `labels` (from `components`) along more edges, taken in the order
+    given, skipping an edge that would join two components holding a common tag; returns the
+    new labels (still the smallest id of each component) and which edges were taken.
+
+    `tags[i]` is the tag of `nodes[i]` (None: no tag). Dedup tags articles with their language,
+    so a translation link never joins two groups that both hold an article in one language,
+    and a chain of weak links cannot grow one group across many articles of each language."""
+    position = {node: i for i, node in enumerate(nodes.tolist())}
+    label_list = labels.tolist()
+    held: dict[int, set[str]] = {}
+    for label, tag in zip(label_list, tags):
+        held.setdefault(label, set()).update([tag] if tag is not None else [])
+    parent: dict[int, int] = {}
+
+    def root(label: int) -> int:
+        while label in parent:
+            label = parent[label]
+        return label
+
+    taken = np.zeros(len(left), dtype=bool)
+    for i, (a, b) in enumerate(zip(np.asarray(left).tolist(), np.asarray(right).tolist())):
+        ra, rb = root(label_list[position[a]]), root(label_list[position[b]])
+        if ra != rb:
+            if held[ra] & held[rb]:
+                continue
+            low, high = min(ra, rb), max(ra, rb)
+            parent[high] = low
+            held[low] |= held.pop(high)
+        taken[i] = True
+    return np.array([root(label) for label in label_list], dtype=np.int64), taken
