@@ -10,7 +10,10 @@ Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the com
 a compared article shares with others), `edges` and `labels`. Candidates come from equality
 joins (exact hash, band hash, pairs of nearby numbers) of `q` against everything; they are
 verified (estimated Jaccard from the stored signatures, number alignment), then merged with the
-stored groups they touch by union-find. See tasks/dedup/__init__.py for what the decisions mean.
+stored groups they touch by union-find; translation links last, strongest first, each only
+between two groups that hold no language in common (so a chain of weak links cannot grow one
+group across many articles, and a group holds one article per language besides copies). See
+tasks/dedup/__init__.py for what the decisions mean.
 """
 
 from __future__ import annotations

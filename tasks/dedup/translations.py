@@ -62,12 +62,13 @@ def canonical_number(raw: str) -> str:
 
 
 # Sentence marks of many scripts; one ends a sentence when a space or the end of the text
-# follows (not the point of "1.5"). A line break always does; a script without such marks
-# (Thai) makes one sentence of a line.
-_MARKS = "!?.\u2026\u3002\uff01\uff1f\u0964\u0965\u061f\u06d4\u0589\u1362"
-_BOUNDARY = re.compile(f"[{_MARKS}\n]")
+# follows (not the point of "1.5"), and a line break always does. So a script without such
+# marks (Thai) or without spaces after them (Chinese, Japanese) is judged a line at a time: a
+# sentence of 30 Han characters is already a long one.
+_MARKS = "!?.\u2026\u0964\u0965\u061f\u06d4\u0589\u1362\u3002\uff01\uff1f"
+# one character class first: re then skips to candidates in C (3-4x faster than an alternation)
+_BOUNDARY = re.compile(f"[{_MARKS}\n](?:(?<=\n)|(?=\\s|$))")
 _CLOSERS = "\"')]\u00bb\u201d\u2019\u300d\u300f\uff09"  # a sentence may end in a quote or bracket
-_NON_LETTERS = re.compile(r"[\W\d_]+")
 _LIST_MARKER = re.compile(r"[ \t]*\d+(?:\.\d+)*[.)]?\s")  # "1. ", "2) ", "1.1 ", a line number
 _MONTH_SUFFIXES = ("月", "월")  # "1月24日": where other languages name the month, these number it
 PROSE_LETTERS = 30  # a sentence with fewer letters is a row, a label or a heading
@@ -93,7 +94,8 @@ def fingerprint(text: str, limit: int = 200) -> Fingerprint:
     matches = list(_NUMBER.finditer(text))
     if not matches:
         return Fingerprint([], [])
-    ends = [m.end() for m in _BOUNDARY.finditer(text) if _ends_sentence(text, m.start())]
+    ends = [m.end() for m in _BOUNDARY.finditer(text)]
+    ends = [end for end in ends if not _ordinal(text, end)]
     found: list[tuple[str, int]] = []
     prose: dict[int, bool] = {}  # sentence start -> is it prose
     for match in matches:
@@ -114,24 +116,22 @@ def fingerprint(text: str, limit: int = 200) -> Fingerprint:
     return Fingerprint([n for n, _ in kept], [start / length for _, start in kept])
 
 
-def _ends_sentence(text: str, at: int) -> bool:
-    """Whether the mark or line break at `at` ends a sentence: a mark needs a space or the end of
-    the text after it, and a point after a digit then a lowercase word is an ordinal ("21. maí",
-    "3. listopadu"), not an end."""
-    after = at + 1
-    if text[at] == "\n" or after == len(text):
-        return True
-    if not text[after].isspace():
-        return False
-    return not (text[at] == "." and text[at - 1 : at].isdigit() and text[after : after + 2].strip()[:1].islower())
+def _ordinal(text: str, end: int) -> bool:
+    """Whether the point before `end` follows a digit and precedes a lowercase word: an ordinal
+    ("21. maí", "3. listopadu"), not the end of a sentence."""
+    return text[end - 1] == "." and text[end - 2 : end - 1].isdigit() and text[end : end + 2].strip()[:1].islower()
 
 
 def _is_prose(sentence: str) -> bool:
-    letters = len(_NON_LETTERS.sub("", sentence))
-    if letters >= LONG_SENTENCE_LETTERS:
-        return True
-    tail = sentence.rstrip().rstrip(_CLOSERS)
-    return letters >= PROSE_LETTERS and tail[-1:] in _MARKS
+    if len(sentence) < PROSE_LETTERS:
+        return False
+    ends = sentence.rstrip().rstrip(_CLOSERS)[-1:] in _MARKS
+    # letters counted in a prefix first: most prose sentences show enough of them early
+    prefix = 2 * LONG_SENTENCE_LETTERS
+    letters = sum(map(str.isalpha, sentence[:prefix]))
+    if letters < LONG_SENTENCE_LETTERS and not (ends and letters >= PROSE_LETTERS) and len(sentence) > prefix:
+        letters = sum(map(str.isalpha, sentence))
+    return letters >= LONG_SENTENCE_LETTERS or (ends and letters >= PROSE_LETTERS)
 
 
 def _without_counting(found: list[tuple[str, int]]) -> list[tuple[str, int]]:
