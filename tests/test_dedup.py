@@ -10,12 +10,14 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from config.dedup import DedupSettings
 from tasks.dedup.cache import SIGNATURE_FILE, attached_cache, cache_path, sync
 from tasks.dedup.grouping import find_duplicates
 from tasks.dedup.signatures import compute_signatures
+from warehouse.catalog import connect
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.tables import read_table
 from warehouse.writer import append_new_rows, initialize
@@ -452,3 +454,17 @@ def test_a_translation_group_takes_copies_but_one_translation_per_language(store
     assert [(kind, {a.rstrip("_") for a in members}) for kind, members in groups] == [
         ("translation", {"storm-irena.en.txt", "storm-copy", "storm-irena.de.txt", "storm-irena.es.txt"})
     ]
+
+
+def test_signatures_stored_before_number_positions_existed_are_recomputed_and_still_readable(store: Warehouse) -> None:
+    old = compute_signatures(article_table([{"article_id": "a" * 32, "text": HEAT_A}]), store.settings)
+    old = old.drop_columns(["number_positions"]).set_column(2, "signature_key", pa.array(["before-issue-18"], pa.string()))
+    pq.write_table(old, store.root / SIGNATURES.name / "part-old.parquet")
+    store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "b" * 32, "text": HEAT_A_COPY}], "run-1")
+    assert list(store.groups().values()) == [("near", {"a" * 32, "b" * 32})]
+    con = connect(store.root)
+    try:
+        rows = con.sql("SELECT signature_key = 'before-issue-18', number_positions IS NULL FROM signatures WHERE article_id = $a ORDER BY 1", params={"a": "a" * 32}).fetchall()
+    finally:
+        con.close()
+    assert rows == [(False, False), (True, True)]

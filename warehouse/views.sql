@@ -24,9 +24,10 @@ CREATE OR REPLACE VIEW duplicates AS
     SELECT * FROM read_parquet('{root}/duplicates/**/*.parquet', hive_partitioning = false)
     QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY decided_at DESC, run_id DESC) = 1;
 
--- What dedup compares, per article version and signature settings.
+-- What dedup compares, per article version and signature settings. By name: files written
+-- before a column was added (number_positions) read it as NULL.
 CREATE OR REPLACE VIEW signatures AS
-    SELECT * FROM read_parquet('{root}/signatures/**/*.parquet', hive_partitioning = false);
+    SELECT * FROM read_parquet('{root}/signatures/**/*.parquet', hive_partitioning = false, union_by_name = true);
 
 -- One row per source item: its latest version, with its language tag (what dedup compares:
 -- `articles` without the duplicate group, which dedup itself decides).

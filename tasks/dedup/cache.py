@@ -43,7 +43,7 @@ from filelock import FileLock
 from config.dedup import DedupSettings
 from tasks.dedup.keys import signature_key
 from warehouse.schemas import DUPLICATES, SIGNATURES
-from warehouse.tables import file_location, file_rows, table_files
+from warehouse.tables import SCHEMA_FILE, file_location, file_rows, table_files
 
 FORMAT = 5  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
@@ -214,12 +214,15 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
             f"""
             CREATE OR REPLACE TEMP TABLE dedup_incoming AS
             SELECT (SELECT coalesce(max(idx), -1) FROM {s}.sig) + row_number() OVER () AS idx, *
-            FROM (SELECT {", ".join(SIGNATURES.schema.names)} FROM read_parquet($files, hive_partitioning = false)
+            FROM (SELECT {", ".join(SIGNATURES.schema.names)}
+                  -- by name, with the table's (empty) schema file: files written under older signature
+                  -- settings may lack a newer column, and are not read beyond their signature_key
+                  FROM read_parquet($files, hive_partitioning = false, union_by_name = true)
                   WHERE signature_key = $key)
             ANTI JOIN {s}.sig USING (article_id)
             QUALIFY row_number() OVER (PARTITION BY article_id) = 1
             """,
-            {"files": [file_location(root, f) for f in files], "key": signature_key(settings)},
+            {"files": [str(root / SIGNATURES.name / SCHEMA_FILE)] + [file_location(root, f) for f in files], "key": signature_key(settings)},
         )
         with _transaction(con):
             con.execute(
