@@ -137,11 +137,14 @@ def test_numbers_line_up_only_at_about_the_same_place_and_figures_are_counted() 
 def test_join_disjoint_takes_links_in_order_and_never_joins_two_groups_holding_one_tag() -> None:
     nodes = np.array([1, 2, 3, 4, 5])
     labels = components(nodes, np.array([1]), np.array([2]))  # 1 and 2: copies, both English
-    tags = ["en", "en", "de", "de", "fr"]
+    tags = {1: "en", 2: "en", 3: "de", 4: "de", 5: "fr"}
     joined, taken = join_disjoint(nodes, labels, np.array([1, 2, 4, 5]), np.array([3, 4, 5, 3]), tags)
     # 1-3 joins en+de; 2-4 would bring a second de; 4-5 joins de+fr; 5-3 then has de on both sides
     assert taken.tolist() == [True, False, True, False]
     assert dict(zip(nodes.tolist(), joined.tolist())) == {1: 1, 2: 1, 3: 1, 4: 4, 5: 4}
+    untouched = np.array([9, 8])  # nodes no edge touches keep their labels
+    joined, _ = join_disjoint(np.concatenate([nodes, untouched]), np.concatenate([labels, untouched]), np.array([1]), np.array([3]), tags)
+    assert joined.tolist() == [1, 1, 1, 4, 5, 9, 8]
 
 
 def test_components_label_each_node_with_the_smallest_id_in_its_component() -> None:

@@ -334,15 +334,18 @@ def _join_translations(
     """Join the groups of copies (`labels` of `nodes`) along translation links, strongest first,
     where the two groups hold no language in common (union_find.join_disjoint): one article per
     language, copies aside. Returns the new labels and the edges without the links not taken."""
-    con.register("dedup_nodes", pa.table({"idx": nodes}))
-    try:
-        language = dict(con.sql("SELECT idx, language FROM dedup_sig SEMI JOIN dedup_nodes USING (idx)").fetchall())
-    finally:
-        con.unregister("dedup_nodes")
     links = edges.filter(pa.array(is_translation))
     order = np.lexsort((links.column("b").to_numpy(), links.column("a").to_numpy(), -links.column("similarity").to_numpy()))
     links = links.take(pa.array(order))
-    labels, taken = join_disjoint(nodes, labels, links.column("a").to_numpy(), links.column("b").to_numpy(), [language.get(n) for n in nodes.tolist()])
+    a, b = links.column("a").to_numpy(), links.column("b").to_numpy()
+    # the languages of every member of the groups the links touch (not of every compared article)
+    touched = np.isin(labels, labels[np.isin(nodes, np.concatenate([a, b]))])
+    con.register("dedup_touched", pa.table({"idx": nodes[touched]}))
+    try:
+        language = dict(con.sql("SELECT idx, language FROM dedup_sig SEMI JOIN dedup_touched USING (idx) WHERE language IS NOT NULL").fetchall())
+    finally:
+        con.unregister("dedup_touched")
+    labels, taken = join_disjoint(nodes, labels, a, b, language)
     return labels, pa.concat_tables([edges.filter(pa.array(~is_translation)), links.filter(pa.array(taken))])
 
 
