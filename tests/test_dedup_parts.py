@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.dedup import minhash, shingles, translations
+from tasks.dedup import minhash, names, shingles, translations
 from tasks.dedup.union_find import components, join_disjoint
 
 
@@ -145,6 +145,20 @@ def test_join_disjoint_takes_links_in_order_and_never_joins_two_groups_holding_o
     untouched = np.array([9, 8])  # nodes no edge touches keep their labels
     joined, _ = join_disjoint(np.concatenate([nodes, untouched]), np.concatenate([labels, untouched]), np.array([1]), np.array([3]), tags)
     assert joined.tolist() == [1, 1, 1, 4, 5, 9, 8]
+
+
+def test_names_are_latin_capitalized_words_not_opening_a_sentence_folded_and_hashed() -> None:
+    text = 'Storm Irena hit Varna on Monday. The WHO said Grégory Doucet (Lyon) met "Officials" in Lyon.\nRain fell.'
+    # not "Storm", "The", "Rain" (openers), "Lyon" once after a bracket and once counted, "Officials" after a quote
+    assert names.names(text) == names.names("x Irena x Varna x Monday x WHO x Gregory x DOUCET x Lyon")
+    assert len(names.names(text)) == 7
+    assert names.names("Шторм Ирена обрушился. 风暴伊雷娜 WHO") == names.names("x WHO")
+
+
+def test_names_disagree_only_when_both_have_enough_and_share_few() -> None:
+    assert names.names_disagree([1, 2, 3], [4, 5, 6], 3, 0.2)
+    assert not names.names_disagree([1, 2, 3], [3, 5, 6], 3, 0.2)  # one of three shared
+    assert not names.names_disagree([1, 2], [4, 5, 6], 3, 0.2)  # a text in another script: no evidence
 
 
 def test_components_label_each_node_with_the_smallest_id_in_its_component() -> None:

@@ -45,7 +45,7 @@ from tasks.dedup.keys import signature_key
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.tables import SCHEMA_FILE, file_location, file_rows, table_files
 
-FORMAT = 5  # bump when the tables below change: an older cache is then rebuilt
+FORMAT = 6  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
 SIGNATURE_FILE = "signatures.bin"
 LOCK_TIMEOUT_SECONDS = 600
@@ -57,7 +57,7 @@ CREATE TABLE {s}.files (tbl VARCHAR, file VARCHAR);
 CREATE TABLE {s}.sig (
     idx BIGINT, article_id VARCHAR, language VARCHAR, exact_hash VARCHAR, exact_key UHUGEINT,
     token_count INTEGER, number_count INTEGER, text_chars BIGINT, published_at TIMESTAMPTZ,
-    numbers VARCHAR[], number_positions FLOAT[]);
+    numbers VARCHAR[], number_positions FLOAT[], names BIGINT[]);
 CREATE TABLE {s}.band (h BIGINT, idx BIGINT);
 CREATE TABLE {s}.numkey (k BIGINT, idx BIGINT);
 CREATE TABLE {s}.decision (
@@ -227,7 +227,7 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
         with _transaction(con):
             con.execute(
                 f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, ('0x' || exact_hash)::UHUGEINT,
-                    token_count, number_count, text_chars, published_at, numbers, number_positions FROM dedup_incoming"""
+                    token_count, number_count, text_chars, published_at, numbers, number_positions, names FROM dedup_incoming"""
             )
             con.execute(f"INSERT INTO {s}.band SELECT unnest(bands), idx FROM dedup_incoming WHERE bands IS NOT NULL")
             con.execute(f"INSERT INTO {s}.numkey SELECT unnest(number_keys), idx FROM dedup_incoming WHERE number_keys IS NOT NULL")

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from config.dedup import DedupSettings
-from tasks.dedup import minhash, translations
+from tasks.dedup import minhash, names, translations
 from tasks.dedup.cache import DedupCache
 from tasks.dedup.keys import grouping_key
 from tasks.dedup.union_find import components, join_disjoint
@@ -158,17 +158,17 @@ def _edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSet
     return pa.concat_tables(parts)
 
 
-def _stored_fingerprints(con: duckdb.DuckDBPyConnection, cache: DedupCache, ids: np.ndarray) -> dict[int, translations.Fingerprint]:
-    """The number fingerprints of the given ids, from the cache."""
+def _stored_fingerprints(
+    con: duckdb.DuckDBPyConnection, cache: DedupCache, ids: np.ndarray
+) -> tuple[dict[int, translations.Fingerprint], dict[int, list[int]]]:
+    """The number fingerprints and the names of the given ids, from the cache."""
     con.register("dedup_wanted", pa.table({"idx": np.unique(ids)}))
     try:
-        stored = con.sql(f"SELECT idx, numbers, number_positions FROM {cache.schema}.sig SEMI JOIN dedup_wanted USING (idx)").to_arrow_table()
+        stored = con.sql(f"SELECT idx, numbers, number_positions, names FROM {cache.schema}.sig SEMI JOIN dedup_wanted USING (idx)").to_arrow_table()
     finally:
         con.unregister("dedup_wanted")
-    return {
-        idx: translations.Fingerprint(numbers, positions)
-        for idx, numbers, positions in zip(*(stored.column(c).to_pylist() for c in ("idx", "numbers", "number_positions")))
-    }
+    idx, numbers, positions, hashed = (stored.column(c).to_pylist() for c in ("idx", "numbers", "number_positions", "names"))
+    return {i: translations.Fingerprint(n, p) for i, n, p in zip(idx, numbers, positions)}, dict(zip(idx, hashed))
 
 
 def _near_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
@@ -208,8 +208,9 @@ def _near_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: Ded
 def _translation_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
     """Articles in different languages sharing pairs of nearby numbers with a new article,
     kept when their prose numbers line up in order at about the same places (share >=
-    translation_threshold, positions within position_tolerance) and at least
-    min_shared_figures of the aligned numbers are figures."""
+    translation_threshold, positions within position_tolerance), at least min_shared_figures
+    of the aligned numbers are figures, and their Latin-script names do not disagree (both with
+    min_names, sharing less than min_shared_names)."""
     pairs = con.sql(
         """
         WITH hits AS (
@@ -225,11 +226,13 @@ def _translation_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settin
     b = pairs.column("b").to_numpy()
     if len(a) == 0:
         return _links(a, b, "translation", np.zeros(0))
-    fingerprints = _stored_fingerprints(con, cache, np.concatenate([a, b]))
-    matches = [translations.match(fingerprints[x], fingerprints[y], settings.position_tolerance) for x, y in zip(a.tolist(), b.tolist())]
+    fingerprints, stored_names = _stored_fingerprints(con, cache, np.concatenate([a, b]))
+    candidates = list(zip(a.tolist(), b.tolist()))
+    matches = [translations.match(fingerprints[x], fingerprints[y], settings.position_tolerance) for x, y in candidates]
     similarity = np.array([m.similarity for m in matches])
     figures = np.array([m.figures for m in matches])
-    keep = (similarity >= settings.translation_threshold) & (figures >= settings.min_shared_figures)
+    disagree = np.array([names.names_disagree(stored_names[x], stored_names[y], settings.min_names, settings.min_shared_names) for x, y in candidates], dtype=bool)
+    keep = (similarity >= settings.translation_threshold) & (figures >= settings.min_shared_figures) & ~disagree
     return _links(a[keep], b[keep], "translation", similarity[keep])
 
 
