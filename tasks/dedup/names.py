@@ -15,28 +15,25 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import unicodedata
 
-import regex
-
-# A capitalized Latin word (its first letter upper case), or an acronym, not inside a word.
-_NAME = regex.compile(r"(?V1)(?<![\p{L}\p{M}\d])[\p{Lu}&&\p{Latin}][\p{L}\p{M}]*(?![\p{L}\p{M}])")
-_OPENERS = ".!?:;\"'\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019()[]\u2013\u2014-|>"  # after these a word is capitalized anyway
+# A word opening with a Latin capital (Basic Latin, Latin-1, Extended-A/B and Additional hold
+# both cases: the first letter is checked with isupper) after one space that follows neither
+# a sentence mark, a colon, a quote, a bracket or a dash, nor a line break: words that open a
+# sentence, a line or a quotation are capitalized whatever they are.
+_NAME = re.compile(
+    "[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u1e00-\u1eff]"  # first: re skips to candidates in C
+    "(?<=[^\\s.!?:;\"'\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019()\\[\\]\u2013\u2014\\-|>] .)"
+    "[^\\W\\d_]*"
+)
 NAMES_VERSION = 1  # bump when `names` changes: stored signatures are then recomputed
 
 
 def names(text: str, limit: int = 64) -> list[int]:
     """The hashed Latin-script names of a text (sorted, distinct, at most `limit`): capitalized
-    words not at the start of a line or sentence (nor after a quote or dash), of 2 letters or more."""
-    found: set[int] = set()
-    for match in _NAME.finditer(text):
-        word = match.group()
-        if len(word) < 2:
-            continue
-        before = text[: match.start()].rstrip(" \t")[-1:]
-        if before in ("", "\n") or before in _OPENERS:
-            continue
-        found.add(_name_hash(word))
+    words of 2 letters or more after a space, not opening a line, sentence or quotation."""
+    found = {_name_hash(word) for word in _NAME.findall(text) if len(word) > 1 and word[0].isupper()}
     return sorted(found)[:limit]
 
 
