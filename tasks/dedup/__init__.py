@@ -9,7 +9,8 @@ Two steps, each a plain function the dedup flow wraps in a task:
    "new" ones; only they are compared against everything stored (read through the dedup
    cache, `cache.py`): exact-hash and band-hash joins and number-pair joins in
    DuckDB, verification (estimated Jaccard from the stored signatures; for translations, prose
-   numbers aligned in order at about the same places, a few of them figures), then union-find
+   numbers aligned in order at about the same places, a few of them figures, and Latin-script
+   names that do not disagree), then union-find
    together with the stored groups they touch, a translation link joining only groups with no
    language in common.
 

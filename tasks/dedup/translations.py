@@ -21,7 +21,7 @@ position in the text. Two fingerprints match on numbers that are equal and stand
 same place in both texts (a translation follows its source sentence by sentence; another
 agency's report of the same figures orders them its own way), and at least a few of those
 must be figures rather than small counts (template pages share days, section and line
-numbers). Measured in bench/README.md on a corpus of such pages in ten languages.
+numbers). Measured in bench/README.md on a corpus of such pages in twelve languages.
 """
 
 from __future__ import annotations
