@@ -222,7 +222,7 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
             ANTI JOIN {s}.sig USING (article_id)
             QUALIFY row_number() OVER (PARTITION BY article_id) = 1
             """,
-            {"files": [str(root / SIGNATURES.name / SCHEMA_FILE)] + [file_location(root, f) for f in files], "key": signature_key(settings)},
+            {"files": [file_location(root, f"{SIGNATURES.name}/{SCHEMA_FILE}")] + [file_location(root, f) for f in files], "key": signature_key(settings)},
         )
         with _transaction(con):
             con.execute(

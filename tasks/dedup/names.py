@@ -30,9 +30,12 @@ _NAME = re.compile(
 NAMES_VERSION = 1  # bump when `names` changes: stored signatures are then recomputed
 
 
-def names(text: str, limit: int = 64) -> list[int]:
-    """The hashed Latin-script names of a text (sorted, distinct, at most `limit`): capitalized
-    words of 2 letters or more after a space, not opening a line, sentence or quotation."""
+def names(text: str, limit: int = 256) -> list[int]:
+    """The hashed Latin-script names of a text (sorted, distinct): capitalized words of 2
+    letters or more after a space, not opening a line, sentence or quotation. At most `limit`,
+    the smallest hashes (the same sample of every text's names): high, because German
+    capitalizes every noun and a long German article holds a hundred or more such words, where a
+    smaller sample would lose the few names it shares with its translation."""
     found = {_name_hash(word) for word in _NAME.findall(text) if len(word) > 1 and word[0].isupper()}
     return sorted(found)[:limit]
 
