@@ -149,7 +149,8 @@ def test_join_disjoint_takes_links_in_order_and_never_joins_two_groups_holding_o
 
 def test_names_are_latin_capitalized_words_not_opening_a_sentence_folded_and_hashed() -> None:
     text = 'Storm Irena hit Varna on Monday. The WHO said Grégory Doucet (Lyon) met "Officials" in Lyon.\nRain fell.'
-    # not "Storm", "The", "Rain" (openers), "Lyon" once after a bracket and once counted, "Officials" after a quote
+    # not "Storm", "The", "Rain" (they open a sentence or a line) nor "Officials" (after a quote);
+    # "(Lyon)" is skipped after its bracket, "in Lyon" counts; accents and case are folded
     assert names.names(text) == names.names("x Irena x Varna x Monday x WHO x Gregory x DOUCET x Lyon")
     assert len(names.names(text)) == 7
     assert names.names("Шторм Ирена обрушился. 风暴伊雷娜 WHO") == names.names("x WHO")
