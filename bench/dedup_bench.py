@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 import regex
 
 from bench.dedup_corpus import Corpus, generate_corpus
+from config.dedup import DedupSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CHUNK = 50_000  # articles per append when the corpus is stored in the warehouse
@@ -77,7 +78,6 @@ def score(found: Iterable[Iterable[str]], truth: Iterable[Iterable[str]]) -> dic
 def _pressroom(root: str, workers: int, run_id: str) -> dict:
     """One dedup run over the warehouse, step by step as flows/dedup.py wires it (the same
     functions, without Prefect's task runs around them)."""
-    from config.dedup import DedupSettings
     from tasks.dedup import dedup_session, group_articles, sign_articles
     from tasks.executors import worker_pool
     from tasks.store import write_table
@@ -306,19 +306,19 @@ def folder_documents(folder: Path) -> list[dict]:
     return docs
 
 
-def translation_eval(docs: list[dict]) -> dict:
+def translation_eval(docs: list[dict], settings: DedupSettings | None = None) -> dict:
     """Run the dedup stage over labelled documents and score its translation links: pairs in
-    different languages with the same label are translations, every other such pair is not."""
-    from config.dedup import DedupSettings
+    different languages with the same label are translations, every other such pair is not.
+    `settings`: the dedup settings to score (the defaults when None)."""
     from tasks.dedup.cache import attached_cache
     from tasks.dedup.grouping import find_duplicates
     from tasks.dedup.signatures import compute_signatures
-    from tasks.dedup.translations import number_similarity, numbers
+    from tasks.dedup.translations import fingerprint, match
     from warehouse.schemas import SIGNATURES
     from warehouse.tables import table_scan
     from warehouse.writer import append_new_rows, initialize
 
-    settings = DedupSettings()
+    settings = settings or DedupSettings()
     articles = pa.table(
         {
             "article_id": [d["id"] for d in docs],
@@ -343,8 +343,8 @@ def translation_eval(docs: list[dict]) -> dict:
     found = {p for p in _pairs(groups.values()) if by_id[p[0]]["language"] != by_id[p[1]]["language"]}
     cross = [(a, b) for a, b in _pairs([list(by_id)]) if by_id[a]["language"] != by_id[b]["language"]]
     true = {(a, b) for a, b in cross if by_id[a]["cluster"] == by_id[b]["cluster"]}
-    fingerprints = {d["id"]: numbers(d["text"], settings.max_numbers) for d in docs}
-    similarity = {(a, b): number_similarity(fingerprints[a], fingerprints[b]) for a, b in cross}
+    fingerprints = {d["id"]: fingerprint(d["text"], settings.max_numbers) for d in docs}
+    similarity = {(a, b): match(fingerprints[a], fingerprints[b], settings.position_tolerance).similarity for a, b in cross}
     hit = len(found & true)
     return {
         "documents": len(docs),
@@ -353,7 +353,7 @@ def translation_eval(docs: list[dict]) -> dict:
         "found_pairs": len(found),
         "precision": hit / len(found) if found else 1.0,
         "recall": hit / len(true) if true else 1.0,
-        "missed": sorted(f"{a} ~ {b} ({len(fingerprints[a])}/{len(fingerprints[b])} numbers, similarity {similarity[(a, b)]:.2f})" for a, b in true - found),
+        "missed": sorted(f"{a} ~ {b} ({len(fingerprints[a].numbers)}/{len(fingerprints[b].numbers)} numbers, similarity {similarity[(a, b)]:.2f})" for a, b in true - found),
         "false": sorted(f"{a} ~ {b}" for a, b in found - true),
         "pair_similarity": sorted(round(similarity[p], 2) for p in true),
         "highest_non_pair_similarity": max((similarity[p] for p in cross if p not in true), default=0.0),
@@ -386,8 +386,6 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     if args.translations is not None:
         return _translations_main(args.translations)
-
-    from config.dedup import DedupSettings
 
     settings = DedupSettings()
     t = time.perf_counter()

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from config.dedup import DedupSettings
 from tasks.dedup.cache import SIGNATURE_FILE, attached_cache, cache_path, sync
 from tasks.dedup.grouping import find_duplicates
 from tasks.dedup.signatures import compute_signatures
+from warehouse.catalog import connect
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.tables import read_table
 from warehouse.writer import append_new_rows, initialize
@@ -60,6 +62,77 @@ HEAT_A_COPY = syndicated_copy(
         ("bringing thunderstorms and a drop", "with thunderstorms and a fall"),
     ],
 )
+
+
+# Number-heavy pages in two languages that are not translations of each other: every pair here
+# shared its numbers in order (similarity 0.91-0.93) and was grouped before issue 18.
+BAKERY_DE = """Preisliste Bäckerei Sonnenkorn
+
+Brötchen 0,45 €
+Laugenbrezel 0,95 €
+Roggenbrot 750 g 3,80 €
+Dinkelvollkornbrot 1 kg 5,20 €
+Croissant 1,30 €
+Apfelkuchen (Stück) 2,60 €
+Kaffee 2,20 €
+
+Alle Preise gültig ab 1. März 2025."""
+
+BAKERY_ES = """Lista de precios – Panadería La Espiga
+
+Barra de pan 0,95 €
+Pan de centeno 750 g 3,80 €
+Pan integral 1 kg 5,20 €
+Cruasán 1,30 €
+Napolitana de chocolate 1,60 €
+Porción de tarta de manzana 2,60 €
+Café con leche 2,20 €
+
+Precios válidos desde el 1 de marzo de 2025."""
+
+RESULTS_DE = """Handball-Bundesliga, 12. Spieltag: alle Ergebnisse
+
+Donnerstag, 21. November
+THW Kiel – SC Magdeburg 29:27
+Freitag, 22. November
+Füchse Berlin – TBV Lemgo 31:25
+SG Flensburg-Handewitt – HSG Wetzlar 33:24
+Sonntag, 24. November
+Rhein-Neckar Löwen – MT Melsungen 28:28
+TVB Stuttgart – HC Erlangen 26:30"""
+
+RESULTS_FR = """Starligue, 12e journée : tous les résultats
+
+Jeudi 21 novembre
+Montpellier – Nantes 29:27
+Vendredi 22 novembre
+Paris SG – Chambéry 31:25
+Toulouse – Dunkerque 33:25
+Dimanche 24 novembre
+Saint-Raphaël – Aix 28:28
+Limoges – Créteil 26:30"""
+
+CORPUS = Path(__file__).resolve().parents[1] / "bench" / "translation_corpus"
+# Pairs from the bench corpus (bench/README.md) that were grouped as translations before issue
+# 18: calendars, booking calendars, same-story reports from two agencies, privacy policies,
+# tutorials, recipes and numbered tips, each in two languages; and two weather reports of one
+# template for other cities (numbers aligned 0.86 with 4 figures: their names tell them apart).
+CORPUS_NEGATIVES = [
+    "cabin-lakeside.en.txt", "ferienwohnung-harz.de.txt",
+    "calendar-march-2025-fetes.fr.txt", "calendar-april-2025-kalendarz.pl.txt",
+    "ferry-fire.en.txt", "ferry-fire-agency2.it.txt",
+    "privacy-littoral.fr.txt", "privacy-solana.es.txt",
+    "python-files-tutorial.ja.txt", "python-loops-tutorial.ru.txt",
+    "pancakes-recipe.en.txt", "crepes-recipe.fr.txt",
+    "diet-tips-7.de.txt", "diet-tips-8.es.txt",
+    "weather-spain.en.txt", "weather-france.fr.txt",
+]  # fmt: skip
+CORPUS_TRANSLATIONS = ["storm-irena.en.txt", "storm-irena.de.txt", "storm-irena.es.txt", "storm-irena.zh.txt", "rail-strike.es.txt", "rail-strike.ru.txt", "rail-strike.zh.txt"]
+
+
+def corpus_article(name: str) -> dict:
+    """A bench corpus file as an article: its id from the name, its language from the suffix."""
+    return {"article_id": name.ljust(32, "_"), "text": (CORPUS / name).read_text(encoding="utf-8"), "language": name.rsplit(".", 2)[1]}
 
 
 def article_table(rows: list[dict]) -> pa.Table:
@@ -363,3 +436,57 @@ def test_translations_need_different_languages_and_known_ones(store: Warehouse, 
         "run-1",
     )
     assert store.groups() == {}
+
+
+def test_number_heavy_pages_and_other_agencies_reports_are_not_translations(store: Warehouse) -> None:
+    inline = [("BAKERY_DE", BAKERY_DE, "de"), ("BAKERY_ES", BAKERY_ES, "es"), ("RESULTS_DE", RESULTS_DE, "de"), ("RESULTS_FR", RESULTS_FR, "fr")]
+    articles = [{"article_id": name.ljust(32, "_"), "text": text, "language": language} for name, text, language in inline]
+    articles += [corpus_article(name) for name in CORPUS_NEGATIVES + CORPUS_TRANSLATIONS + ["rail-strike-agency2.fr.txt"]]
+    store.run(articles, "run-1")
+    groups = sorted(sorted(a.rstrip("_") for a in members) for kind, members in store.groups().values())
+    assert groups == [
+        ["rail-strike.es.txt", "rail-strike.ru.txt", "rail-strike.zh.txt"],
+        ["storm-irena.de.txt", "storm-irena.en.txt", "storm-irena.es.txt", "storm-irena.zh.txt"],
+    ]
+
+
+STORM_OTHER_GERMAN = """Unwetter an der Nordküste: Mindestens 14 Menschen sterben durch Sturm Irena
+
+Mit Windgeschwindigkeiten von bis zu 148 km/h hat Sturm Irena in der Nacht auf Montag die Nordküste heimgesucht. Mindestens 14 Menschen starben, etwa 230.000 Haushalte hatten keinen Strom mehr, wie der Zivilschutz am Montag berichtete.
+
+Laut Zivilschutz sind 3.200 Feuerwehrkräfte und 450 Soldaten im Einsatz, um in den 27 besonders schwer getroffenen Kommunen die Straßen freizuräumen. Über der Hafenstadt Varna gingen in 12 Stunden 96 Millimeter Regen nieder, mehr als im Durchschnitt des gesamten Oktobers.
+
+Regierungschef Daniel Kovac sagte 75 Millionen Euro Nothilfe zu; die Schulen in der Region bleiben nach seinen Worten bis Mittwoch, 16. Oktober, zu. Zwischen Varna und der Hauptstadt rollen die Züge seit Dienstag um 6 Uhr wieder, nachdem Arbeiter 38 umgekippte Bäume von der Strecke geräumt hatten.
+
+Die Versicherungswirtschaft beziffert den Schaden auf 1,2 Milliarden Euro, womit Irena der kostspieligste Sturm im Land seit 2009 wäre."""
+
+
+def test_a_translation_group_takes_copies_but_one_translation_per_language(store: Warehouse) -> None:
+    english, german, spanish = (corpus_article(f"storm-irena.{language}.txt") for language in ("en", "de", "es"))
+    copy = {
+        "article_id": "storm-copy".ljust(32, "_"),
+        "language": "en",
+        "text": syndicated_copy(english["text"], "Northern Gazette | Wire | 14 Oct 2024", "Distributed by the Regional News Agency.", [("killing at least 14 people", "leaving at least 14 people dead")]),
+    }
+    store.run([english, copy, german], "run-1")
+    # another site's own German translation (not a copy of the first): the group holds German already
+    other_german = {"article_id": "storm-other-de".ljust(32, "_"), "language": "de", "text": STORM_OTHER_GERMAN}
+    store.run([spanish, other_german], "run-2")
+    groups = list(store.groups().values())
+    assert [(kind, {a.rstrip("_") for a in members}) for kind, members in groups] == [
+        ("translation", {"storm-irena.en.txt", "storm-copy", "storm-irena.de.txt", "storm-irena.es.txt"})
+    ]
+
+
+def test_signatures_stored_before_positions_and_names_existed_are_recomputed_and_still_readable(store: Warehouse) -> None:
+    old = compute_signatures(article_table([{"article_id": "a" * 32, "text": HEAT_A}]), store.settings)
+    old = old.drop_columns(["number_positions", "names"]).set_column(2, "signature_key", pa.array(["before-issue-18"], pa.string()))
+    pq.write_table(old, store.root / SIGNATURES.name / "part-old.parquet")
+    store.run([{"article_id": "a" * 32, "text": HEAT_A}, {"article_id": "b" * 32, "text": HEAT_A_COPY}], "run-1")
+    assert list(store.groups().values()) == [("near", {"a" * 32, "b" * 32})]
+    con = connect(store.root)
+    try:
+        rows = con.sql("SELECT signature_key = 'before-issue-18', number_positions IS NULL FROM signatures WHERE article_id = $a ORDER BY 1", params={"a": "a" * 32}).fetchall()
+    finally:
+        con.close()
+    assert rows == [(False, False), (True, True)]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.dedup import minhash, shingles, translations
-from tasks.dedup.union_find import components
+from tasks.dedup import minhash, names, shingles, translations
+from tasks.dedup.union_find import components, join_disjoint
 
 
 def _token_counts(texts: list[str]) -> list[int]:
@@ -99,13 +99,67 @@ def test_numbers_have_one_form_in_every_language(raw: str, canonical: str) -> No
     assert translations.canonical_number(raw) == canonical
 
 
-def test_number_fingerprint_keeps_order_and_similarity_counts_aligned_numbers() -> None:
-    thai = "เมื่อวันที่ 21 พฤษภาคม ... หดตัว 8% ... 1.5 โดสต่อประชากร 100 คน"
-    icelandic = "21. maí ... saman um 8 prósent ... 1,5 skammta fyrir hverja 100 íbúa"
-    a, b = translations.numbers(thai), translations.numbers(icelandic)
-    assert a == b == ["21", "8", "1.5", "100"]
-    assert translations.number_similarity(a, ["100", "1.5", "8", "21"]) == pytest.approx(0.25)
-    assert set(translations.number_keys(a)) == set(translations.number_keys(list(reversed(a))))
+THAI = "เมื่อวันที่ 21 พฤษภาคม องค์การการค้าโลกเตือนว่าการค้าสินค้าหดตัว 8% ประเทศที่มีรายได้น้อยฉีดวัคซีนได้เพียง 1.5 โดสต่อประชากร 100 คน"
+ICELANDIC = "Þann 21. maí varaði stofnunin við því að vöruviðskipti hefðu dregist saman um 8 prósent. Lágtekjulöndin hafa aðeins gefið 1,5 skammta fyrir hverja 100 íbúa."
+
+
+def test_number_fingerprint_keeps_prose_numbers_in_order_with_their_places() -> None:
+    a, b = translations.fingerprint(THAI), translations.fingerprint(ICELANDIC)
+    assert a.numbers == b.numbers == ["21", "8", "1.5", "100"]
+    assert a.positions == sorted(a.positions) and 0 <= a.positions[0] and a.positions[-1] < 1
+    assert THAI[round(a.positions[2] * len(THAI)) :].startswith("1.5")
+    assert set(translations.number_keys(a.numbers)) == set(translations.number_keys(list(reversed(a.numbers))))
+
+
+def test_numbers_outside_prose_are_not_in_the_fingerprint() -> None:
+    page = """Availability
+Mo Tu We Th Fr Sa Su
+1 2 3 4 5 6
+7 8 9 10 11 12 13
+Espresso 2,40 €
+Cappuccino 3,50 €
+1. Drink 2 litres of water every day, as thirst is often mistaken for hunger.
+Name days: 1 Aubin, 2 Charles, 3 Guénolé, 4 Casimir, 5 Olive, 6 Colette, 7 Félicité, 8 Jean.
+4  print(len(numbers))  # 6
+世界保健機関は1月24日、欧州で2023年に報告された患者数が941人となったと発表した。"""
+    assert translations.fingerprint(page).numbers == ["2", "24", "2023", "941"]
+
+
+def test_numbers_line_up_only_at_about_the_same_place_and_figures_are_counted() -> None:
+    a = translations.Fingerprint(["21", "8", "1.5", "100"], [0.1, 0.3, 0.6, 0.9])
+    moved = translations.Fingerprint(["21", "8", "1.5", "100"], [0.1, 0.3, 0.9, 0.95])
+    assert translations.match(a, a, 0.15) == translations.Match(1.0, 2)  # 1.5 and 100 are figures, 21 and 8 counts
+    assert translations.match(a, moved, 0.15).similarity == pytest.approx(0.75)
+    reordered = translations.Fingerprint(list(reversed(a.numbers)), a.positions)
+    assert translations.match(a, reordered, 1.0).similarity == pytest.approx(0.25)
+
+
+def test_join_disjoint_takes_links_in_order_and_never_joins_two_groups_holding_one_tag() -> None:
+    nodes = np.array([1, 2, 3, 4, 5])
+    labels = components(nodes, np.array([1]), np.array([2]))  # 1 and 2: copies, both English
+    tags = {1: "en", 2: "en", 3: "de", 4: "de", 5: "fr"}
+    joined, taken = join_disjoint(nodes, labels, np.array([1, 2, 4, 5]), np.array([3, 4, 5, 3]), tags)
+    # 1-3 joins en+de; 2-4 would bring a second de; 4-5 joins de+fr; 5-3 then has de on both sides
+    assert taken.tolist() == [True, False, True, False]
+    assert dict(zip(nodes.tolist(), joined.tolist())) == {1: 1, 2: 1, 3: 1, 4: 4, 5: 4}
+    untouched = np.array([9, 8])  # nodes no edge touches keep their labels
+    joined, _ = join_disjoint(np.concatenate([nodes, untouched]), np.concatenate([labels, untouched]), np.array([1]), np.array([3]), tags)
+    assert joined.tolist() == [1, 1, 1, 4, 5, 9, 8]
+
+
+def test_names_are_latin_capitalized_words_not_opening_a_sentence_folded_and_hashed() -> None:
+    text = 'Storm Irena hit Varna on Monday. The WHO said Grégory Doucet (Lyon) met "Officials" in Lyon.\nRain fell.'
+    # not "Storm", "The", "Rain" (they open a sentence or a line) nor "Officials" (after a quote);
+    # "(Lyon)" is skipped after its bracket, "in Lyon" counts; accents and case are folded
+    assert names.names(text) == names.names("x Irena x Varna x Monday x WHO x Gregory x DOUCET x Lyon")
+    assert len(names.names(text)) == 7
+    assert names.names("Шторм Ирена обрушился. 风暴伊雷娜 WHO") == names.names("x WHO")
+
+
+def test_names_disagree_only_when_both_have_enough_and_share_few() -> None:
+    assert names.names_disagree([1, 2, 3], [4, 5, 6], 3, 0.2)
+    assert not names.names_disagree([1, 2, 3], [3, 5, 6], 3, 0.2)  # one of three shared
+    assert not names.names_disagree([1, 2], [4, 5, 6], 3, 0.2)  # a text in another script: no evidence
 
 
 def test_components_label_each_node_with_the_smallest_id_in_its_component() -> None:

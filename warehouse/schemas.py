@@ -156,8 +156,10 @@ DUPLICATES = Table(
 
 # Per article version and signature settings: what dedup compares, computed once. exact_hash
 # groups exact copies; signature (low 16 bits of each MinHash minimum) estimates Jaccard;
-# bands are the LSH band hashes joined for near-duplicate candidates; numbers (in order) and
-# number_keys (hashes of pairs of nearby numbers) find and verify translations.
+# bands are the LSH band hashes joined for near-duplicate candidates; numbers (the numbers of
+# the text's prose, in order), number_positions (where each stands, as a share of the text's
+# length) and number_keys (hashes of pairs of nearby numbers) find and verify translations;
+# names (hashes of Latin-script names) rule out a translation between two pages of one template.
 SIGNATURES = Table(
     "signatures",
     pa.schema(
@@ -173,8 +175,10 @@ SIGNATURES = Table(
             ("signature", pa.binary()),
             ("bands", pa.list_(pa.int64())),
             ("numbers", STRINGS),
+            ("number_positions", pa.list_(pa.float32())),
             ("number_count", pa.int32()),
             ("number_keys", pa.list_(pa.int64())),
+            ("names", pa.list_(pa.int64())),
             ("computed_at", UTC_TS),
             ("run_id", pa.string()),
         ]

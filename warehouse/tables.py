@@ -22,9 +22,10 @@ def table_glob(root: Path, table: Table) -> str:
 
 def table_scan(root: Path, table: Table, filename: bool = False) -> str:
     """A SQL table expression scanning every stored row of `table`; with `filename`, each row
-    also names the file that holds it (column `filename`)."""
+    also names the file that holds it (column `filename`). Columns are matched by name, so files
+    written before a column was added read it as NULL."""
     glob = table_glob(root, table).replace("'", "''")
-    return f"read_parquet('{glob}', hive_partitioning = false{', filename = true' if filename else ''})"
+    return f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true{', filename = true' if filename else ''})"
 
 
 def table_files(root: Path, table: Table) -> list[str]:

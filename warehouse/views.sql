@@ -65,10 +65,11 @@ CREATE OR REPLACE VIEW feed_state AS
     SELECT * FROM read_parquet('{root}/feed_state/**/*.parquet', hive_partitioning = false)
     QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY fetched_at DESC) = 1;
 
--- What dedup compares, per article version and signature settings.
+-- What dedup compares, per article version and signature settings. By name: files written
+-- before a column was added (number_positions) read it as NULL.
 CREATE OR REPLACE VIEW signatures AS
     SELECT * EXCLUDE (filename)
-    FROM read_parquet('{root}/signatures/**/*.parquet', hive_partitioning = false, filename = true)
+    FROM read_parquet('{root}/signatures/**/*.parquet', hive_partitioning = false, union_by_name = true, filename = true)
     SEMI JOIN (
         SELECT article_id, signature_key, min(filename) AS filename
         FROM read_parquet('{root}/signatures/**/*.parquet', hive_partitioning = false, filename = true)

@@ -8,8 +8,11 @@ Two steps, each a plain function the dedup flow wraps in a task:
    to the `duplicates` table. Articles without a decision under the current settings are the
    "new" ones; only they are compared against everything stored (read through the dedup
    cache, `cache.py`): exact-hash and band-hash joins and number-pair joins in
-   DuckDB, verification (estimated Jaccard from the stored signatures, number alignment for
-   translations), then union-find together with the stored groups they touch.
+   DuckDB, verification (estimated Jaccard from the stored signatures; for translations, prose
+   numbers aligned in order at about the same places, a few of them figures, and Latin-script
+   names that do not disagree), then union-find
+   together with the stored groups they touch, a translation link joining only groups with no
+   language in common.
 
 How `duplicates` is written: one row per article version whenever its grouping changes, and
 the newest row per article (by `decided_at`) is the truth. A run writes a row for every new

@@ -43,9 +43,9 @@ from filelock import FileLock
 from config.dedup import DedupSettings
 from tasks.dedup.keys import signature_key
 from warehouse.schemas import DUPLICATES, SIGNATURES
-from warehouse.tables import file_location, file_rows, table_files
+from warehouse.tables import SCHEMA_FILE, file_location, file_rows, table_files
 
-FORMAT = 4  # bump when the tables below change: an older cache is then rebuilt
+FORMAT = 6  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
 SIGNATURE_FILE = "signatures.bin"
 LOCK_TIMEOUT_SECONDS = 600
@@ -57,7 +57,7 @@ CREATE TABLE {s}.files (tbl VARCHAR, file VARCHAR);
 CREATE TABLE {s}.sig (
     idx BIGINT, article_id VARCHAR, language VARCHAR, exact_hash VARCHAR, exact_key UHUGEINT,
     token_count INTEGER, number_count INTEGER, text_chars BIGINT, published_at TIMESTAMPTZ,
-    numbers VARCHAR[]);
+    numbers VARCHAR[], number_positions FLOAT[], names BIGINT[]);
 CREATE TABLE {s}.band (h BIGINT, idx BIGINT);
 CREATE TABLE {s}.numkey (k BIGINT, idx BIGINT);
 CREATE TABLE {s}.decision (
@@ -222,17 +222,20 @@ def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[s
             f"""
             CREATE OR REPLACE TEMP TABLE dedup_incoming AS
             SELECT (SELECT coalesce(max(idx), -1) FROM {s}.sig) + row_number() OVER () AS idx, *
-            FROM (SELECT {", ".join(SIGNATURES.schema.names)} FROM read_parquet($files, hive_partitioning = false)
+            FROM (SELECT {", ".join(SIGNATURES.schema.names)}
+                  -- by name, with the table's (empty) schema file: files written under older signature
+                  -- settings may lack a newer column, and are not read beyond their signature_key
+                  FROM read_parquet($files, hive_partitioning = false, union_by_name = true)
                   WHERE signature_key = $key)
             ANTI JOIN {s}.sig USING (article_id)
             QUALIFY row_number() OVER (PARTITION BY article_id) = 1
             """,
-            {"files": [file_location(root, f) for f in files], "key": signature_key(settings)},
+            {"files": [file_location(root, f"{SIGNATURES.name}/{SCHEMA_FILE}")] + [file_location(root, f) for f in files], "key": signature_key(settings)},
         )
         with _transaction(con):
             con.execute(
                 f"""INSERT INTO {s}.sig SELECT idx, article_id, language, exact_hash, {_EXACT_KEY},
-                    token_count, number_count, text_chars, published_at, numbers FROM dedup_incoming"""
+                    token_count, number_count, text_chars, published_at, numbers, number_positions, names FROM dedup_incoming"""
             )
             con.execute(f"INSERT INTO {s}.band SELECT unnest(bands), idx FROM dedup_incoming WHERE bands IS NOT NULL")
             con.execute(f"INSERT INTO {s}.numkey SELECT unnest(number_keys), idx FROM dedup_incoming WHERE number_keys IS NOT NULL")

@@ -10,7 +10,10 @@ Temporary tables on the caller's connection, all named `dedup_*`: `sig` (the com
 a compared article shares with others), `edges` and `labels`. Candidates come from equality
 joins (exact hash, band hash, pairs of nearby numbers) of `q` against everything; they are
 verified (estimated Jaccard from the stored signatures, number alignment), then merged with the
-stored groups they touch by union-find. See tasks/dedup/__init__.py for what the decisions mean.
+stored groups they touch by union-find; translation links last, strongest first, each only
+between two groups that hold no language in common (so a chain of weak links cannot grow one
+group across many articles, and a group holds one article per language besides copies). See
+tasks/dedup/__init__.py for what the decisions mean.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from datetime import datetime, timezone
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from config.dedup import DedupSettings
-from tasks.dedup import minhash, translations
+from tasks.dedup import minhash, names, translations
 from tasks.dedup.cache import DedupCache
 from tasks.dedup.keys import grouping_key
-from tasks.dedup.union_find import components
+from tasks.dedup.union_find import components, join_disjoint
 from warehouse.schemas import DUPLICATES
 
 KINDS = ("exact", "near", "translation")  # in order of precedence: a group takes the highest
@@ -154,14 +158,17 @@ def _edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSet
     return pa.concat_tables(parts)
 
 
-def _stored_numbers(con: duckdb.DuckDBPyConnection, cache: DedupCache, ids: np.ndarray) -> dict[int, list[str]]:
-    """The number fingerprints of the given ids, from the cache."""
+def _stored_fingerprints(
+    con: duckdb.DuckDBPyConnection, cache: DedupCache, ids: np.ndarray
+) -> tuple[dict[int, translations.Fingerprint], dict[int, list[int]]]:
+    """The number fingerprints and the names of the given ids, from the cache."""
     con.register("dedup_wanted", pa.table({"idx": np.unique(ids)}))
     try:
-        stored = con.sql(f"SELECT idx, numbers FROM {cache.schema}.sig SEMI JOIN dedup_wanted USING (idx)").to_arrow_table()
+        stored = con.sql(f"SELECT idx, numbers, number_positions, names FROM {cache.schema}.sig SEMI JOIN dedup_wanted USING (idx)").to_arrow_table()
     finally:
         con.unregister("dedup_wanted")
-    return dict(zip(stored.column("idx").to_pylist(), stored.column("numbers").to_pylist()))
+    idx, numbers, positions, hashed = (stored.column(c).to_pylist() for c in ("idx", "numbers", "number_positions", "names"))
+    return {i: translations.Fingerprint(n, p) for i, n, p in zip(idx, numbers, positions)}, dict(zip(idx, hashed))
 
 
 def _near_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
@@ -200,7 +207,10 @@ def _near_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: Ded
 
 def _translation_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settings: DedupSettings) -> pa.Table:
     """Articles in different languages sharing pairs of nearby numbers with a new article,
-    kept when their numbers line up in order (share >= translation_threshold)."""
+    kept when their prose numbers line up in order at about the same places (share >=
+    translation_threshold, positions within position_tolerance), at least min_shared_figures
+    of the aligned numbers are figures, and their Latin-script names do not disagree (both with
+    min_names, sharing less than min_shared_names)."""
     pairs = con.sql(
         """
         WITH hits AS (
@@ -216,9 +226,13 @@ def _translation_edges(con: duckdb.DuckDBPyConnection, cache: DedupCache, settin
     b = pairs.column("b").to_numpy()
     if len(a) == 0:
         return _links(a, b, "translation", np.zeros(0))
-    numbers = _stored_numbers(con, cache, np.concatenate([a, b]))
-    similarity = np.array([translations.number_similarity(numbers[x], numbers[y]) for x, y in zip(a.tolist(), b.tolist())])
-    keep = similarity >= settings.translation_threshold
+    fingerprints, stored_names = _stored_fingerprints(con, cache, np.concatenate([a, b]))
+    candidates = list(zip(a.tolist(), b.tolist()))
+    matches = [translations.match(fingerprints[x], fingerprints[y], settings.position_tolerance) for x, y in candidates]
+    similarity = np.array([m.similarity for m in matches])
+    figures = np.array([m.figures for m in matches])
+    disagree = np.array([names.names_disagree(stored_names[x], stored_names[y], settings.min_names, settings.min_shared_names) for x, y in candidates], dtype=bool)
+    keep = (similarity >= settings.translation_threshold) & (figures >= settings.min_shared_figures) & ~disagree
     return _links(a[keep], b[keep], "translation", similarity[keep])
 
 
@@ -262,12 +276,17 @@ def _regroup(con: duckdb.DuckDBPyConnection, cache: DedupCache, edges: pa.Table,
     ea = edges.column("a").to_numpy()
     eb = edges.column("b").to_numpy()
     nodes = np.unique(np.concatenate([q, ea, eb, t_idx]).astype(np.int64))
-    labels = components(nodes, np.concatenate([ea, member_links_a]), np.concatenate([eb, member_links_b]))
-    con.register("dedup_labels_in", pa.table({"idx": nodes, "label": labels}))
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE dedup_labels AS SELECT * FROM dedup_labels_in")
-    finally:
-        con.unregister("dedup_labels_in")
+    is_translation = pc.equal(edges.column("kind"), "translation").to_numpy(zero_copy_only=False)
+    copies = ~is_translation
+    labels = components(nodes, np.concatenate([ea[copies], member_links_a]), np.concatenate([eb[copies], member_links_b]))
+    if is_translation.any():
+        labels, edges = _join_translations(con, edges, is_translation, nodes, labels)
+    for name, table in (("dedup_labels", pa.table({"idx": nodes, "label": labels})), ("dedup_edges", edges)):
+        con.register("dedup_replacement", table)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM dedup_replacement")
+        finally:
+            con.unregister("dedup_replacement")
     return con.sql(
         f"""
         WITH sized AS (
@@ -310,6 +329,27 @@ def _regroup(con: duckdb.DuckDBPyConnection, cache: DedupCache, edges: pa.Table,
         """,
         params={"kinds": list(KINDS), "key": settings_key},
     ).to_arrow_table()
+
+
+def _join_translations(
+    con: duckdb.DuckDBPyConnection, edges: pa.Table, is_translation: np.ndarray, nodes: np.ndarray, labels: np.ndarray
+) -> tuple[np.ndarray, pa.Table]:
+    """Join the groups of copies (`labels` of `nodes`) along translation links, strongest first,
+    where the two groups hold no language in common (union_find.join_disjoint): one article per
+    language, copies aside. Returns the new labels and the edges without the links not taken."""
+    links = edges.filter(pa.array(is_translation))
+    order = np.lexsort((links.column("b").to_numpy(), links.column("a").to_numpy(), -links.column("similarity").to_numpy()))
+    links = links.take(pa.array(order))
+    a, b = links.column("a").to_numpy(), links.column("b").to_numpy()
+    # the languages of every member of the groups the links touch (not of every compared article)
+    touched = np.isin(labels, labels[np.isin(nodes, np.concatenate([a, b]))])
+    con.register("dedup_touched", pa.table({"idx": nodes[touched]}))
+    try:
+        language = dict(con.sql("SELECT idx, language FROM dedup_sig SEMI JOIN dedup_touched USING (idx) WHERE language IS NOT NULL").fetchall())
+    finally:
+        con.unregister("dedup_touched")
+    labels, taken = join_disjoint(nodes, labels, a, b, language)
+    return labels, pa.concat_tables([edges.filter(pa.array(~is_translation)), links.filter(pa.array(taken))])
 
 
 def find_duplicates(

@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from config.dedup import DedupSettings
-from tasks.dedup import minhash, translations
+from tasks.dedup import minhash, names, translations
 
 _SIGNATURE_FIELDS = ("num_perm", "bands", "rows", "seed", "word_ngram", "char_ngram", "char_share", "max_numbers")
 
@@ -15,7 +15,7 @@ _SIGNATURE_FIELDS = ("num_perm", "bands", "rows", "seed", "word_ngram", "char_ng
 def signature_key(settings: DedupSettings) -> str:
     """Names everything a stored signature depends on."""
     fields = {k: getattr(settings, k) for k in _SIGNATURE_FIELDS}
-    return _key({"algorithm": minhash.ALGORITHM, "shingles": 2, "number_window": translations.KEY_WINDOW, **fields})
+    return _key({"algorithm": minhash.ALGORITHM, "shingles": 2, "number_window": translations.KEY_WINDOW, "numbers": translations.FINGERPRINT_VERSION, "names": names.NAMES_VERSION, **fields})
 
 
 def grouping_key(settings: DedupSettings) -> str:

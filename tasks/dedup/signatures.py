@@ -1,5 +1,5 @@
 """Signatures of article versions: the exact hash, MinHash signature, LSH band hashes and number
-fingerprint of each (one row of the `signatures` table). The costly part of dedup: it runs on
+fingerprint (prose numbers and their positions) and Latin-script names of each (one row of the `signatures` table). The costly part of dedup: it runs on
 the executor in batches."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy.ma  # noqa: F401  pa.array(ndarray) imports it on first use (~45 ms
 import pyarrow as pa
 
 from config.dedup import DedupSettings
-from tasks.dedup import minhash, shingles, translations
+from tasks.dedup import minhash, names, shingles, translations
 from tasks.dedup.keys import signature_key
 from tasks.stage import StageOutput, StageStats
 from warehouse.schemas import SIGNATURES
@@ -38,7 +38,8 @@ def _signature_columns(texts: list[str], settings: DedupSettings) -> pa.Table:
         pa.array(minhash.band_hashes(matrix, settings.bands, settings.rows).reshape(-1)),
         mask=pa.array(~has_tokens),
     )
-    numbers = [translations.numbers(t, settings.max_numbers) for t in texts]
+    fingerprints = [translations.fingerprint(t, settings.max_numbers) for t in texts]
+    numbers = [f.numbers for f in fingerprints]
     keys, key_offsets = translations.batch_number_keys(numbers)
     return pa.table(
         {
@@ -47,8 +48,10 @@ def _signature_columns(texts: list[str], settings: DedupSettings) -> pa.Table:
             "signature": signature,
             "bands": bands,
             "numbers": pa.array(numbers, pa.list_(pa.string())),
+            "number_positions": pa.array([f.positions for f in fingerprints], pa.list_(pa.float32())),
             "number_count": pa.array([len(x) for x in numbers], pa.int32()),
             "number_keys": pa.ListArray.from_arrays(pa.array(key_offsets, pa.int32()), pa.array(keys, pa.int64())),
+            "names": pa.array([names.names(t) for t in texts], pa.list_(pa.int64())),
         }
     )
 

@@ -7,6 +7,8 @@ for millions of edges, instead of a Python loop per edge.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 
@@ -41,3 +43,48 @@ def components(nodes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.nda
     labels = np.empty_like(labels_sorted)
     labels[order] = labels_sorted
     return labels
+
+
+def join_disjoint(
+    nodes: np.ndarray, labels: np.ndarray, left: np.ndarray, right: np.ndarray, tags: Mapping[int, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Join the components `labels` of `nodes` (from `components`) along more edges, taken in the
+    order given, skipping an edge that would join two components holding a common tag; returns
+    the new labels (still the smallest id of each component) and which edges were taken.
+
+    `tags` maps node ids to tags; it must hold every tagged member of the components the edges
+    touch (a node missing from it has no tag). Dedup tags articles with their language, so a
+    translation link never joins two groups that both hold an article in one language, and a
+    chain of weak links cannot grow one group across many articles of each language. Python
+    works only on the touched components: the other labels are copied as they are."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    order = np.argsort(nodes)
+    at = order[np.searchsorted(nodes[order], np.concatenate([left, right]).astype(np.int64))]
+    ends = labels[at].reshape(2, -1)
+    touched = np.unique(ends)
+    members = np.isin(labels, touched)
+    held: dict[int, set[str]] = {label: set() for label in touched.tolist()}
+    for node, label in zip(nodes[members].tolist(), labels[members].tolist()):
+        if node in tags:
+            held[label].add(tags[node])
+    parent: dict[int, int] = {}
+
+    def root(label: int) -> int:
+        while label in parent:
+            label = parent[label]
+        return label
+
+    taken = np.zeros(ends.shape[1], dtype=bool)
+    for i, (la, lb) in enumerate(zip(ends[0].tolist(), ends[1].tolist())):
+        ra, rb = root(la), root(lb)
+        if ra != rb:
+            if held[ra] & held[rb]:
+                continue
+            low, high = min(ra, rb), max(ra, rb)
+            parent[high] = low
+            held[low] |= held.pop(high)
+        taken[i] = True
+    roots = np.array([root(label) for label in touched.tolist()], dtype=np.int64)
+    joined = np.array(labels, dtype=np.int64)
+    joined[members] = roots[np.searchsorted(touched, labels[members])]
+    return joined, taken
