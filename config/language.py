@@ -71,7 +71,7 @@ class LanguageSettings(BaseModel):
     )
     window_chars: int = Field(
         300, ge=50, le=100_000, description="Characters in each window sampled from a long text that may hold two "
-        "languages; lingua's second opinion on a long text reads window_chars x window_count."
+        "languages; lingua's second opinion on a long text reads its first and last window."
     )
     window_count: int = Field(
         5,

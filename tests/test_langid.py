@@ -225,8 +225,8 @@ def test_restricted_language_set_is_used() -> None:
 
 
 def test_lingua_detectors_are_built_once_per_language_set_and_mode() -> None:
-    pair = lingua_languages(["en", "es"])
-    assert detector(pair, high_accuracy=True) is detector(lingua_languages(["es", "en", "xx"]), high_accuracy=True)
+    pair = lingua_languages(frozenset({"en", "es"}))
+    assert detector(pair, high_accuracy=True) is detector(lingua_languages(frozenset({"es", "en", "xx"})), high_accuracy=True)
     assert detector(pair, high_accuracy=False) is not detector(pair, high_accuracy=True)
 
 

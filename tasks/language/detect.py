@@ -14,7 +14,7 @@ How one article is tagged (algorithm `ALGORITHM_VERSION`):
 - Otherwise lingua gives a second opinion (`tasks.language.second_opinion`), choosing among
   fastText's top guesses and their close relatives only: in high-accuracy mode for a short text
   (where it is most accurate, and cheap), in the settings' mode for a long one (on its first
-  `window_chars` x `window_count` characters). A label needs two detectors behind it: when
+  and last window of `window_chars`). A label needs two detectors behind it: when
   fastText gave the chosen language (with its close relatives) at least `_FULL_SUPPORT`, or
   lingua over all languages (low accuracy) reaches it independently, the confidence is that of
   either being right (1 - (1 - lingua) x (1 - fastText)); otherwise it is lingua's scaled down
@@ -24,9 +24,9 @@ How one article is tagged (algorithm `ALGORITHM_VERSION`):
   or a second writing system holds a substantial share of its letters, windows sampled over
   the text are read by lingua (`tasks.language.windows`) to find the primary and secondary
   language and the secondary's share (fastText's support is then that of both languages).
-- The script is the dominant ISO 15924 writing system (`tasks.language.scripts`) of the prose,
-  of the primary language's windows for a two-language text, of the whole text when it has no
-  prose.
+- The script is the dominant ISO 15924 writing system (`tasks.language.scripts`) of the prose
+  (of its sampled windows when it is long), of the primary language's windows for a
+  two-language text, of the whole text when it has no prose.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version
+
+from lingua import Language
 
 from config.language import LanguageSettings, iso_code
 from tasks.language import fasttext
@@ -186,29 +188,44 @@ def _second_system_share(scripts: ScriptCounts) -> float:
     return 1.0 - max(systems.values()) / scripts.letters
 
 
-def _decide(text: str, scripts: ScriptCounts, settings: LanguageSettings) -> _Decision | None:
-    """The language of a prose text with letters and how sure the tag is, before the length
-    factor (see the module docstring); None when no candidate is left."""
-    guesses = _first_pass(text, settings)
-    candidates: set[str] = set()
+def _candidates(guesses: list[fasttext.Guess], settings: LanguageSettings) -> frozenset[Language]:
+    """The lingua languages lingua's second opinion chooses among: fastText's top guesses and
+    their close relatives (within the settings' language set, or all of it when too few are left)."""
+    codes: set[str] = set()
     for guess in guesses[:_CANDIDATES]:
-        candidates |= relatives(guess.code)
+        codes |= relatives(guess.code)
     if settings.languages:
-        candidates &= set(settings.languages)
-        if len(candidates) < 2:
-            candidates = set(settings.languages)
-    languages = lingua_languages(candidates)
+        codes &= set(settings.languages)
+        if len(codes) < 2:
+            codes = set(settings.languages)
+    return lingua_languages(frozenset(codes))
+
+
+def _may_be_mixed(guesses: list[fasttext.Guess], scripts: ScriptCounts, settings: LanguageSettings) -> bool:
+    """Whether a long text may hold two languages: fastText gives a second, unrelated language
+    `_MIXED_PROBABILITY`, or a second writing system holds a substantial share of the letters."""
+    top = guesses[0].code
+    return _second_system_share(scripts) >= settings.min_secondary_share / 2 or any(
+        guess.probability >= _MIXED_PROBABILITY and guess.code not in relatives(top) for guess in guesses[1:]
+    )
+
+
+def _decide(text: str, scripts: ScriptCounts, settings: LanguageSettings) -> _Decision:
+    """The language of a prose text with letters and how sure the tag is, before the length
+    factor (see the module docstring)."""
+    guesses = _first_pass(text, settings)
+    short = len(text) < settings.short_chars
+    mixed = bool(guesses) and not short and _may_be_mixed(guesses, scripts, settings)
+    top = guesses[0] if guesses else None
+    if top is not None and not short and not mixed and top.probability >= settings.sure_confidence and not has_relatives(top.code):
+        return _Decision(top.code, top.probability)
+    languages = _candidates(guesses, settings)
+    if len(languages) < 2:  # fastText's answer is in no language lingua knows: nothing to ask
+        return _Decision(top.code, top.probability) if top is not None else _Decision(UNDETERMINED, 0.0)
     # lingua over every allowed language: reads a two-language text's windows (the second
     # language may be far down fastText's list) and checks a language fastText barely backs.
-    everything = lingua_languages(settings.languages) if settings.languages else ALL_LANGUAGES
-    if not guesses and len(languages) < 2:
-        return None
-    top = guesses[0] if guesses else None
-    short = len(text) < settings.short_chars
-    if top is not None and not short and len(languages) >= 2 and (
-        _second_system_share(scripts) >= settings.min_secondary_share / 2
-        or any(guess.probability >= _MIXED_PROBABILITY and guess.code not in relatives(top.code) for guess in guesses[1:])
-    ):
+    everything = lingua_languages(frozenset(settings.languages)) if settings.languages else ALL_LANGUAGES
+    if mixed:
         windows = sample_windows(text, settings.window_chars, settings.window_count)
         verdicts = read_windows(detector(everything, settings.accuracy == "high"), windows)
         if verdicts:
@@ -217,20 +234,20 @@ def _decide(text: str, scripts: ScriptCounts, settings: LanguageSettings) -> _De
             secondary = iso_code(verdict.secondary) if verdict.secondary is not None else None
             support = _group_probability(guesses, code) + (_group_probability(guesses, secondary) if secondary else 0.0)
             return _Decision(code, verdict.confidence * _support(support), verdict.script, secondary, verdict.share)
-    if top is not None and (len(languages) < 2 or (
-        not short and top.probability >= settings.sure_confidence and not has_relatives(top.code)
-    )):
-        return _Decision(top.code, top.probability)
-    read = text if short else text[: settings.window_chars * settings.window_count]
+    if short:
+        read = text
+    else:  # both ends of the text, so a stray paragraph at one end cannot decide alone
+        windows = sample_windows(text, settings.window_chars, settings.window_count)
+        read = "\n".join(windows[:1] + windows[1:][-1:])
     found = opinion(read, languages, high_accuracy=short or settings.accuracy == "high")
     if found is None:
-        return _Decision(top.code, top.probability) if top is not None else None
+        return _Decision(top.code, top.probability) if top is not None else _Decision(UNDETERMINED, 0.0)
     code, confidence = found
     support = _group_probability(guesses, code)
     if support < _FULL_SUPPORT:
         independent = opinion(read, everything, high_accuracy=False)
         if independent is None or independent[0] not in relatives(code):
-            return _Decision(code, confidence * support / _FULL_SUPPORT)
+            return _Decision(code, confidence * _support(support))
     # Two detectors back the language: each is wrong only if both are.
     return _Decision(code, 1.0 - (1.0 - confidence) * (1.0 - support))
 
@@ -247,8 +264,13 @@ def tag_language(item: LanguageInput, settings: LanguageSettings, tagger: str | 
         text.encode("utf-8")  # fastText and lingua take UTF-8; a lone surrogate cannot be encoded
     except UnicodeEncodeError as exc:
         raise Rejected("invalid_unicode", f"text cannot be encoded as UTF-8: {exc.reason}") from exc
-    kept = prose(text)
-    scripts = count_scripts(kept)
+    # A long text's shares of letters and scripts are measured on its sampled windows: as telling
+    # as the whole text, at a fraction of the cost.
+    sample = "\n".join(sample_windows(text, settings.window_chars, settings.window_count))
+    kept = prose(text, sample)
+    if kept is not text:
+        sample = "\n".join(sample_windows(kept, settings.window_chars, settings.window_count))
+    scripts = count_scripts(sample)
     tag = LanguageTag(
         article_id=item.article_id,
         content_sha256=item.content_sha256,
@@ -262,8 +284,6 @@ def tag_language(item: LanguageInput, settings: LanguageSettings, tagger: str | 
     if not scripts.letters:
         return tag
     decision = _decide(kept, scripts, settings)
-    if decision is None:
-        return tag
     confidence = decision.confidence * min(1.0, _evidence(scripts) / settings.min_chars)
     tag.confidence = round(confidence, 4)
     tag.script = decision.script or tag.script

@@ -11,7 +11,7 @@ high-accuracy models (1- to 5-grams) of all languages would take ~1.3 GB per pro
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from functools import lru_cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -25,7 +25,8 @@ _LOCK = threading.Lock()
 _MAX_DETECTORS = 4096
 
 
-def lingua_languages(codes: Iterable[str]) -> frozenset[Language]:
+@lru_cache(maxsize=4096)
+def lingua_languages(codes: frozenset[str]) -> frozenset[Language]:
     """The lingua languages among `codes` (codes lingua does not know are left out)."""
     known = set()
     for code in codes:
