@@ -39,17 +39,19 @@ class LanguageSettings(BaseModel):
         "when you know what your sources publish (tags outside it are never given).",
     )
     accuracy: Literal["low", "high"] = Field(
-        "low",
-        description="lingua's mode for its second opinion on texts of `short_chars` or more (shorter "
-        "texts always get `high`). `low`: trigram models only, as accurate as `high` above ~120 "
-        "characters. `high`: 1- to 5-gram models; more memory per language a process meets.",
+        "high",
+        description="lingua's mode for its second opinion on short texts (under `short_chars`; "
+        "longer texts always use `low`, as accurate there). `high`: 1- to 5-gram models, the most "
+        "accurate on short texts; a worker loads them for each language it meets in short texts, "
+        "so its memory grows with the number of languages (bench/README has the sizes). `low`: "
+        "trigram models only, a small memory per worker whatever the languages.",
     )
     short_chars: int = Field(
         300,
         ge=0,
         le=100_000,
-        description="Texts with fewer characters of prose always get lingua's second opinion, in "
-        "its high-accuracy mode, choosing among fastText's top guesses.",
+        description="Texts with fewer characters of prose always get lingua's second opinion (in "
+        "the `accuracy` mode), choosing among fastText's top guesses and their close relatives.",
     )
     sure_confidence: float = Field(
         0.9,

@@ -188,19 +188,19 @@ def test_tags_carry_the_script(text: str, language: str, script: str) -> None:
 
 def test_tagger_name_changes_with_what_changes_the_tags() -> None:
     base = tagger_name(DEFAULT)
-    assert base == f"{DETECTOR_VERSION}/low/all/v2"
+    assert base == f"{DETECTOR_VERSION}/high/all/v2"
     assert base.startswith("fasttext-") and "+lingua-" in base
-    high = tagger_name(LanguageSettings(accuracy="high"))
+    low = tagger_name(LanguageSettings(accuracy="low"))
     subset = tagger_name(LanguageSettings(languages=["en", "de", "fr"]))
     tuned = tagger_name(LanguageSettings(window_chars=500))
-    assert len({base, high, subset, tuned}) == 4
-    assert subset == f"{DETECTOR_VERSION}/low/de-en-fr/v2"
+    assert len({base, low, subset, tuned}) == 4
+    assert subset == f"{DETECTOR_VERSION}/high/de-en-fr/v2"
     # The same set however it is written is the same tagger.
     assert tagger_name(LanguageSettings(languages=["fra", "EN", "de", "en"])) == subset
     # Settings equal to the defaults name the default tagger.
     assert tagger_name(LanguageSettings(window_chars=DEFAULT.window_chars)) == base
     many = tagger_name(LanguageSettings(languages=["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "fi"]))
-    assert many.startswith(f"{DETECTOR_VERSION}/low/10langs-") and many.endswith("/v2")
+    assert many.startswith(f"{DETECTOR_VERSION}/high/10langs-") and many.endswith("/v2")
 
 
 def test_settings_reject_bad_languages_and_describe_every_field() -> None:
@@ -218,7 +218,7 @@ def test_restricted_language_set_is_used() -> None:
     settings = LanguageSettings(languages=["en", "es"])
     tag = tag_language(_item(SPANISH), settings)
     assert tag.language == "es"
-    assert tag.tagger.endswith("/low/en-es/v2")
+    assert tag.tagger.endswith("/high/en-es/v2")
     # French is not among the choices: the detector can only answer one of the two.
     french = "Le conseil municipal a voté mardi l'extension du réseau de bus vers la banlieue nord."
     assert tag_language(_item(french), settings).language in {"en", "es", "und"}

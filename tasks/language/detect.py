@@ -12,18 +12,19 @@ How one article is tagged (algorithm `ALGORITHM_VERSION`):
 - A long text (`short_chars` or more) whose top guess is sure (`sure_confidence`) and has no
   close relative (`tasks.language.relatives`) is tagged with it; that is most articles.
 - Otherwise lingua gives a second opinion (`tasks.language.second_opinion`), choosing among
-  fastText's top guesses and their close relatives only: in high-accuracy mode for a short text
-  (where it is most accurate, and cheap), in the settings' mode for a long one (on its first
-  and last window of `window_chars`). A label needs two detectors behind it: when
-  fastText gave the chosen language (with its close relatives) at least `_FULL_SUPPORT`, or
+  fastText's top guesses and their close relatives only: for a short text in the settings'
+  `accuracy` mode (high by default: most accurate there, and cheap on short texts), for a long
+  one in low-accuracy mode on its first and last window of `window_chars`. A label needs two
+  detectors behind it: when fastText gave the chosen language (with its close relatives) at least `_FULL_SUPPORT`, or
   lingua over all languages (low accuracy) reaches it independently, the confidence is that of
   either being right (1 - (1 - lingua) x (1 - fastText)); otherwise it is lingua's scaled down
   by fastText's support, so a text neither knows well (pinyin, a menu) stays `und` instead of
   getting the label lingua prefers among a few unlikely candidates.
 - When fastText gives a second, unrelated language a substantial probability in a long text,
   or a second writing system holds a substantial share of its letters, windows sampled over
-  the text are read by lingua (`tasks.language.windows`) to find the primary and secondary
-  language and the secondary's share (fastText's support is then that of both languages).
+  the text are read by lingua over all languages (low accuracy; `tasks.language.windows`) to
+  find the primary and secondary language and the secondary's share (fastText's support is
+  then that of both languages).
 - The script is the dominant ISO 15924 writing system (`tasks.language.scripts`) of the prose
   (of its sampled windows when it is long), of the primary language's windows for a
   two-language text, of the whole text when it has no prose.
@@ -227,7 +228,7 @@ def _decide(text: str, scripts: ScriptCounts, settings: LanguageSettings) -> _De
     everything = lingua_languages(frozenset(settings.languages)) if settings.languages else ALL_LANGUAGES
     if mixed:
         windows = sample_windows(text, settings.window_chars, settings.window_count)
-        verdicts = read_windows(detector(everything, settings.accuracy == "high"), windows)
+        verdicts = read_windows(detector(everything, high_accuracy=False), windows)
         if verdicts:
             verdict = decide(verdicts, settings.min_secondary_share)
             code = iso_code(verdict.primary)
@@ -239,7 +240,7 @@ def _decide(text: str, scripts: ScriptCounts, settings: LanguageSettings) -> _De
     else:  # both ends of the text, so a stray paragraph at one end cannot decide alone
         windows = sample_windows(text, settings.window_chars, settings.window_count)
         read = "\n".join(windows[:1] + windows[1:][-1:])
-    found = opinion(read, languages, high_accuracy=short or settings.accuracy == "high")
+    found = opinion(read, languages, high_accuracy=short and settings.accuracy == "high")
     if found is None:
         return _Decision(top.code, top.probability) if top is not None else _Decision(UNDETERMINED, 0.0)
     code, confidence = found
