@@ -58,7 +58,7 @@ class LanguageSettings(BaseModel):
         ge=0.0,
         le=1.0,
         description="fastText's probability at or above which a longer text is tagged by fastText "
-        "alone (unless its language has a close relative fastText confuses it with).",
+        "alone (unless fastText also gives a close relative of that language a share).",
     )
     min_chars: int = Field(
         40,

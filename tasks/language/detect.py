@@ -9,8 +9,9 @@ How one article is tagged (algorithm `ALGORITHM_VERSION`):
   confidence scaled down in proportion to its letters, so it becomes `und` rather than a guess.
 - First pass: fastText (`tasks.language.fasttext`) over the whole prose, its top guesses with
   probabilities.
-- A long text (`short_chars` or more) whose top guess is sure (`sure_confidence`) and has no
-  close relative (`tasks.language.relatives`) is tagged with it; that is most articles.
+- A long text (`short_chars` or more) whose top guess is sure (`sure_confidence`), with next
+  to nothing for its close relatives (`tasks.language.relatives`), is tagged with it; that is
+  most articles.
 - Otherwise lingua gives a second opinion (`tasks.language.second_opinion`), choosing among
   fastText's top guesses and their close relatives only: for a short text in the settings'
   `accuracy` mode (high by default: most accurate there, and cheap on short texts), for a long
@@ -44,7 +45,7 @@ from lingua import Language
 from config.language import LanguageSettings, iso_code
 from tasks.language import fasttext
 from tasks.language.prose import prose
-from tasks.language.relatives import has_relatives, relatives
+from tasks.language.relatives import relatives
 from tasks.language.scripts import NO_LETTERS, ScriptCounts, count_scripts
 from tasks.language.second_opinion import ALL_LANGUAGES, detector, lingua_languages, opinion
 from tasks.language.windows import decide, read_windows, sample_windows
@@ -72,6 +73,10 @@ _MIXED_PROBABILITY = 0.08
 # lingua's confidence among a few candidates is relative to them; fastText's probability (over
 # all 176 languages) for the chosen one below this scales the tag's confidence down in proportion.
 _FULL_SUPPORT = 0.5
+# On a long text fastText is trusted alone only when its top language's close relatives together
+# get less than this: where it confuses two relatives it gives the other one a share, where it
+# does not (a long Hindi text, next to nothing for Marathi) asking lingua would only cost time.
+_RELATIVE_DOUBT = 0.01
 # A Han, kana or Hangul character carries about as much evidence as a short word; an alphabetic
 # letter about a fifth of one. Weighting them keeps `min_chars` meaningful across scripts.
 _IDEOGRAPHIC = frozenset({"Hani", "Hira", "Kana", "Hang"})
@@ -218,7 +223,13 @@ def _decide(text: str, scripts: ScriptCounts, settings: LanguageSettings) -> _De
     short = len(text) < settings.short_chars
     mixed = bool(guesses) and not short and _may_be_mixed(guesses, scripts, settings)
     top = guesses[0] if guesses else None
-    if top is not None and not short and not mixed and top.probability >= settings.sure_confidence and not has_relatives(top.code):
+    if (
+        top is not None
+        and not short
+        and not mixed
+        and top.probability >= settings.sure_confidence
+        and _group_probability(guesses, top.code) - top.probability < _RELATIVE_DOUBT
+    ):
         return _Decision(top.code, top.probability)
     languages = _candidates(guesses, settings)
     if len(languages) < 2:  # fastText's answer is in no language lingua knows: nothing to ask
