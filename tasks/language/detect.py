@@ -59,8 +59,8 @@ ALGORITHM_VERSION = "v2"
 DETECTOR_VERSION = f"fasttext-{fasttext.FASTTEXT_VERSION}+lingua-{version('lingua-language-detector')}"
 
 # fastText guesses asked for; the first `_CANDIDATES` of them, with their close relatives, are
-# what lingua chooses among (the right language was among fastText's top three for all but one
-# of the benchmark's sentences and four-word snippets).
+# what lingua chooses among: on a sentence or a headline fragment fastText's top answer is often
+# wrong while the right language is still among its first few.
 _GUESSES = 5
 _CANDIDATES = 3
 # With a language set, fastText is asked for this many guesses and those outside the set dropped.
