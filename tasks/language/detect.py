@@ -46,7 +46,7 @@ from config.language import LanguageSettings, iso_code
 from tasks.language import fasttext
 from tasks.language.prose import prose
 from tasks.language.relatives import relatives
-from tasks.language.scripts import NO_LETTERS, ScriptCounts, count_scripts
+from tasks.language.scripts import ScriptCounts, count_scripts
 from tasks.language.second_opinion import ALL_LANGUAGES, detector, lingua_languages, opinion
 from tasks.language.windows import decide, read_windows, sample_windows
 from tasks.records import Rejected
