@@ -1,4 +1,4 @@
-"""How articles are tagged with their language, and the language codes lingua accepts."""
+"""How articles are tagged with their language, and the language codes the stage accepts."""
 
 from __future__ import annotations
 
@@ -35,14 +35,30 @@ class LanguageSettings(BaseModel):
     languages: list[str] = Field(
         default_factory=list,
         description="ISO 639-1 (`en`) or 639-3 (`eng`) codes of the languages to choose among; "
-        "empty means all 75 languages lingua knows. A smaller set is faster and more accurate "
-        "when you know what your sources publish.",
+        "empty means every language fastText and lingua know. A smaller set is more accurate "
+        "when you know what your sources publish (tags outside it are never given).",
     )
     accuracy: Literal["low", "high"] = Field(
-        "low",
-        description="lingua's mode. `low`: trigram models only, ~140 MB per process, as accurate "
-        "as `high` above ~120 characters. `high`: 1- to 5-gram models, ~1.3 GB per process and "
-        "several seconds to load; better on very short texts.",
+        "high",
+        description="lingua's mode for its second opinion on short texts (under `short_chars`; "
+        "longer texts always use `low`, as accurate there). `high`: 1- to 5-gram models, the most "
+        "accurate on short texts; a worker loads them for each language it meets in short texts, "
+        "so its memory grows with the number of languages (bench/README has the sizes). `low`: "
+        "trigram models only, a small memory per worker whatever the languages.",
+    )
+    short_chars: int = Field(
+        300,
+        ge=0,
+        le=100_000,
+        description="Texts with fewer characters of prose always get lingua's second opinion (in "
+        "the `accuracy` mode), choosing among fastText's top guesses and their close relatives.",
+    )
+    sure_confidence: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="fastText's probability at or above which a longer text is tagged by fastText "
+        "alone (unless fastText also gives a close relative of that language a share).",
     )
     min_chars: int = Field(
         40,
@@ -56,7 +72,8 @@ class LanguageSettings(BaseModel):
         0.5, ge=0.0, le=1.0, description="Tags with a lower confidence are stored as `und` (undetermined)."
     )
     window_chars: int = Field(
-        300, ge=50, le=100_000, description="Characters in each window sampled from a long text."
+        300, ge=50, le=100_000, description="Characters in each window sampled from a long text that may hold two "
+        "languages; lingua's second opinion on a long text reads its first and last window."
     )
     window_count: int = Field(
         5,

