@@ -366,6 +366,8 @@ def _override_settings(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pressroom` command."""
     args = build_parser().parse_args(argv)
+    if args.quiet and args.verbose:  # one before the command, one after: argparse sees two groups
+        return _fail("-v/--verbose and -q/--quiet exclude each other")
     if args.command not in {"sql", "export"}:  # the two commands that start no Prefect flow
         _configure_prefect(args.command, args.quiet, args.verbose)
     from pydantic import ValidationError

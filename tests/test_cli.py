@@ -67,6 +67,7 @@ def test_verbose_and_quiet_before_or_after_every_command(command):
         (["languages", "--batch-size", "many"], "argument --batch-size: not a whole number: 'many'"),
         (["languages", "--batch-size", "100001"], "batch_size: Input should be less than or equal to 100000"),
         (["sql", "-v", "-q", "SELECT 1"], "argument -q/--quiet: not allowed with argument -v/--verbose"),
+        (["-v", "sql", "-q", "SELECT 1"], "-v/--verbose and -q/--quiet exclude each other"),
         (["dedup", "--batch-size", "5"], "unrecognized arguments: --batch-size 5"),
     ],
 )
