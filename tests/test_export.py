@@ -249,3 +249,23 @@ def test_targets_follow_the_name_unless_told(tmp_path: Path):
         select_sql(where="1=1); SELECT (2")
     with pytest.raises(duckdb.ParserException):
         select_sql(query="SELEC nothing")
+
+
+def test_the_guards_bind_the_export_only(wh: Path, tmp_path: Path):
+    """The export's connections are databases of their own: a connection to the catalog open
+    in the same process (DuckDB shares one database per file) still reads other files after."""
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("a\n1\n")
+    con = connect(wh)
+    try:
+        export(wh, plan_target(str(tmp_path / "a.jsonl")), select_sql())
+        assert con.execute(f"SELECT a FROM read_csv('{outside}')").fetchall() == [(1,)]
+    finally:
+        con.close()
+
+
+def test_no_warehouse_is_one_line_and_none_is_created(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("PRESSROOM_WAREHOUSE", str(tmp_path / "none"))
+    assert main(["export", str(tmp_path / "a.jsonl")]) == 2
+    assert capsys.readouterr().err.strip() == f"pressroom: no warehouse at {tmp_path / 'none'} (set PRESSROOM_WAREHOUSE, or run `pressroom ingest` to create one)"
+    assert list(tmp_path.iterdir()) == []

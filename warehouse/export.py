@@ -1,10 +1,11 @@
 """Export rows of the warehouse (the `articles` view, or a read-only query) to a JSONL, Parquet
 or CSV file, or to a folder of such files, through DuckDB's own COPY.
 
-Two DuckDB connections, each able to touch one place only (`enable_external_access = false`
-with `allowed_directories`): the reading one is the read-only warehouse connection, limited to
-the warehouse root, and runs the one SELECT; the writing one is an in-memory database limited to
-a temporary sibling of OUT, and COPYs the rows it is handed as an Arrow stream. Rows pass
+Two DuckDB databases, each able to touch one place only (`enable_external_access = false`
+with `allowed_directories`, then `lock_configuration`): the reading one has the catalog file
+attached read-only, may read under the warehouse root only, and runs the one SELECT; the
+writing one may write in a temporary sibling of OUT only, and COPYs the rows it is handed as
+an Arrow stream. Rows pass
 between them in batches of BATCH_ROWS, so memory stays bounded by DuckDB's memory limit and a
 batch, and the batches are what the progress counts (DuckDB's own `query_progress()` was
 measured stuck at one value, or -1, through the whole COPY of the `articles` view).
@@ -27,7 +28,7 @@ from typing import Literal
 import duckdb
 import pyarrow as pa
 
-from warehouse.catalog import connect
+from warehouse.catalog import ensure_catalog
 from warehouse.query import QueryRefused, check_read_only
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
@@ -135,6 +136,8 @@ def export(
     Raises ExportRefused when OUT exists (without `force`), lies inside the warehouse or has
     no parent folder, and duckdb.Error when DuckDB cannot run the query or write the file."""
     out = target.out
+    if not (root / "articles").is_dir():  # an export reads: it must not create an empty warehouse
+        raise ExportRefused(f"no warehouse at {root} (set PRESSROOM_WAREHOUSE, or run `pressroom ingest` to create one)")
     _check_place(root, out, force)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -159,30 +162,50 @@ def _check_place(root: Path, out: Path, force: bool) -> None:
 
 def _copy(root: Path, sql: str, target: ExportTarget, written: Path, memory_limit: str | None, progress: Progress | None) -> int:
     """COPY the rows of `sql` to `written`; returns the number of rows."""
-    reader = connect(root, memory_limit)
-    writer = duckdb.connect()
+    reader = _database(memory_limit)
+    writer = None
     try:
-        _confine(reader, root)
-        _confine(writer, written.parent)
-        writer.execute("SET TimeZone = 'UTC'")  # timestamps in JSON and CSV are written in UTC
-        if memory_limit:
-            writer.execute("SET memory_limit = ?", [memory_limit])
+        reader.execute(f"ATTACH '{_quoted(ensure_catalog(root))}' AS warehouse (READ_ONLY)")
+        reader.execute("USE warehouse")
+        _lock(reader, root)
+        writer = _database(memory_limit)
+        _lock(writer, written.parent)
         total = reader.execute(f"SELECT count(*) FROM (\n{sql}\n) AS export_rows").fetchall()[0][0]
         if progress:
             progress(0, total)
         batches = reader.sql(sql).to_arrow_reader(BATCH_ROWS)
         writer.register("export_rows", pa.RecordBatchReader.from_batches(batches.schema, _counted(batches, progress)))
-        path = str(written).replace("'", "''")
-        return writer.execute(f"COPY export_rows TO '{path}' ({copy_options(target)})").fetchall()[0][0]
+        return writer.execute(f"COPY export_rows TO '{_quoted(written)}' ({copy_options(target)})").fetchall()[0][0]
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
         reader.close()
 
 
-def _confine(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Let `con` read and write files under `folder` only (DuckDB cannot undo this)."""
-    con.execute("SET allowed_directories = [?]", [str(folder).rstrip("/") + "/"])
+def _database(memory_limit: str | None) -> duckdb.DuckDBPyConnection:
+    """A connection to an in-memory database of its own (DuckDB shares one database per file
+    within a process: settings made on a connection to the catalog file would bind every other
+    connection to it), with timestamps in UTC and DuckDB's memory capped, spilling to the
+    system's temporary folder beyond it."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # timestamps in JSON and CSV are written in UTC
+    con.execute("SET enable_progress_bar = false")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+        con.execute("SET temp_directory = ?", [tempfile.gettempdir()])
+    return con
+
+
+def _lock(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Let `con` read and write files under `folder` only, for good: no setting can be changed
+    after this, so a query cannot turn the guard off."""
+    con.execute("SET allowed_directories = [?]", [str(folder).rstrip(os.sep) + os.sep])
     con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _counted(batches: pa.RecordBatchReader, progress: Progress | None) -> Iterator[pa.RecordBatch]:
