@@ -16,12 +16,34 @@ PREFECT_DEFAULTS = {
 }
 
 
-def _configure_prefect(quiet: bool = True) -> None:
+# Prefect's log level by command and verbosity (-q, default, -v). serve and server show INFO by
+# default: their logs are what the UI shows of each run. The flow commands log warnings only,
+# since task-run chatter would break the progress bar; their summary is printed at the end.
+LOG_LEVELS = {"serve": ("WARNING", "INFO", "DEBUG"), "server": ("WARNING", "INFO", "DEBUG")}
+FLOW_LOG_LEVELS = ("ERROR", "WARNING", "INFO")
+# Choices of `pressroom export` (warehouse/export.py's FORMATS and COMPRESSIONS; a test checks
+# they agree): named here so the parser is built without importing DuckDB and pyarrow.
+EXPORT_FORMATS = ("jsonl", "parquet", "csv")
+EXPORT_COMPRESSIONS = ("gzip", "zstd")
+
+VERBOSITY_HELP = """output:
+  default         a progress bar on long work (on a terminal), then a summary
+  -v, --verbose   Prefect's INFO logs (every flow, task and batch) instead of the bar;
+                  serve and server log DEBUG; export also prints the SQL and COPY options
+  -q, --quiet     no bar, no summary: only results (the rows of sql) and errors;
+                  serve and server log warnings only
+settings: --workers and --batch-size override PRESSROOM_WORKERS and PRESSROOM_BATCH_SIZE for
+one command; PRESSROOM_WAREHOUSE and the others are read from the environment (README.md)."""
+
+
+def _configure_prefect(command: str, quiet: bool, verbose: bool) -> None:
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    if quiet:
-        # task-run chatter would break the progress bar; the summary is printed at the end
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    levels = LOG_LEVELS.get(command, FLOW_LOG_LEVELS)
+    if quiet or verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = levels[0] if quiet else levels[2]  # a flag given now wins over the environment
+    else:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", levels[1])
 
 
 # Commands that run flows, and so need a Prefect API.
@@ -60,16 +82,52 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _with_progress(run):
-    """Call `run()` while showing a progress bar fed by flows.progress."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        return version("pressroom")
+    except PackageNotFoundError:
+        return "unknown (not installed)"  # run from a source tree without `uv sync`
+
+
+def _shows_bar(args: argparse.Namespace) -> bool:
+    """The bar is for the default verbosity: -v shows logs instead, -q shows nothing."""
+    return not (args.quiet or args.verbose)
+
+
+def _progress_bar(show: bool):
+    """The progress bar: items done of the total, items per second, time elapsed and, once a
+    total is known, time remaining; shown on a terminal only, and only when `show`."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Items per second, over rich's recent samples (empty until there are two)."""
+
+        def render(self, task) -> Text:
+            return Text("" if task.speed is None else f"{task.speed:,.0f}/s")
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(),
+        transient=True, disable=not (show and sys.stderr.isatty()), console=None,
+    )
+
+
+def _with_progress(run, show: bool = True):
+    """Call `run()` while showing the progress bar (if `show`), fed by flows.progress."""
     from flows.progress import set_reporter
 
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True, disable=not sys.stderr.isatty(), console=None,
-    )
+    progress = _progress_bar(show)
     bars: dict[str, int] = {}
 
     def reporter(phase: str, advance: int, total: int | None) -> None:
@@ -90,6 +148,12 @@ def _with_progress(run):
         raise Interrupted(f"interrupted after {', '.join(done) or 'starting'}; rerun to continue") from None
     finally:
         set_reporter(None)
+
+
+def _summary(args: argparse.Namespace, text: str) -> None:
+    """Print a command's closing summary, unless -q."""
+    if not args.quiet:
+        print(text)
 
 
 def _check_sources(args: argparse.Namespace) -> None:
@@ -115,10 +179,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     _check_warehouse()
     for uri in args.uris:
         kind = guess_uri_kind(uri)
-        print(f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}", file=sys.stderr)
+        if not args.quiet:
+            print(f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}", file=sys.stderr)
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
-    summary = _with_progress(lambda: ingest(params))
-    print(summary.to_text())
+    summary = _with_progress(lambda: ingest(params), _shows_bar(args))
+    _summary(args, summary.to_text())
     return 0
 
 
@@ -129,8 +194,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_sources(args)
     params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit))
     _check_warehouse()
-    summaries = _with_progress(lambda: pipeline(params))
-    print("\n".join(s.to_text() for s in summaries))
+    summaries = _with_progress(lambda: pipeline(params), _shows_bar(args))
+    _summary(args, "\n".join(s.to_text() for s in summaries))
     return 0
 
 
@@ -139,8 +204,8 @@ def cmd_languages(args: argparse.Namespace) -> int:
     from flows.parameters import LanguageParameters
 
     _check_warehouse()
-    summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)))
-    print(summary.to_text())
+    summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)), _shows_bar(args))
+    _summary(args, summary.to_text())
     return 0
 
 
@@ -150,8 +215,8 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from flows.parameters import DedupParameters
 
     _check_warehouse()
-    summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))))
-    print(summary.to_text())
+    summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))), _shows_bar(args))
+    _summary(args, summary.to_text())
     return 0
 
 
@@ -228,6 +293,34 @@ def _duckdb_disk_error(exc: Exception) -> str | None:
     return f"cannot write the warehouse: {first}" if any(text in first for text in _DISK_ERRORS) else None
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from config.settings import Settings
+    from flows.progress import report
+    from warehouse.export import ExportRefused, copy_options, export, plan_target, select_sql
+
+    settings = Settings()
+    try:
+        target = plan_target(args.out, args.format, args.compress)
+        sql = select_sql(args.unique, args.where, args.query)
+        if args.verbose:
+            print(f"{sql}\n→ COPY TO {target.out} ({copy_options(target)})", file=sys.stderr)
+        result = _with_progress(
+            lambda: export(
+                settings.warehouse_root(), target, sql, args.force, settings.duckdb_memory_limit,
+                lambda rows, total: report("export", rows, total),
+            ),
+            _shows_bar(args),
+        )
+    except ExportRefused as exc:
+        return _fail(str(exc))
+    except duckdb.Error as exc:
+        return _fail(f"export failed: {str(exc).splitlines()[0]}")
+    _summary(args, f"{result.rows:,} rows to {result.path} ({result.bytes / 1e6:,.1f} MB)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deploy import NoServer, serve_deployments
 
@@ -255,54 +348,118 @@ def cmd_server(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake told in one line (like every other bad input)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"pressroom: {message} (see: {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line's arguments, with defaults read from the settings models."""
     from config.dedup import DedupSettings
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pressroom",
         description="Fetch, clean, tag and deduplicate articles into a Parquet warehouse queried with DuckDB.",
+        epilog=VERBOSITY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+
+    def verbosity(p: argparse.ArgumentParser, default: object) -> None:
+        group = p.add_mutually_exclusive_group()
+        group.add_argument("-v", "--verbose", action="store_true", default=default, help="Prefect's INFO logs instead of the progress bar")
+        group.add_argument("-q", "--quiet", action="store_true", default=default, help="only results and errors: no progress bar, no summary")
+
+    # before or after the command (`pressroom -q ingest` or `pressroom ingest -q`): a command's
+    # own options default to SUPPRESS, so they leave what was given before the command alone
+    verbosity(parser, False)
+    common = argparse.ArgumentParser(add_help=False)
+    verbosity(common, argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
+
+    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        # `help` is the command's line in `pressroom --help` (short enough for one line)
+        return sub.add_parser(name, help=help, description=description, parents=[common], epilog=VERBOSITY_HELP,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
 
     def source_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
         p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable)")
         p.add_argument("--limit", type=int, metavar="N", help="at most N inputs")
 
-    run = sub.add_parser("run", help="the pipeline: ingest, then the other flows; prints a summary")
+    def worker_options(p: argparse.ArgumentParser, batch: str | None) -> None:
+        p.add_argument("--workers", type=_positive_int, metavar="N", help="processes for CPU-bound stages (default: PRESSROOM_WORKERS, else the number of cores)")
+        if batch:
+            p.add_argument("--batch-size", type=_positive_int, metavar="N", help=f"{batch} per Prefect task (default: PRESSROOM_BATCH_SIZE, else 200)")
+
+    run = command("run", "ingest, tag and deduplicate: the whole pipeline", "The pipeline: ingest, then the language and dedup flows; prints a summary of each.")
     source_options(run)
+    worker_options(run, "inputs (ingest) or articles (languages)")
     run.set_defaults(func=cmd_run)
 
-    ingest = sub.add_parser("ingest", help="the ingest flow alone, on the sources file or on the given URIs")
+    ingest = command("ingest", "fetch and clean the sources, or the given URIs", "The ingest flow alone, on the sources file or on the given URIs.")
     source_options(ingest)
+    worker_options(ingest, "inputs")
     ingest.add_argument("uris", nargs="*", metavar="URI", help="files, folders, URLs, feeds, sitemaps, WARC files")
     ingest.set_defaults(func=cmd_ingest)
 
-    langs = sub.add_parser("languages", help="the language flow alone: tag articles without a current tag")
+    langs = command("languages", "tag articles with their language and script", "The language flow alone: tag articles without a tag of the current tagger.")
     langs.add_argument("--retag", action="store_true", help="tag every article again")
+    worker_options(langs, "articles")
     langs.set_defaults(func=cmd_languages)
 
-    dedup = sub.add_parser("dedup", help="the dedup flow alone: group exact copies, near copies and translations")
+    dedup = command("dedup", "group exact copies, near copies and translations", "The dedup flow alone: group exact copies, near copies and translations.")
     threshold = DedupSettings.model_fields["threshold"].default
     dedup.add_argument("--threshold", type=float, default=threshold, metavar="J", help=f"Jaccard similarity of near duplicates (default {threshold})")
+    worker_options(dedup, None)  # dedup sizes its tasks by DedupSettings.signature_batch
     dedup.set_defaults(func=cmd_dedup)
 
-    sql = sub.add_parser("sql", help="a read-only SQL query on the warehouse")
+    sql = command("sql", "a read-only SQL query on the warehouse", "A read-only SQL query on the warehouse's views, as a table, CSV or JSON.")
     sql.add_argument("query", help='e.g. "SELECT title, language FROM articles LIMIT 10"')
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(func=cmd_sql)
 
-    doctor = sub.add_parser("doctor", help="list damaged, copied and stray warehouse files; --repair moves them to <warehouse>/_damaged/")
+    doctor = command(
+        "doctor", "list damaged, copied and stray warehouse files",
+        "List damaged, copied and stray warehouse files; --repair moves them to <warehouse>/_damaged/.",
+    )
     doctor.add_argument("--repair", action="store_true", help="move them to <warehouse>/_damaged/<time>/ with a report")
     doctor.set_defaults(func=cmd_doctor)
 
-    serve = sub.add_parser("serve", help="serve the deployments (schedules from the sources file) to a Prefect server and its UI")
+    export = command(
+        "export", "articles or a query's rows to JSONL, Parquet or CSV",
+        "Stream the articles (or a read-only query's rows) to a JSONL, Parquet or CSV file or folder, in bounded memory.",
+    )
+    export.add_argument("out", metavar="OUT", help="the file to write, or a folder (OUT/) of files of about 500 MB; refused if it exists, unless --force")
+    export.add_argument("--format", choices=EXPORT_FORMATS, help="default: from OUT's name (.jsonl .parquet .csv), else jsonl")
+    rows = export.add_mutually_exclusive_group()
+    rows.add_argument("--where", metavar="EXPR", help="only articles where this SQL expression holds, e.g. \"language = 'de'\"")
+    rows.add_argument("--query", metavar="SQL", help="the rows of this read-only SELECT instead of the articles")
+    export.add_argument("--unique", action="store_true", help="one article per duplicate group (the unique_articles view)")
+    export.add_argument("--compress", choices=EXPORT_COMPRESSIONS, help="default: from OUT's name (.gz .zst), else none; Parquet is always compressed (zstd unless gzip)")
+    export.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    export.set_defaults(func=cmd_export)
+
+    serve = command("serve", "serve the deployments to a Prefect server's UI", "Serve the deployments (schedules from the sources file) to a Prefect server and its UI.")
     serve.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
+    worker_options(serve, "inputs (ingest) or articles (languages)")
     serve.set_defaults(func=cmd_serve)
 
-    server = sub.add_parser(
-        "server", help="Prefect's own server and UI on this machine (SQLite); `stop`/`status` for the background one commands start"
+    server = command(
+        "server", "Prefect's own server and UI on this machine",
+        "Start Prefect's own server and UI on this machine (SQLite), or stop or show the background server commands start.",
     )
     server.add_argument("action", nargs="?", choices=["start", "stop", "status"], default="start", help="start (in the foreground), stop or status of the background server")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -311,14 +468,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _override_settings(args: argparse.Namespace) -> None:
+    """--workers and --batch-size win over PRESSROOM_WORKERS and PRESSROOM_BATCH_SIZE for this
+    command: flows read Settings() from the environment when they start (in this process, and
+    in the processes serve starts), so the flags are put there; Settings() then checks them
+    (a ValidationError, told in one line by main)."""
+    for option, variable in (("workers", "PRESSROOM_WORKERS"), ("batch_size", "PRESSROOM_BATCH_SIZE")):
+        value = getattr(args, option, None)
+        if value is not None:
+            os.environ[variable] = str(value)
+    from config.settings import Settings
+
+    Settings()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pressroom` command."""
     args = build_parser().parse_args(argv)
-    if args.command not in {"sql", "doctor"}:
-        # serve and server show Prefect's INFO logs (they are what the UI shows of each run)
-        _configure_prefect(quiet=args.command not in {"serve", "server"})
-    if args.command in FLOW_COMMANDS:
-        _choose_prefect_api()
+    if args.quiet and args.verbose:  # one before the command, one after: argparse sees two groups
+        return _fail("-v/--verbose and -q/--quiet exclude each other")
+    if args.command not in {"sql", "export", "doctor"}:  # the commands that start no Prefect flow
+        _configure_prefect(args.command, args.quiet, args.verbose)
     import duckdb
     from pydantic import ValidationError
 
@@ -326,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     from warehouse.doctor import WarehouseDamaged
 
     try:
+        _override_settings(args)
+        if args.command in FLOW_COMMANDS:
+            _choose_prefect_api()  # before anything imports Prefect
         return args.func(args)
     except (SourcesError, WarehouseDamaged) as exc:
         return _fail(str(exc))

@@ -28,7 +28,8 @@ def dedup(params: DedupParameters = DedupParameters()) -> RunSummary:
         with worker_pool(settings.workers, executor=settings.executor) as pool:
             # a task gives each worker `signature_batch` articles; the first task runs here, so
             # a run with little new starts no workers
-            for i, batch in enumerate(session.unsigned_batches(params.settings.signature_batch * settings.workers)):
+            unsigned = session.unsigned_batches(params.settings.signature_batch * settings.workers, lambda n: report("dedup", 0, n))
+            for i, batch in enumerate(unsigned):
                 signed = sign(batch, params.settings, pool if i else None, summary.run_id)
                 summary.inputs += batch.num_rows
                 summary.add(signed)

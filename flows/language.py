@@ -28,7 +28,9 @@ def languages(params: LanguageParameters = LanguageParameters()) -> RunSummary:
     with recorded_run("languages") as run:
         settings, root, summary = run.settings, run.root, run.summary
         tagger = tagger_name(params.detector)
-        pending = untagged_articles(root, tagger, params.retag, params.batch_size or settings.batch_size)
+        pending = untagged_articles(
+            root, tagger, params.retag, params.batch_size or settings.batch_size, on_total=lambda n: report("languages", 0, n)
+        )
         # each worker loads the detector once, all side by side before the first batch
         with worker_pool(settings.workers, preload_detector, (params.detector,), start_now=True, executor=settings.executor) as pool:
             for number, records in enumerate(pending, start=1):

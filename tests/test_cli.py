@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,102 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, tmp_path: Path, warehou
     assert main([a.replace("{bad}", str(bad)) for a in argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("pressroom: ") and message in err[0]
+
+
+def test_version_is_the_installed_package_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out.strip() == f"pressroom {version('pressroom')}"
+
+
+def test_help_lists_every_command_on_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    listed = out.split("commands:")[1].split("\n\n")[0].splitlines()[2:]  # after the title and COMMAND
+    assert [line.split()[0] for line in listed] == ["run", "ingest", "languages", "dedup", "sql", "export", "serve", "server"]
+    assert all(len(line.split(maxsplit=1)) == 2 for line in listed)  # name and help on the same line
+    assert "-v, --verbose" in out and "-q, --quiet" in out and "--workers and --batch-size override" in out
+
+
+@pytest.mark.parametrize("command", [["run"], ["ingest"], ["languages"], ["dedup"], ["sql", "SELECT 1"], ["export", "x.jsonl"], ["serve"], ["server"]])
+def test_verbose_and_quiet_before_or_after_every_command(command):
+    from flows.cli import build_parser
+
+    parse = build_parser().parse_args
+    plain = parse(command)
+    assert (plain.verbose, plain.quiet) == (False, False)
+    assert parse(["-q", *command]).quiet and parse([*command[:1], "-q", *command[1:]]).quiet
+    assert parse(["-v", *command]).verbose and parse([*command[:1], "--verbose", *command[1:]]).verbose
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ingest", "--workers", "0", "x"], "argument --workers: must be at least 1: 0"),
+        (["languages", "--batch-size", "many"], "argument --batch-size: not a whole number: 'many'"),
+        (["languages", "--batch-size", "100001"], "batch_size: Input should be less than or equal to 100000"),
+        (["sql", "-v", "-q", "SELECT 1"], "argument -q/--quiet: not allowed with argument -v/--verbose"),
+        (["-v", "sql", "-q", "SELECT 1"], "-v/--verbose and -q/--quiet exclude each other"),
+        (["dedup", "--batch-size", "5"], "unrecognized arguments: --batch-size 5"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(argv, message, monkeypatch, capsys):
+    monkeypatch.setenv("PRESSROOM_BATCH_SIZE", "200")  # main puts --batch-size there; restored after
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("pressroom: ") and message in err[0], err
+
+
+def test_workers_and_batch_size_override_the_environment_for_the_command(monkeypatch):
+    from config.settings import Settings
+    from flows.cli import _override_settings, build_parser
+
+    monkeypatch.setenv("PRESSROOM_WORKERS", "3")
+    monkeypatch.setenv("PRESSROOM_BATCH_SIZE", "200")
+    _override_settings(build_parser().parse_args(["run", "--workers", "2", "--batch-size", "50"]))
+    assert (Settings().workers, Settings().batch_size) == (2, 50)  # what the flows read when they start
+    _override_settings(build_parser().parse_args(["languages"]))
+    assert (Settings().workers, Settings().batch_size) == (2, 50)  # no flag: the environment stands
+
+
+@pytest.mark.parametrize(
+    ("argv", "level"),
+    [(["ingest", "-q"], "ERROR"), (["ingest", "-v"], "INFO"), (["serve", "-q"], "WARNING"), (["server", "-v"], "DEBUG")],
+)
+def test_verbosity_sets_prefect_logging_over_the_environment(argv, level, monkeypatch):
+    from flows.cli import _configure_prefect, build_parser
+
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")
+    args = build_parser().parse_args(argv)
+    _configure_prefect(args.command, args.quiet, args.verbose)
+    assert os.environ["PREFECT_LOGGING_LEVEL"] == level
+
+
+def test_the_progress_bar_shows_rate_and_time_remaining():
+    import time
+
+    from rich.progress import MofNCompleteColumn, TimeRemainingColumn
+
+    from flows.cli import _progress_bar
+
+    bar = _progress_bar(show=True)
+    kinds = [type(c).__name__ for c in bar.columns]
+    assert kinds == ["TextColumn", "BarColumn", "MofNCompleteColumn", "RateColumn", "TimeElapsedColumn", "TimeRemainingColumn"]
+    task = bar.add_task("ingest", total=1000)
+    rate = bar.columns[kinds.index("RateColumn")]
+    assert str(rate.render(bar.tasks[0])) == ""  # no rate before two samples
+    for _ in range(3):
+        time.sleep(0.05)
+        bar.advance(task, 100)
+    assert str(rate.render(bar.tasks[0])).endswith("/s")
+    assert str(bar.columns[kinds.index("TimeRemainingColumn")].render(bar.tasks[0])) not in {"", "-:--:--"}
+    assert isinstance(bar.columns[2], MofNCompleteColumn) and isinstance(bar.columns[5], TimeRemainingColumn)

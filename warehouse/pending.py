@@ -8,7 +8,7 @@ be decoded (bench/README.md has the numbers)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,9 +20,12 @@ from warehouse.scratch import scratch_connection
 from warehouse.tables import table_scan
 
 
-def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> Iterator[pa.RecordBatch]:
+def untagged_articles(
+    root: Path, tagger: str, retag: bool, batch_rows: int, on_total: Callable[[int], None] | None = None
+) -> Iterator[pa.RecordBatch]:
     """Article versions with no tag from `tagger` (all of them when `retag`), in batches of
-    `article_id, content_sha256, title, description, text`, ordered by article_id.
+    `article_id, content_sha256, title, description, text`, ordered by article_id; `on_total`
+    is told how many there are before the first batch (a progress bar's total).
 
     """
     condition = "" if retag else (
@@ -36,6 +39,8 @@ def untagged_articles(root: Path, tagger: str, retag: bool, batch_rows: int) -> 
                 {condition}""",
             {"tagger": tagger} if not retag else {},
         )
+        if on_total is not None:
+            on_total(con.execute("SELECT count(*) FROM pending_untagged").fetchall()[0][0])
         files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM pending_untagged ORDER BY 1").fetchall()]
         if not files:
             return
@@ -57,7 +62,13 @@ def compared_articles(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def unsigned_articles(
-    con: duckdb.DuckDBPyConnection, root: Path, signed: str, compared: str, batch_rows: int, max_batches: int = 100
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    signed: str,
+    compared: str,
+    batch_rows: int,
+    max_batches: int = 100,
+    on_total: Callable[[int], None] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Articles of the `compared` table (`compared_articles`) whose id is not in the table
     `signed` (the dedup cache's signatures of the current settings), in batches of
@@ -66,12 +77,15 @@ def unsigned_articles(
 
     A batch holds `batch_rows` articles, or a multiple of it when more would make more than
     `max_batches` batches: each batch becomes one task and one signatures file, and every write
-    checks its keys against every stored file, so that cost grows with the square of the files."""
+    checks its keys against every stored file, so that cost grows with the square of the files.
+    `on_total` is told how many articles there are before the first batch."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE pending_unsigned AS
             SELECT article_id, language FROM {compared} ANTI JOIN {signed} USING (article_id)"""
     )
     unsigned = con.execute("SELECT count(*) FROM pending_unsigned").fetchall()[0][0]
+    if on_total is not None:
+        on_total(unsigned)
     batch_rows *= max(1, math.ceil(unsigned / (batch_rows * max_batches)))
     files = [
         row[0]

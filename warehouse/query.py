@@ -15,6 +15,7 @@ from typing import Any, Literal
 import duckdb
 
 from warehouse.catalog import ensure_catalog, require_warehouse
+from warehouse.display_width import display_width, pad, truncate
 from warehouse.engine import open_database
 
 OutputFormat = Literal["table", "csv", "json"]
@@ -174,12 +175,13 @@ def format_rows(columns: list[str], rows: list[tuple], output: OutputFormat, max
 
     def cell(value: Any) -> str:
         text = "NULL" if value is None else str(_jsonable(value)) if not isinstance(value, str) else value
-        text = " ".join(text.split())
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+        return truncate(" ".join(text.split()), max_width)
 
+    # widths in terminal columns, not characters: Chinese takes two per character, Thai and
+    # Devanagari marks none (warehouse/display_width.py)
     cells = [[cell(v) for v in row] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = lambda values: " | ".join(v.ljust(w) for v, w in zip(values, widths))  # noqa: E731
+    widths = [max([display_width(c)] + [display_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    line = lambda values: " | ".join(pad(v, w) for v, w in zip(values, widths))  # noqa: E731
     out = [line(columns), "-+-".join("-" * w for w in widths)] + [line(r) for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)

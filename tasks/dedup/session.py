@@ -4,7 +4,7 @@ kept current, and the compared set taken once; and the grouping step over it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +30,12 @@ class DedupSession:
     settings: DedupSettings
     compared: str  # a temporary table of `con`: article_id, language
 
-    def unsigned_batches(self, rows_per_batch: int) -> Iterator[pa.Table]:
+    def unsigned_batches(self, rows_per_batch: int, on_total: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
         """The compared articles without a signature of the current settings, in batches of
-        `rows_per_batch` (or more, so a large backlog makes at most 100 batches)."""
-        for batch in unsigned_articles(self.con, self.root, f"{self.cache.schema}.sig", self.compared, rows_per_batch):
+        `rows_per_batch` (or more, so a large backlog makes at most 100 batches); `on_total` is
+        told how many before the first batch."""
+        batches = unsigned_articles(self.con, self.root, f"{self.cache.schema}.sig", self.compared, rows_per_batch, on_total=on_total)
+        for batch in batches:
             yield pa.Table.from_batches([batch])
 
 
