@@ -431,13 +431,6 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(func=cmd_sql)
 
-    doctor = command(
-        "doctor", "list damaged, copied and stray warehouse files",
-        "List damaged, copied and stray warehouse files; --repair moves them to <warehouse>/_damaged/.",
-    )
-    doctor.add_argument("--repair", action="store_true", help="move them to <warehouse>/_damaged/<time>/ with a report")
-    doctor.set_defaults(func=cmd_doctor)
-
     export = command(
         "export", "articles or a query's rows to JSONL, Parquet or CSV",
         "Stream the articles (or a read-only query's rows) to a JSONL, Parquet or CSV file or folder, in bounded memory.",
@@ -451,6 +444,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--compress", choices=EXPORT_COMPRESSIONS, help="default: from OUT's name (.gz .zst), else none; Parquet is always compressed (zstd unless gzip)")
     export.add_argument("--force", action="store_true", help="replace OUT if it exists")
     export.set_defaults(func=cmd_export)
+
+    doctor = command(
+        "doctor", "list damaged, copied and stray warehouse files",
+        "List damaged, copied and stray warehouse files; --repair moves them to <warehouse>/_damaged/.",
+    )
+    doctor.add_argument("--repair", action="store_true", help="move them to <warehouse>/_damaged/<time>/ with a report")
+    doctor.set_defaults(func=cmd_doctor)
 
     serve = command("serve", "serve the deployments to a Prefect server's UI", "Serve the deployments (schedules from the sources file) to a Prefect server and its UI.")
     serve.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")

@@ -58,7 +58,8 @@ def _reader(out: Path, fmt: str, columns: list[tuple[str, str]], compression: st
     path = str(out).replace("'", "''")
     return {
         "parquet": f"read_parquet('{path}')",
-        "jsonl": f"read_json('{path}', columns = {spec}, format = 'newline_delimited', compression = '{compression}')",
+        # DuckDB 1.5's JSON reader spells "detect it" auto_detect, its CSV reader auto
+        "jsonl": f"read_json('{path}', columns = {spec}, format = 'newline_delimited', compression = '{'auto_detect' if compression == 'auto' else compression}')",
         "csv": f"read_csv('{path}', columns = {spec}, header = true, compression = '{compression}')",
     }[fmt]
 
