@@ -267,13 +267,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _check_warehouse() -> None:
-    """Prepare the warehouse as a flow run starts, before the flow: a damaged or read-only
-    warehouse is then one line here instead of a failed run's log (the flow prepares it too,
-    for runs started from the UI or a schedule)."""
+    """Check the warehouse before a flow starts: a damaged or read-only one is then one line
+    here instead of a failed run's log. The flow run itself also clears staging leftovers (under
+    the warehouse lock, which a running writer may hold for a while: not worth waiting for here)."""
     from config.settings import Settings
-    from flows.recorded_run import prepare_warehouse
+    from warehouse.catalog import ensure_catalog
+    from warehouse.doctor import check_readable
 
-    prepare_warehouse(Settings().warehouse_root())
+    root = Settings().warehouse_root()
+    ensure_catalog(root)
+    check_readable(root)
 
 
 def _os_error(exc: OSError) -> str | None:

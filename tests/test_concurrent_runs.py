@@ -11,6 +11,7 @@ import pytest
 
 from prefect_server import PRESSROOM, PROJECT, clean_environment, prefect_server, wait_for
 from tests.corpus_factory import write_corpus
+from warehouse.catalog import ensure_catalog
 from warehouse.lock import warehouse_lock
 from warehouse.query import run_query
 
@@ -57,6 +58,8 @@ def test_two_ingest_runs_at_once_store_each_article_once(tmp_path: Path):
         try:
             # Holding the warehouse lock parks both runs at their first write until both are
             # running, so process start-up time (seconds apart under load) cannot serialize them.
+            # The warehouse exists first: creating it takes the lock too.
+            ensure_catalog(root)
             with warehouse_lock(root):
                 for name, command in commands.items():
                     processes[name] = subprocess.Popen(

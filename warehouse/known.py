@@ -115,7 +115,7 @@ def latest_feed(root: Path, source: str, url: str) -> StoredFeed | None:
 def stored_validators(root: Path, uris: list[str]) -> dict[str, str]:
     """The `etag` of the latest stored version of each local file among `uris` (local files have
     no URL) that has one."""
-    if not uris:
+    if not uris or not (root / DOCUMENTS.name).is_dir():  # no warehouse yet: nothing stored
         return {}
     with scratch_connection() as con:
         con.register("wanted_files", pa.table({"uri": sorted(set(uris))}))
