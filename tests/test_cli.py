@@ -13,8 +13,8 @@ from warehouse.catalog import ensure_catalog
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "--sources", "{bad}"], "source[0] (a).includ: unknown key"),
-        (["ingest", "--sources", "{bad}"], "source[0] (a).includ: unknown key"),
+        (["run", "--sources", "{bad}"], "unknown key 'includ' in source[0] (a) (did you mean 'include'?)"),
+        (["ingest", "--sources", "{bad}"], "unknown key 'includ' in source[0] (a) (did you mean 'include'?)"),
         (["run", "--source", "nope"], "no source named 'nope'"),
         (["ingest", "/no/such/folder"], "no such file or folder: /no/such/folder"),
         (["sql", "drop view articles"], "read-only: DROP statements are refused"),

@@ -88,13 +88,13 @@ def test_schedule_groups_collect_their_enabled_sources():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("[schedules.idle]\ninterval = 600", "[schedules.idle]\ninterval = 600\nevery = 5"), "schedules.idle.every: unknown key"),
+        (("[schedules.idle]\ninterval = 600", "[schedules.idle]\ninterval = 600\nevery = 5"), "unknown key 'every' in schedules.idle (expected one of: cron, interval, timezone)"),
         (('cron = "5 * * * *"', 'cron = "61 * * * *"'), 'schedules.hourly.cron: Invalid cron string: "61 * * * *"'),
         (('cron = "5 * * * *"', 'cron = "5 * * * *"\ninterval = 60'), "schedules.hourly: give exactly one of `cron` or `interval`"),
         (('interval = "1h30m"', 'interval = "90 minutes"'), "schedules.quick.interval: cannot read '90 minutes' as an interval"),
         (('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlinn"'), "schedules.hourly.timezone: unknown time zone 'Europe/Berlinn'"),
         (('schedule = "quick"', 'schedule = "nightly"'), "source[2] (archive).schedule: no schedule named 'nightly' (declared: hourly, idle, quick)"),
-        (('schedule = "quick"', 'schedules = "quick"'), "source[2] (archive).schedules: unknown key"),
+        (('schedule = "quick"', 'schedules = "quick"'), "unknown key 'schedules' in source[2] (archive) (did you mean 'schedule'?)"),
     ],
 )
 def test_bad_schedules_give_one_line_naming_the_key(change, message):
