@@ -7,6 +7,10 @@ import errno
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tasks.run_summary import RunSummary
 
 # Offline-safe Prefect defaults (see docs/architecture.md); a user's own settings win.
 PREFECT_DEFAULTS = {
@@ -102,6 +106,24 @@ def _check_sources(args: argparse.Namespace) -> None:
     choose_sources([], args.source, Path(args.sources) if args.sources else Settings().sources, HttpSettings())
 
 
+def _ingest_outcome(summary: RunSummary, uris: list[str], names: list[str]) -> int:
+    """The exit status of a command whose ingest run gave `summary`: 1, with a line saying why
+    and where to look, when it read nothing at all (see flows.ingest.nothing_ingested); else 0,
+    with a line saying so when nothing was new."""
+    from flows.ingest import nothing_ingested, unchanged_inputs
+
+    if why := nothing_ingested(summary, uris):
+        sources = ["cli"] if uris else names  # the source name of command-line URIs
+        quoted = ", ".join("'" + n.replace("'", "''") + "'" for n in sources)
+        where = f" WHERE source IN ({quoted})" if sources else ""
+        look = f'; see `pressroom sql "SELECT uri, stage, error, detail FROM quarantine{where}"`' if summary.quarantined else ""
+        print(f"pressroom: {why}{look}", file=sys.stderr)
+        return 1
+    if not summary.rows_added["articles"] and (unchanged := unchanged_inputs(summary)):
+        print(f"nothing new: {unchanged} input{'s' * (unchanged != 1)} unchanged since last read")
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
     from flows.parameters import IngestParameters
@@ -119,7 +141,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
     summary = _with_progress(lambda: ingest(params))
     print(summary.to_text())
-    return 0
+    return _ingest_outcome(summary, args.uris, args.source)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -131,7 +153,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_warehouse()
     summaries = _with_progress(lambda: pipeline(params))
     print("\n".join(s.to_text() for s in summaries))
-    return 0
+    return _ingest_outcome(summaries[0], [], args.source)
 
 
 def cmd_languages(args: argparse.Namespace) -> int:
