@@ -271,9 +271,24 @@ def cmd_server(args: argparse.Namespace) -> int:
         state = prefect_api.running_server()
         print(f"pressroom server: background Prefect server at {state['api_url'].removesuffix('/api')} (pid {state['pid']})" if state else "pressroom server: no background server running")
         return 0
-    from flows.deploy import run_local_server
+    from flows.deploy import run_local_server, server_start_problem
 
+    if problem := server_start_problem(args.host, args.port, args.insecure):
+        return _fail(problem)
     run_local_server(args.host, args.port)
+    return 0
+
+
+def cmd_check_deploy_env(args: argparse.Namespace) -> int:
+    """Refuse placeholder or unusable deployment secrets (docker-compose's `check-env` service)."""
+    from config.deploy_env import SECRETS, secret_problems
+
+    present = [name for name in SECRETS if name in os.environ]
+    if not present:
+        return _fail(f"none of {', '.join(SECRETS)} is set: nothing to check")
+    if problems := secret_problems(os.environ):
+        return _fail("; ".join(problems))
+    print(f"pressroom check-deploy-env: {', '.join(present)} set")
     return 0
 
 
@@ -329,7 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("action", nargs="?", choices=["start", "stop", "status"], default="start", help="start (in the foreground), stop or status of the background server")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     server.add_argument("--port", type=int, default=4200, help="port of the UI and API (default: 4200)")
+    server.add_argument("--insecure", action="store_true", help="listen beyond loopback without PREFECT_SERVER_API_AUTH_STRING")
     server.set_defaults(func=cmd_server)
+
+    check = sub.add_parser("check-deploy-env", help="refuse placeholder deployment secrets (docker-compose runs it before the database starts)")
+    check.set_defaults(func=cmd_check_deploy_env)
     return parser
 
 
