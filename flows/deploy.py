@@ -222,7 +222,7 @@ def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
-        return False  # "" and 0.0.0.0-style names mean every interface; a host name may be any address
+        return False  # "" (every interface), or a host name, which may resolve to any address
 
 
 def _server_auth_string() -> str:
