@@ -8,6 +8,7 @@ source joins a schedule with `schedule = "NAME"`.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import zoneinfo
@@ -231,27 +232,69 @@ def _resolve_paths(source: _Source, base: Path) -> _Source:
     return source.model_copy(update=updates) if updates else source
 
 
+def _where(loc: list, raw: dict) -> tuple[str, list]:
+    """`source[i] (name)` for a location inside a source (else ""), and the rest of the location
+    without the kind tag pydantic inserts into a source's location."""
+    if not (loc and loc[0] == "source" and len(loc) > 1 and isinstance(loc[1], int)):
+        return "", loc
+    index = loc[1]
+    entries = raw.get("source") or []
+    name = entries[index].get("name") if index < len(entries) and isinstance(entries[index], dict) else None
+    rest = loc[2:]
+    if rest and isinstance(rest[0], str) and rest[0] in KINDS:
+        rest = rest[1:]
+    return f"source[{index}]" + (f" ({name})" if name else ""), rest
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    """The keys allowed beside the unknown key at `loc` (the model that refused it)."""
+    if len(loc) == 1:
+        model: type[BaseModel] = SourcesFile
+    elif loc[0] == "source" and len(loc) == 4 and loc[2] in MODEL_BY_KIND:
+        model = MODEL_BY_KIND[loc[2]]
+    elif loc[0] == "schedules" and len(loc) == 3:
+        model = ScheduleSpec
+    else:
+        return []
+    return list(model.model_fields)
+
+
+def _unknown_key(error: dict, raw: dict) -> tuple[str, str | None]:
+    """The line for an `extra_forbidden` error, naming the key, and the key it suggests."""
+    loc = tuple(error["loc"])
+    source, rest = _where(list(loc), raw)
+    where = ".".join(([source] if source else []) + [str(p) for p in rest[:-1]])
+    key, known = str(loc[-1]), _known_keys(loc)
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}" if known else ""
+    place = f" in {where}" if where else " at the top level"
+    return f"unknown key {key!r}{place}" + (f" ({hint})" if hint else ""), close[0] if close else None
+
+
 def _describe(error: dict, raw: dict) -> str:
-    loc = list(error["loc"])
-    parts: list[str] = []
-    if loc and loc[0] == "source" and len(loc) > 1 and isinstance(loc[1], int):
-        index = loc[1]
-        entries = raw.get("source") or []
-        name = entries[index].get("name") if index < len(entries) and isinstance(entries[index], dict) else None
-        parts.append(f"source[{index}]" + (f" ({name})" if name else ""))
-        loc = loc[2:]
-        if loc and isinstance(loc[0], str) and loc[0] in KINDS:
-            loc = loc[1:]  # the discriminator tag pydantic inserts
+    source, loc = _where(list(error["loc"]), raw)
     key = ".".join(str(p) for p in loc)
-    where = ".".join(parts + ([key] if key else []))
+    where = ".".join(([source] if source else []) + ([key] if key else []))
     message = error["msg"]
     if error["type"] == "value_error":
         message = message.removeprefix("Value error, ")
-    elif error["type"] == "extra_forbidden":
-        message = "unknown key"
     elif error["type"] == "union_tag_invalid":
         message = f"unknown kind (expected one of: {', '.join(KINDS)})"
     return f"{where}: {message}" if where else message
+
+
+def _first_problem(errors: list[dict], raw: dict) -> str:
+    """One line for a failed validation: an unknown key first (a misspelt key also makes the key
+    it was meant to be missing, and "Field required" would hide the cause), then the first error;
+    "(and N more)" counts the others, without the missing key a suggestion already explains."""
+    unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+    if not unknown:
+        line, rest = _describe(errors[0], raw), errors[1:]
+    else:
+        line, suggested = _unknown_key(unknown[0], raw)
+        meant = (*unknown[0]["loc"][:-1], suggested)
+        rest = [e for e in errors if e is not unknown[0] and not (e["type"] == "missing" and tuple(e["loc"]) == meant)]
+    return line + (f" (and {len(rest)} more)" if rest else "")
 
 
 def parse_sources(text: str, base: Path, origin: str = "sources.toml") -> SourcesFile:
@@ -263,9 +306,7 @@ def parse_sources(text: str, base: Path, origin: str = "sources.toml") -> Source
     try:
         parsed = SourcesFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise SourcesError(f"{origin}: {_describe(first, raw)}{more}") from None
+        raise SourcesError(f"{origin}: {_first_problem(exc.errors(), raw)}") from None
     return parsed.model_copy(update={"source": [_resolve_paths(s, base) for s in parsed.source]})
 
 

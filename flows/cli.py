@@ -7,6 +7,10 @@ import errno
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tasks.run_summary import RunSummary
 
 # Offline-safe Prefect defaults (see docs/architecture.md); a user's own settings win.
 PREFECT_DEFAULTS = {
@@ -166,6 +170,24 @@ def _check_sources(args: argparse.Namespace) -> None:
     choose_sources([], args.source, Path(args.sources) if args.sources else Settings().sources, HttpSettings())
 
 
+def _ingest_outcome(summary: RunSummary, uris: list[str], names: list[str]) -> int:
+    """The exit status of a command whose ingest run gave `summary`: 1, with a line saying why
+    and where to look, when it read nothing at all (see flows.ingest.nothing_ingested); else 0,
+    with a line saying so when nothing was new."""
+    from flows.ingest_outcome import nothing_ingested, unchanged_inputs
+
+    if why := nothing_ingested(summary, uris):
+        sources = ["cli"] if uris else names  # the source name of command-line URIs
+        quoted = ", ".join("'" + n.replace("'", "''") + "'" for n in sources)
+        where = f" WHERE source IN ({quoted})" if sources else ""
+        look = f'; see `pressroom sql "SELECT uri, stage, error, detail FROM quarantine{where}"`' if summary.quarantined else ""
+        print(f"pressroom: {why}{look}", file=sys.stderr)
+        return 1
+    if not summary.rows_added["articles"] and (unchanged := unchanged_inputs(summary)):
+        print(f"nothing new: {unchanged} input{'s' * (unchanged != 1)} unchanged since last read")
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
     from flows.parameters import IngestParameters
@@ -184,7 +206,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
     summary = _with_progress(lambda: ingest(params), _shows_bar(args))
     _summary(args, summary.to_text())
-    return 0
+    return _ingest_outcome(summary, args.uris, args.source)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -196,7 +218,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_warehouse()
     summaries = _with_progress(lambda: pipeline(params), _shows_bar(args))
     _summary(args, "\n".join(s.to_text() for s in summaries))
-    return 0
+    return _ingest_outcome(summaries[0], [], args.source)
 
 
 def cmd_languages(args: argparse.Namespace) -> int:
@@ -345,8 +367,10 @@ def cmd_server(args: argparse.Namespace) -> int:
         state = prefect_api.running_server()
         print(f"pressroom server: background Prefect server at {state['api_url'].removesuffix('/api')} (pid {state['pid']})" if state else "pressroom server: no background server running")
         return 0
-    from flows.deploy import run_local_server
+    from flows.deploy import run_local_server, server_start_problem
 
+    if problem := server_start_problem(args.host, args.port, args.insecure):
+        return _fail(problem)
     run_local_server(args.host, args.port)
     return 0
 
@@ -366,6 +390,19 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
     return value
+
+
+def cmd_check_deploy_env(args: argparse.Namespace) -> int:
+    """Refuse placeholder or unusable deployment secrets (docker-compose's `check-env` service)."""
+    from config.deploy_env import SECRETS, secret_problems
+
+    present = [name for name in SECRETS if name in os.environ]
+    if not present:
+        return _fail(f"none of {', '.join(SECRETS)} is set: nothing to check")
+    if problems := secret_problems(os.environ):
+        return _fail("; ".join(problems))
+    print(f"pressroom check-deploy-env: {', '.join(present)} set")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -467,7 +504,14 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("action", nargs="?", choices=["start", "stop", "status"], default="start", help="start (in the foreground), stop or status of the background server")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     server.add_argument("--port", type=int, default=4200, help="port of the UI and API (default: 4200)")
+    server.add_argument("--insecure", action="store_true", help="listen beyond loopback without PREFECT_SERVER_API_AUTH_STRING")
     server.set_defaults(func=cmd_server)
+
+    check = command(
+        "check-deploy-env", "refuse placeholder deployment secrets",
+        "Refuse placeholder or unusable deployment secrets (docker-compose runs it before the database starts).",
+    )
+    check.set_defaults(func=cmd_check_deploy_env)
     return parser
 
 
@@ -490,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.quiet and args.verbose:  # one before the command, one after: argparse sees two groups
         return _fail("-v/--verbose and -q/--quiet exclude each other")
-    if args.command not in {"sql", "export", "doctor"}:  # the commands that start no Prefect flow
+    if args.command not in {"sql", "export", "doctor", "check-deploy-env"}:  # the commands that start no Prefect flow
         _configure_prefect(args.command, args.quiet, args.verbose)
     import duckdb
     from pydantic import ValidationError

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import ipaddress
 import os
 import sys
 from datetime import datetime
@@ -29,6 +30,7 @@ from prefect.schedules import Cron, Interval, Schedule
 from prefect.settings import get_current_settings
 from prefect.types.entrypoint import EntrypointType
 
+from config.deploy_env import secret_problems
 from config.settings import Settings
 from config.sources import ScheduleSpec, SourcesFile, load_sources
 from flows.parameters import IngestParameters
@@ -213,6 +215,38 @@ def local_server_environment(host: str, port: int, environ: dict[str, str]) -> d
     return env
 
 
+def is_loopback(host: str) -> bool:
+    """Whether a server listening on `host` is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # "" (every interface), or a host name, which may resolve to any address
+
+
+def _server_auth_string() -> str:
+    """PREFECT_SERVER_API_AUTH_STRING as the server will read it (environment or Prefect profile)."""
+    secret = get_current_settings().server.api.auth_string
+    return secret.get_secret_value() if secret is not None else ""
+
+
+def server_start_problem(host: str, port: int, insecure: bool) -> str | None:
+    """Why Prefect's server must not start on `host`, or None: its auth string is a placeholder,
+    or it would listen beyond loopback without one (anyone reaching the port could read the runs
+    and start flows that fetch and write) and `insecure` does not say that is meant."""
+    auth = _server_auth_string()
+    if auth and (problems := secret_problems({"PREFECT_SERVER_API_AUTH_STRING": auth})):
+        return problems[0]
+    if auth or insecure or is_loopback(host):
+        return None
+    return (
+        f"refusing to serve the Prefect API on {host or 'every interface'}:{port} without an auth string: "
+        "set PREFECT_SERVER_API_AUTH_STRING=user:password (clients send it as PREFECT_API_AUTH_STRING), "
+        "or pass --insecure if the network is yours alone"
+    )
+
+
 def run_local_server(host: str, port: int) -> None:
     """Replace this process with `prefect server start` (SQLite in PREFECT_HOME unless
     PREFECT_API_DATABASE_CONNECTION_URL names another database), after saying how to use it."""
@@ -220,8 +254,9 @@ def run_local_server(host: str, port: int) -> None:
     api = env["PREFECT_UI_API_URL"]
     named = [k for k in ("PREFECT_API_DATABASE_CONNECTION_URL", "PREFECT_SERVER_DATABASE_CONNECTION_URL") if env.get(k)]
     database = named[0] if named else "SQLite in PREFECT_HOME"
+    auth = "PREFECT_SERVER_API_AUTH_STRING" if _server_auth_string() else "none"
     print(
-        f"pressroom server: Prefect UI at {api.removesuffix('/api')} (database: {database}).\n"
+        f"pressroom server: Prefect UI at {api.removesuffix('/api')} (database: {database}; auth: {auth}).\n"
         f"Serve the deployments to it from another terminal:\n"
         f"  export PREFECT_API_URL={api}\n"
         f"  pressroom serve",

@@ -2,7 +2,9 @@
 
 Docker cannot run here, so this reads the files and checks what would break a `docker compose up`:
 commands the pressroom CLI does not have, environment names no setting reads, ports and URLs
-that do not meet, volumes mounted where the code does not look, secrets not taken from .env.
+that do not meet, volumes mounted where the code does not look, secrets not taken from .env,
+and what `docker compose up` does with a missing, placeholder or real `.env` (the file
+interpolated as compose does it, and the `check-env` service's command run on the result).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from config.deploy_env import PLACEHOLDER, SECRETS
 from config.settings import DEFAULT_SOURCES, Settings
-from flows.cli import build_parser, cmd_serve, cmd_server
+from flows.cli import build_parser, cmd_check_deploy_env, cmd_serve, cmd_server, main
 
 PROJECT = Path(__file__).resolve().parents[1]
 COMPOSE = PROJECT / "docker-compose.yml"
@@ -97,9 +100,12 @@ def published(service: dict) -> list[tuple[str, int, int]]:
     return out
 
 
-def test_three_services_wait_for_healthy_dependencies(compose: dict):
+def test_services_wait_for_healthy_dependencies(compose: dict):
     services = compose["services"]
-    assert set(services) == {"postgres", "prefect-server", "pressroom"}
+    assert set(services) == {"check-env", "postgres", "prefect-server", "pressroom"}
+    # the database is initialised with the password it first starts with: not before the check
+    assert services["postgres"]["depends_on"] == {"check-env": {"condition": "service_completed_successfully"}}
+    assert services["check-env"]["restart"] == "no"
     assert services["prefect-server"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
     assert services["pressroom"]["depends_on"] == {"prefect-server": {"condition": "service_healthy"}}
     for name in ("postgres", "prefect-server"):
@@ -110,7 +116,7 @@ def test_three_services_wait_for_healthy_dependencies(compose: dict):
 def test_commands_are_pressroom_subcommands(compose: dict, dockerfile: list[tuple[str, str]]):
     scripts = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"]
     assert entrypoint(dockerfile) == ["pressroom"] and scripts["pressroom"] == "flows.cli:main"
-    expected = {"prefect-server": cmd_server, "pressroom": cmd_serve}
+    expected = {"check-env": cmd_check_deploy_env, "prefect-server": cmd_server, "pressroom": cmd_serve}
     services = image_services(compose)
     assert set(services) == set(expected)
     for name, service in services.items():
@@ -124,8 +130,11 @@ def test_commands_are_pressroom_subcommands(compose: dict, dockerfile: list[tupl
 def test_environment_names_are_real_settings(compose: dict, dockerfile: list[tuple[str, str]]):
     names = set(env_example()) - POSTGRES_IMAGE_ENV
     names |= set(dockerfile_env(dockerfile)) - {"PATH", "PYTHONUNBUFFERED"} - {n for n in dockerfile_env(dockerfile) if n.startswith("UV_")}
-    for service in image_services(compose).values():
-        names |= set(service.get("environment", {}))
+    for name, service in image_services(compose).items():
+        if name == "check-env":  # the secrets it checks, some of them PostgreSQL's
+            assert set(service["environment"]) == set(SECRETS)
+        else:
+            names |= set(service.get("environment", {}))
     unknown = sorted(n for n in names if not is_known_name(n))
     assert not unknown, f"not Prefect settings nor PRESSROOM_ settings fields: {unknown}"
     assert set(compose["services"]["postgres"]["environment"]) <= POSTGRES_IMAGE_ENV
@@ -190,17 +199,115 @@ def test_volumes_are_where_the_code_looks(compose: dict, dockerfile: list[tuple[
 
 
 def test_secrets_come_from_the_env_file(compose: dict):
-    example = env_example()
-    assert example["PREFECT_SERVER_API_AUTH_STRING"] == example["PREFECT_API_AUTH_STRING"], "client and server must agree"
-    for name in ("prefect-server", "pressroom"):
-        assert compose["services"][name]["env_file"] == ".env"
+    assert not any("env_file" in service for service in compose["services"].values()), "each service gets only what it uses"
     interpolated = set(re.findall(r"\$\{(\w+)", COMPOSE.read_text(encoding="utf-8")))
-    assert interpolated and interpolated <= set(example), f"{interpolated - set(example)} missing from .env.example"
+    assert interpolated == set(env_example()) == set(SECRETS), "every secret .env.example sets is used and checked"
     # no secret written into the compose file itself
     for service in compose["services"].values():
         for key, value in service.get("environment", {}).items():
             if "AUTH" in key or "PASSWORD" in key:
                 assert str(value).startswith("${"), f"{key} must come from .env"
+
+
+# --- what compose does with the .env file ----------------------------------------------------------
+
+class MissingVariable(Exception):
+    """What compose stops with: `${VAR:?message}` on an unset or empty VAR."""
+
+
+_VARIABLE = re.compile(r"\$(?:(?P<escaped>\$)|\{(?P<name>\w+)(?:(?P<op>:?[?\-])(?P<arg>[^}]*))?\}|(?P<bare>\w+))")
+
+
+def interpolate(text: str, env: dict[str, str]) -> str:
+    """Compose's interpolation of one value: `$$`, `$VAR`, `${VAR}`, `${VAR:-default}`,
+    `${VAR-default}`, `${VAR:?message}`, `${VAR?message}` (the colon forms treat empty as unset)."""
+    def one(match: re.Match) -> str:
+        if match["escaped"]:
+            return "$"
+        name = match["name"] or match["bare"]
+        value, op = env.get(name), match["op"]
+        unset = value is None or (op is not None and op.startswith(":") and value == "")
+        if op and op.endswith("?") and unset:
+            raise MissingVariable(f"required variable {name} is missing a value: {match['arg']}")
+        if op and op.endswith("-") and unset:
+            return match["arg"]
+        return value or ""
+
+    return _VARIABLE.sub(one, text)
+
+
+def resolved(env: dict[str, str]) -> dict:
+    """docker-compose.yml as `docker compose config` gives it for the variables in `env`."""
+    def walk(node):
+        if isinstance(node, dict):
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value) for value in node]
+        return interpolate(node, env) if isinstance(node, str) else node
+
+    return walk(yaml.safe_load(COMPOSE.read_text(encoding="utf-8")))
+
+
+def test_interpolation_follows_compose():
+    assert interpolate("a${X}b$${Y}$X", {"X": "1"}) == "a1b${Y}1"
+    assert interpolate("${X:-d}|${X-d}", {"X": ""}) == "d|"
+    with pytest.raises(MissingVariable, match="set X"):
+        interpolate("${X:?set X}", {"X": ""})
+    assert interpolate("${X?set X}", {"X": ""}) == ""
+
+
+REAL = {"POSTGRES_PASSWORD": "Vq7bXk2Lp9", "PREFECT_SERVER_API_AUTH_STRING": "admin:Wm4-tRz8sJ"}
+
+
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+@pytest.mark.parametrize("how", ["unset", "empty"])
+def test_compose_refuses_to_start_without_a_secret(missing: str, how: str):
+    env = {k: v for k, v in REAL.items() if k != missing} | ({missing: ""} if how == "empty" else {})
+    with pytest.raises(MissingVariable, match=f"{missing} is missing a value: copy .env.example to .env and set {missing}"):
+        resolved(env)
+
+
+def _check_env(service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """`pressroom check-deploy-env` with exactly the check-env container's environment."""
+    for name in SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in service_env.items():
+        monkeypatch.setenv(name, value)
+    return main(["check-deploy-env"])
+
+
+def test_the_example_env_file_is_refused_before_the_database_starts(monkeypatch: pytest.MonkeyPatch, capsys):
+    example = env_example()
+    assert all(PLACEHOLDER in value for value in example.values()), ".env.example's values must be placeholders the check knows"
+    check = resolved(example)["services"]["check-env"]
+    assert _check_env(check["environment"], monkeypatch) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("pressroom: POSTGRES_PASSWORD still holds the placeholder 'change-me' of .env.example")
+    assert "; PREFECT_SERVER_API_AUTH_STRING still holds the placeholder" in line
+    # one placeholder left is enough to refuse
+    assert _check_env(resolved(example | {"POSTGRES_PASSWORD": "Vq7bXk2Lp9"})["services"]["check-env"]["environment"], monkeypatch) == 2
+    assert capsys.readouterr().err.startswith("pressroom: PREFECT_SERVER_API_AUTH_STRING still holds")
+
+
+def test_a_password_that_would_break_the_database_url_is_refused(monkeypatch: pytest.MonkeyPatch, capsys):
+    check = resolved(REAL | {"POSTGRES_PASSWORD": "p@ss:word"})["services"]["check-env"]
+    assert _check_env(check["environment"], monkeypatch) == 2
+    assert "POSTGRES_PASSWORD may hold only letters, digits" in capsys.readouterr().err
+
+
+def test_real_secrets_start_and_each_container_gets_only_what_it_uses(monkeypatch: pytest.MonkeyPatch, capsys):
+    services = resolved(REAL)["services"]
+    assert _check_env(services["check-env"]["environment"], monkeypatch) == 0
+    assert capsys.readouterr().out.strip() == "pressroom check-deploy-env: POSTGRES_PASSWORD, PREFECT_SERVER_API_AUTH_STRING set"
+
+    def holding(secret: str) -> set[str]:
+        return {name for name, s in services.items() if any(secret in str(v) for v in s.get("environment", {}).values())}
+
+    assert holding(REAL["POSTGRES_PASSWORD"]) == {"check-env", "postgres", "prefect-server"}  # not the flows' container
+    assert holding(REAL["PREFECT_SERVER_API_AUTH_STRING"]) == {"check-env", "prefect-server", "pressroom"}
+    server, client = services["prefect-server"]["environment"], services["pressroom"]["environment"]
+    assert urlsplit(server["PREFECT_API_DATABASE_CONNECTION_URL"]).password == REAL["POSTGRES_PASSWORD"]
+    assert server["PREFECT_SERVER_API_AUTH_STRING"] == client["PREFECT_API_AUTH_STRING"] == REAL["PREFECT_SERVER_API_AUTH_STRING"]
 
 
 def test_dockerfile_builds_from_the_lock(dockerfile: list[tuple[str, str]]):

@@ -5,6 +5,7 @@ a failing stage that fails its task with the reason in the run."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -88,13 +89,13 @@ def test_schedule_groups_collect_their_enabled_sources():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("[schedules.idle]\ninterval = 600", "[schedules.idle]\ninterval = 600\nevery = 5"), "schedules.idle.every: unknown key"),
+        (("[schedules.idle]\ninterval = 600", "[schedules.idle]\ninterval = 600\nevery = 5"), "unknown key 'every' in schedules.idle (expected one of: cron, interval, timezone)"),
         (('cron = "5 * * * *"', 'cron = "61 * * * *"'), 'schedules.hourly.cron: Invalid cron string: "61 * * * *"'),
         (('cron = "5 * * * *"', 'cron = "5 * * * *"\ninterval = 60'), "schedules.hourly: give exactly one of `cron` or `interval`"),
         (('interval = "1h30m"', 'interval = "90 minutes"'), "schedules.quick.interval: cannot read '90 minutes' as an interval"),
         (('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlinn"'), "schedules.hourly.timezone: unknown time zone 'Europe/Berlinn'"),
         (('schedule = "quick"', 'schedule = "nightly"'), "source[2] (archive).schedule: no schedule named 'nightly' (declared: hourly, idle, quick)"),
-        (('schedule = "quick"', 'schedules = "quick"'), "source[2] (archive).schedules: unknown key"),
+        (('schedule = "quick"', 'schedules = "quick"'), "unknown key 'schedules' in source[2] (archive) (did you mean 'schedule'?)"),
     ],
 )
 def test_bad_schedules_give_one_line_naming_the_key(change, message):
@@ -282,6 +283,45 @@ def test_local_server_environment_points_the_ui_at_the_api():
     # what the user set wins
     mine = {"PREFECT_UI_API_URL": "https://prefect.example/api", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
     assert local_server_environment("0.0.0.0", 4200, mine) == {**mine, "DO_NOT_TRACK": "1"}
+
+
+def test_server_beyond_loopback_without_an_auth_string_refuses_to_start(tmp_path: Path):
+    done = _pressroom("server", "--host", "0.0.0.0", "--port", str(free_port()), PREFECT_HOME=str(tmp_path / "home"), timeout=60)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("pressroom: refusing to serve the Prefect API on 0.0.0.0:") and "without an auth string" in line
+    assert "--insecure" in line
+
+
+def test_server_with_the_placeholder_auth_string_refuses_to_start(tmp_path: Path):
+    done = _pressroom("server", "--port", str(free_port()), PREFECT_HOME=str(tmp_path / "home"),
+                      PREFECT_SERVER_API_AUTH_STRING="admin:change-me", timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "pressroom: PREFECT_SERVER_API_AUTH_STRING still holds the placeholder 'change-me' of .env.example "
+        "(set a user:password for the Prefect API and UI in .env)"
+    )
+
+
+def _start_problems(cases: list[tuple[str, bool]], **env: str) -> list[str]:
+    """server_start_problem(host, 4200, insecure) of each case, in one fresh process (Prefect
+    reads its settings once per process)."""
+    code = f"from flows.deploy import server_start_problem as p\nfor h, i in {cases!r}: print(p(h, 4200, i))"
+    done = subprocess.run([sys.executable, "-c", code], env=clean_environment(**env), cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_server_starts_on_loopback_with_an_auth_string_or_when_told_insecure(tmp_path: Path):
+    home = str(tmp_path / "home")
+    loopback = [("127.0.0.1", False), ("localhost", False), ("::1", False), ("127.0.1.1", False), ("0.0.0.0", True)]
+    beyond = [("::", False), ("192.168.1.5", False), ("pressroom.example", False)]
+    found = _start_problems(loopback + beyond, PREFECT_HOME=home)
+    assert found[: len(loopback)] == ["None"] * len(loopback)
+    for (host, _), problem in zip(beyond, found[len(loopback):]):
+        assert problem.startswith(f"refusing to serve the Prefect API on {host}:4200 without an auth string")
+    with_auth = _start_problems(beyond, PREFECT_HOME=home, PREFECT_SERVER_API_AUTH_STRING="admin:Wm4tRz8sJ")
+    assert with_auth == ["None"] * len(beyond)
 
 
 def test_server_command_defaults_to_loopback_4200():

@@ -33,13 +33,13 @@ def test_bundled_sources_file_is_valid():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (FOLDER.replace("include", "includes"), "source[0] (docs).includes: unknown key"),
+        (FOLDER.replace("include", "includes"), "unknown key 'includes' in source[0] (docs) (did you mean 'include'?)"),
         (FOLDER.replace('"folder"', '"ftp"'), "unknown kind"),
         (FOLDER + 'max_bytes = -5\n', "source[0] (docs).max_bytes: Input should be greater than or equal to 1"),
         (FOLDER + FOLDER, "used twice"),
         ("[[source]\nname=", "not valid TOML"),
         ('[[source]]\nkind = "folder"\npath = "x"\n', "source[0].name: Field required"),
-        ('[settings]\nx = 1\n', "settings: unknown key"),
+        ('[settings]\nx = 1\n', "unknown key 'settings' at the top level (expected one of: source, schedules)"),
     ],
 )
 def test_bad_sources_give_one_line_naming_the_key(text, message):
@@ -137,3 +137,15 @@ def test_a_url_argument_that_is_not_utf8_is_percent_encoded():
     argument = os.fsdecode(b"http://127.0.0.1:9/caf\xe9")  # how Python hands such an argument over
     (source,) = sources_for_uris([argument], HttpSettings())
     assert source.urls == ["http://127.0.0.1:9/caf%E9"]
+
+
+def test_a_misspelt_key_is_named_before_the_key_it_leaves_missing():
+    """`paht` makes two errors, an unknown key and a missing `path`; "path: Field required (and
+    1 more)" hid the cause, so the unknown key comes first, with the key it most likely meant."""
+    with pytest.raises(SourcesError) as caught:
+        parse_sources('[[source]]\nname = "docs"\nkind = "folder"\npaht = "corpus"\n', Path("/tmp"))
+    assert str(caught.value) == "sources.toml: unknown key 'paht' in source[0] (docs) (did you mean 'path'?)"
+    # other errors are still counted; the missing `path` the suggestion explains is not
+    with pytest.raises(SourcesError) as caught:
+        parse_sources('[[source]]\nkind = "folder"\npaht = "corpus"\n', Path("/tmp"))
+    assert str(caught.value) == "sources.toml: unknown key 'paht' in source[0] (did you mean 'path'?) (and 1 more)"

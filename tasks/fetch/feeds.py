@@ -278,6 +278,8 @@ def feed_inputs(source: FeedSource, context: PlanContext) -> Planned:
     the feed itself requested conditionally against its last full answer."""
     previous = last_feed_answer(context.root, source.name, source.url)
     read = feed_entries(source, context.http, last_fetched(context.root, source.name), context.robots, previous)
+    # entries fetched before and not changed since: a run that finds only these read the feed
+    context.counts["unchanged"] += read.stats.docs_in - read.stats.docs_out
     if _worth_keeping(read.answer, previous):
         # kept at once: a run that dies later loses nothing, since entries are chosen against
         # `documents` from the stored body as from a fresh one

@@ -230,5 +230,7 @@ def sitemap_inputs(source: SitemapSource, context: PlanContext) -> Planned:
     """The planner of `sitemap` sources: the listed pages not stored yet or whose lastmod changed."""
     lastmods = last_lastmods(context.root, source.name)
     known = {url: lastmods.get(url) for url in last_fetched(context.root, source.name)}
-    refs, failed, _ = sitemap_urls(source, context.http, known, max_depth=source.max_depth, robots=context.robots)
+    refs, failed, stats = sitemap_urls(source, context.http, known, max_depth=source.max_depth, robots=context.robots)
+    # pages stored before whose lastmod did not change: a run that finds only these read the sitemap
+    context.counts["unchanged"] += stats.docs_in - stats.docs_out
     return [replace(r, obey_robots=source.obey_robots) for r in refs], failed
