@@ -1,5 +1,5 @@
 """The secrets a deployment is started with (docker-compose's `.env`), checked before anything
-starts: `pressroom check-deploy-env` in compose's `check-env` service, which PostgreSQL waits
+starts: `pressroom check-env` in compose's `check-env` service, which PostgreSQL waits
 for, so a database is never initialised with a placeholder password.
 
 Compose's `${VAR:?message}` refuses a secret that is unset or empty; it cannot refuse one still

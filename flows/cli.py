@@ -392,7 +392,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def cmd_check_deploy_env(args: argparse.Namespace) -> int:
+def cmd_check_env(args: argparse.Namespace) -> int:
     """Refuse placeholder or unusable deployment secrets (docker-compose's `check-env` service)."""
     from config.deploy_env import SECRETS, secret_problems
 
@@ -401,7 +401,7 @@ def cmd_check_deploy_env(args: argparse.Namespace) -> int:
         return _fail(f"none of {', '.join(SECRETS)} is set: nothing to check")
     if problems := secret_problems(os.environ):
         return _fail("; ".join(problems))
-    print(f"pressroom check-deploy-env: {', '.join(present)} set")
+    print(f"pressroom check-env: {', '.join(present)} set")
     return 0
 
 
@@ -508,10 +508,10 @@ def build_parser() -> argparse.ArgumentParser:
     server.set_defaults(func=cmd_server)
 
     check = command(
-        "check-deploy-env", "refuse placeholder deployment secrets",
+        "check-env", "refuse placeholder deployment secrets",
         "Refuse placeholder or unusable deployment secrets (docker-compose runs it before the database starts).",
     )
-    check.set_defaults(func=cmd_check_deploy_env)
+    check.set_defaults(func=cmd_check_env)
     return parser
 
 
@@ -534,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.quiet and args.verbose:  # one before the command, one after: argparse sees two groups
         return _fail("-v/--verbose and -q/--quiet exclude each other")
-    if args.command not in {"sql", "export", "doctor", "check-deploy-env"}:  # the commands that start no Prefect flow
+    if args.command not in {"sql", "export", "doctor", "check-env"}:  # the commands that start no Prefect flow
         _configure_prefect(args.command, args.quiet, args.verbose)
     import duckdb
     from pydantic import ValidationError

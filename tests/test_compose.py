@@ -21,7 +21,7 @@ import yaml
 
 from config.deploy_env import PLACEHOLDER, SECRETS
 from config.settings import DEFAULT_SOURCES, Settings
-from flows.cli import build_parser, cmd_check_deploy_env, cmd_serve, cmd_server, main
+from flows.cli import build_parser, cmd_check_env, cmd_serve, cmd_server, main
 
 PROJECT = Path(__file__).resolve().parents[1]
 COMPOSE = PROJECT / "docker-compose.yml"
@@ -116,7 +116,7 @@ def test_services_wait_for_healthy_dependencies(compose: dict):
 def test_commands_are_pressroom_subcommands(compose: dict, dockerfile: list[tuple[str, str]]):
     scripts = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"]
     assert entrypoint(dockerfile) == ["pressroom"] and scripts["pressroom"] == "flows.cli:main"
-    expected = {"check-env": cmd_check_deploy_env, "prefect-server": cmd_server, "pressroom": cmd_serve}
+    expected = {"check-env": cmd_check_env, "prefect-server": cmd_server, "pressroom": cmd_serve}
     services = image_services(compose)
     assert set(services) == set(expected)
     for name, service in services.items():
@@ -268,12 +268,12 @@ def test_compose_refuses_to_start_without_a_secret(missing: str, how: str):
 
 
 def _check_env(service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> int:
-    """`pressroom check-deploy-env` with exactly the check-env container's environment."""
+    """`pressroom check-env` with exactly the check-env container's environment."""
     for name in SECRETS:
         monkeypatch.delenv(name, raising=False)
     for name, value in service_env.items():
         monkeypatch.setenv(name, value)
-    return main(["check-deploy-env"])
+    return main(["check-env"])
 
 
 def test_the_example_env_file_is_refused_before_the_database_starts(monkeypatch: pytest.MonkeyPatch, capsys):
@@ -298,7 +298,7 @@ def test_a_password_that_would_break_the_database_url_is_refused(monkeypatch: py
 def test_real_secrets_start_and_each_container_gets_only_what_it_uses(monkeypatch: pytest.MonkeyPatch, capsys):
     services = resolved(REAL)["services"]
     assert _check_env(services["check-env"]["environment"], monkeypatch) == 0
-    assert capsys.readouterr().out.strip() == "pressroom check-deploy-env: POSTGRES_PASSWORD, PREFECT_SERVER_API_AUTH_STRING set"
+    assert capsys.readouterr().out.strip() == "pressroom check-env: POSTGRES_PASSWORD, PREFECT_SERVER_API_AUTH_STRING set"
 
     def holding(secret: str) -> set[str]:
         return {name for name, s in services.items() if any(secret in str(v) for v in s.get("environment", {}).values())}
