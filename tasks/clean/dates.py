@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -49,6 +50,8 @@ _CJK_DATE = re.compile(
     r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号일]?"
     r"(?:\D{0,6}?(\d{1,2})\s*[:時时시]\s*(\d{1,2})(?:\s*[:分분]\s*(\d{1,2}))?)?"
 )
+# A time of day as pages write it: `18:11`, `18:11:05`, `10h30`, `08時30分`, `14시 5분`.
+_TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*[:時时시hH]\s*(\d{1,2})(?:\s*[:分분]\s*(\d{1,2}))?")
 _THAI_CHAR = re.compile("[\u0e00-\u0e7f]")
 # Year-less defaults land in 1900, which the plausibility check then rejects.
 _DEFAULT = datetime(1900, 1, 1)
@@ -58,6 +61,9 @@ _DATEPARSER_SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": True,
     "PREFER_DAY_OF_MONTH": "first",
 }
+
+
+Precision = Literal["day", "minute", "second"]
 
 
 def as_utc(value: datetime) -> datetime:
@@ -176,3 +182,28 @@ def parse_published(
     if parsed is None or not is_plausible(parsed, fetched_at):
         return None
     return as_utc(parsed)
+
+
+def published_precision(value: str | int | float | datetime | date | None) -> Precision | None:
+    """How precisely `value` states a publication time: `second`, `minute` or only the `day`.
+
+    An exact midnight (`T00:00:00`) counts as a day: that is how content systems write a date
+    without a time, and a user should not read it as published at midnight. Timestamps count
+    to the second. None when `value` is None.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        clock = (value.hour, value.minute, value.second)
+        return "day" if clock == (0, 0, 0) else "minute" if value.second == 0 and value.microsecond == 0 else "second"
+    if isinstance(value, date):
+        return "day"
+    if isinstance(value, (int, float)) or _TIMESTAMP.fullmatch(str(value).strip()):
+        return "second"
+    found = _TIME_OF_DAY.search(str(value))
+    if not found:
+        return "day"
+    hour, minute, second = (int(part) if part else 0 for part in found.groups())
+    if (hour, minute, second) == (0, 0, 0):
+        return "day"
+    return "second" if found.group(3) else "minute"

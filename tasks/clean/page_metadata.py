@@ -13,11 +13,14 @@ import json
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
 
 from tasks.clean.bylines import split_authors
+from tasks.clean.page_times import published_time
+from tasks.clean.titles import fold, host_names, strip_site_from_title
 from tasks.clean.values import clean_list, clean_text
 from tasks.records import PageMetadata
 
@@ -28,6 +31,11 @@ _META_DATE_KEYS = (
     "publish-date", "publication_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
     "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published",
 )
+_META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
+_META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
+# Headlines are cut at ~110 characters for search engines; the visible heading has it whole.
+_TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)$")
+_META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _META_LANGUAGE_KEYS = ("content-language", "og:locale", "dc.language", "language")
 _META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
 
@@ -41,6 +49,18 @@ class Declarations:
     lang: str | None  # <html lang>
     canonical: str | None  # <link rel="canonical"> href
     time_published: str | None  # datetime of <time itemprop="datePublished"> or <time pubdate>
+    times: tuple[str, ...]  # datetime of every <time> on the page, in order
+    title_tag: str | None  # <title>
+    headings: tuple[Heading, ...]  # every <h1> and `itemprop="headline"` element, in order
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A page heading that may be the article's headline, with where it stands."""
+
+    text: str
+    in_article: bool  # inside <article>, <main>, or marked `itemprop="headline"`
+    links_home: bool  # holds a link to the site's home page (a blog's name in its banner)
 
 
 def read_declarations(tree: HtmlElement) -> Declarations:
@@ -60,12 +80,64 @@ def read_declarations(tree: HtmlElement) -> Declarations:
             (t.get("datetime") for t in tree.iter("time") if t.get("itemprop") == "datePublished" or "pubdate" in t.attrib),
             None,
         ),
+        times=tuple(value for t in tree.iter("time") if (value := clean_text(t.get("datetime")))),
+        title_tag=next((text for t in tree.iter("title") if (text := clean_text(t.text_content()))), None),
+        headings=tuple(_headings(tree)),
     )
 
 
+def _headings(tree: HtmlElement) -> list[Heading]:
+    """The page's `<h1>`s and headline-marked elements, with where each stands."""
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        marked = "headline" in (element.get("itemprop") or "").split()
+        if element.tag != "h1" and not marked:
+            continue
+        text = clean_text(element.text_content())
+        if not text:
+            continue
+        ancestors = {a.tag for a in element.iterancestors()}
+        home_links = (urlsplit(a.get("href") or "").path in {"", "/"} for a in element.iter("a") if a.get("href"))
+        found.append(Heading(text=text, in_article=marked or bool(ancestors & {"article", "main"}), links_home=any(home_links)))
+    return found
+
+
 def title(page: Declarations) -> str | None:
-    """The JSON-LD headline (meta titles are left to trafilatura, which strips site names)."""
-    return _ld_text(page.ld.get("headline") or page.ld.get("name"))
+    """The article's own headline: JSON-LD `headline`, then the article's heading, then the meta
+    or `<title>` title without the site's name.
+
+    The meta titles are the search-engine variant (reworded, with the site's name); the heading
+    is taken when it stands in the article, or when it is part of that title. A heading that
+    names the site, or links to its home page, is the site's banner (a blog's `h1`), never a title.
+    """
+    headline = _ld_text(page.ld.get("headline") or page.ld.get("name"))
+    meta_title = _first_meta(page, _META_TITLE_KEYS) or page.title_tag
+    names = site_names(page)
+    headings = [h for h in page.headings if not h.links_home and fold(h.text) not in names]
+    if headline:
+        cut = _TRUNCATED.sub("", headline)
+        whole = next((h.text for h in headings if cut != headline and h.text.startswith(cut)), None)
+        return whole or headline
+    heading = next((h.text for h in headings if h.in_article), None) or next(
+        (h.text for h in headings if meta_title and fold(h.text) and fold(h.text) in fold(meta_title)), None
+    )
+    if heading:
+        return heading
+    return strip_site_from_title(meta_title, names, _host(page)) if meta_title else None
+
+
+def site_names(page: Declarations) -> set[str]:
+    """Every name the page gives its site (folded): declared names and its host's."""
+    declared = [*_ld_names(page.ld.get("publisher")), *(page.meta.get(key) for key in _META_SITE_KEYS)]
+    return {key for name in [*declared, *host_names(_host(page))] if name and (key := fold(name))}
+
+
+def _host(page: Declarations) -> str | None:
+    """The host the page says it is published under (its canonical or Open Graph address)."""
+    address = url(page)
+    return urlsplit(address).hostname if address and "://" in address else None
 
 
 def authors(page: Declarations) -> list[str]:
@@ -75,12 +147,20 @@ def authors(page: Declarations) -> list[str]:
 
 
 def date(page: Declarations) -> str | None:
-    """The publication date as written: JSON-LD, then meta tags, then a publication `<time>`."""
-    return (
-        _ld_text(page.ld.get("datePublished") or page.ld.get("dateCreated"))
-        or _first_meta(page, _META_DATE_KEYS)
-        or clean_text(page.time_published)
-    )
+    """The publication time as written: the first of JSON-LD, meta tags and a publication
+    `<time>` fixes the day, the most precise value on that day wins (`tasks.clean.page_times`)."""
+    declared = [
+        value
+        for value in (
+            _ld_text(page.ld.get("datePublished")),
+            _ld_text(page.ld.get("dateCreated")),
+            *(page.meta.get(key) for key in _META_DATE_KEYS),
+            clean_text(page.time_published),
+        )
+        if value
+    ]
+    modified = [_ld_text(page.ld.get("dateModified")), *(page.meta.get(key) for key in _META_MODIFIED_KEYS)]
+    return published_time(declared, page.times, [value for value in modified if value])
 
 
 def url(page: Declarations) -> str | None:
@@ -139,8 +219,9 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
     """Metadata of a page: trafilatura's (it reads the same declarations and adds heuristics)
     where it finds a value, else the declared one.
 
-    The date and language come from the declarations first because trafilatura reduces the date
-    to a day and does not report the language; a fragment (`is_page` False) gets no heuristic
+    The title, date and language come from the declarations first because trafilatura prefers
+    the search-engine title (`og:title`) or a lone `h1` that may be the blog's name, reduces the
+    date to a day and does not report the language; a fragment (`is_page` False) gets no heuristic
     metadata, since it has no head and its text dates are guesses, only its first heading.
     """
     declared = declared_metadata(tree)
@@ -161,7 +242,12 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
         description=clean_text(found.description),
     )
     merged = merge(heuristic, declared)
-    return replace(merged, date=declared.date or heuristic.date, language=declared.language)
+    return replace(
+        merged,
+        title=declared.title or heuristic.title,
+        date=declared.date or heuristic.date,
+        language=declared.language,
+    )
 
 
 def first_heading(tree: HtmlElement) -> str | None:
