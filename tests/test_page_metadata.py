@@ -139,3 +139,37 @@ def test_a_time_without_offset_takes_the_offset_the_page_states_elsewhere() -> N
       "datePublished": "2023-06-13T18:11:00", "dateModified": "2023-06-13T19:02:00+02:00"}</script>
     </head><body></body></html>"""
     assert page_metadata.date(_page(page)) == "2023-06-13T18:11:00+02:00"
+
+
+def test_people_named_beside_the_publisher_are_the_authors() -> None:
+    page = """<html lang="de"><head><script type="application/ld+json">{"@type": "NewsArticle",
+      "author": [{"@type": "Person", "name": "Monika Bolliger"},
+                 {"@type": "Organization", "name": "Frankfurter Allgemeine Zeitung GmbH"}],
+      "publisher": {"@type": "Organization", "name": "Frankfurter Allgemeine Zeitung"}}</script>
+    </head><body></body></html>"""
+    assert page_metadata.authors(_page(page)) == ["Monika Bolliger"]
+
+
+def test_an_organization_is_the_author_when_no_person_is_named() -> None:
+    page = """<html lang="fr"><head><meta property="og:site_name" content="Le Monde">
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "author": {"@type": "Organization", "name": "Le Monde"}}</script></head><body></body></html>"""
+    assert page_metadata.authors(_page(page)) == ["Le Monde"]
+
+
+def test_declared_names_beat_trafilaturas_mangled_ones() -> None:
+    page = f"""<html lang="es"><head><meta name="author" content="María R. Sahuquillo">
+    <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Bruselas propone",
+      "author": {{"@type": "Person", "name": "Mar&iacute;a R. Sahuquillo"}}}}</script></head>
+    <body><article><h1>Bruselas propone</h1><p class="author">MARÍA R. SAHUQUILLO</p>{_BODY}</article></body></html>"""
+    assert _metadata(page, "https://elpais.com/internacional/1.html").authors == ["María R. Sahuquillo"]
+
+
+def test_an_events_organizer_is_no_author() -> None:
+    # the unescaped quotes break the JSON: trafilatura still reads the organizer out of it
+    page = f"""<html lang="de"><head><title>Sommerfest im Park</title>
+    <script type="application/ld+json">{{"@type": "Event", "name": "Sommerfest im Park",
+      "organizer": {{"@type": "Person", "name": "Max Mustermann UND Erika Musterfrau"}},
+      "description": "Das "Sommerfest" im Park", "startDate": "2023-07-01"}}</script></head>
+    <body><h1>Sommerfest im Park</h1>{_BODY}</body></html>"""
+    assert _metadata(page, "https://stadt.example/events/1").authors == []

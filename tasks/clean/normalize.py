@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from tasks.clean.bylines import split_authors
+from tasks.clean.bylines import people_first, split_authors
 from tasks.clean.dates import parse_published, published_precision
 from tasks.clean.titles import strip_site_from_title
 from tasks.clean.values import clean_list, clean_text
@@ -103,7 +103,7 @@ def normalize_article(doc: ExtractedDocument) -> ArticleRecord:
         url=url,
         site=site,
         title=strip_site_from_title(title, [site], urlsplit(url).hostname if _is_http(url) else None) if title else None,
-        authors=split_authors(meta.authors),
+        authors=people_first([split_authors(meta.authors)], [site] if site else []),
         published_at=published_at,
         published_at_precision=published_precision(meta.date) if published_at else None,
         fetched_at=fetched.fetched_at,

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import trafilatura
 from lxml.html import HtmlElement
 
-from tasks.clean.bylines import split_authors
+from tasks.clean.bylines import people_first, split_authors
 from tasks.clean.page_times import published_time
-from tasks.clean.titles import fold, host_names, strip_site_from_title
-from tasks.clean.values import clean_list, clean_text
+from tasks.clean.titles import host_names, strip_site_from_title
+from tasks.clean.values import clean_list, clean_text, fold
 from tasks.records import PageMetadata
 
 _JSON_LD_ARTICLE = re.compile(r"(?:Article|BlogPosting|Report)$")
@@ -31,6 +31,8 @@ _META_DATE_KEYS = (
     "publish-date", "publication_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
     "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published",
 )
+# An article type written in a JSON-LD script, also one too broken to parse.
+_JSON_LD_ARTICLE_TEXT = re.compile(r'(?:Article|BlogPosting|Report)"')
 _META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
 _META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
 # Headlines are cut at ~110 characters for search engines; the visible heading has it whole.
@@ -45,6 +47,7 @@ class Declarations:
     """What a page declares about itself, read once from its tree."""
 
     ld: dict[str, Any]  # the first article object of its JSON-LD, or {}
+    ld_elsewhere: str  # the folded text of its JSON-LD scripts that hold no article (events, products)
     meta: dict[str, str]  # meta tag contents (cleaned) by lowercase name; the first of a name wins
     lang: str | None  # <html lang>
     canonical: str | None  # <link rel="canonical"> href
@@ -65,6 +68,7 @@ class Heading:
 
 def read_declarations(tree: HtmlElement) -> Declarations:
     """The declarations of a parsed page (or fragment)."""
+    scripts = _json_ld_scripts(tree)
     meta: dict[str, str] = {}
     for element in tree.iter("meta"):
         name = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
@@ -72,7 +76,14 @@ def read_declarations(tree: HtmlElement) -> Declarations:
         if name and content:
             meta.setdefault(name.strip().lower(), content)
     return Declarations(
-        ld=_json_ld_article(tree),
+        ld=next((node for _, nodes in scripts for node in nodes if _is_article(node)), {}),
+        ld_elsewhere=fold(
+            " ".join(
+                text
+                for text, nodes in scripts
+                if not any(_is_article(node) for node in nodes) and not _JSON_LD_ARTICLE_TEXT.search(text)
+            )
+        ),
         meta=meta,
         lang=tree.getroottree().getroot().get("lang"),
         canonical=next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None),
@@ -141,9 +152,30 @@ def _host(page: Declarations) -> str | None:
 
 
 def authors(page: Declarations) -> list[str]:
-    """The JSON-LD authors, else the names of the first author meta tag that holds any."""
-    names = split_authors(_ld_names(page.ld.get("author")))
-    return names or next((found for key in _META_AUTHOR_KEYS if (found := split_authors(page.meta.get(key)))), [])
+    """The people among the JSON-LD authors, else among the names of an author meta tag; an
+    organization only when no source names a person (`bylines.people_first`)."""
+    sources = [split_authors(_ld_names(page.ld.get("author"))), *(split_authors(page.meta.get(key)) for key in _META_AUTHOR_KEYS)]
+    return people_first(sources, organization_names(page))
+
+
+def organization_names(page: Declarations) -> list[str]:
+    """Names the page gives to organizations: its publisher, its site, authors typed Organization."""
+    authors = page.ld.get("author")
+    typed = [
+        name
+        for item in (authors if isinstance(authors, list) else [authors])
+        if isinstance(item, dict) and "Organization" in str(item.get("@type")) and (name := _ld_text(item))
+    ]
+    declared = [*_ld_names(page.ld.get("publisher")), *(page.meta.get(key) for key in _META_SITE_KEYS)]
+    return [*typed, *(name for name in declared if name), *host_names(_host(page))]
+
+
+def is_named_outside_articles(page: Declarations, name: str) -> bool:
+    """Whether the page's JSON-LD names `name` only outside any article: an event's organizer
+    or performer, a product's maker. Such a name is nobody's byline. The scripts are searched
+    as text, since trafilatura also reads the names out of scripts too broken to parse."""
+    key = fold(name)
+    return bool(key) and key in page.ld_elsewhere
 
 
 def date(page: Declarations) -> str | None:
@@ -200,7 +232,11 @@ def language(page: Declarations) -> str | None:
 
 def declared_metadata(tree: HtmlElement) -> PageMetadata:
     """Every field a page declares, from its JSON-LD article, meta tags and links."""
-    page = read_declarations(tree)
+    return _declared_metadata(read_declarations(tree))
+
+
+def _declared_metadata(page: Declarations) -> PageMetadata:
+    """Every field of the declarations `page`."""
     return PageMetadata(
         title=title(page),
         authors=authors(page),
@@ -219,12 +255,14 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
     """Metadata of a page: trafilatura's (it reads the same declarations and adds heuristics)
     where it finds a value, else the declared one.
 
-    The title, date and language come from the declarations first because trafilatura prefers
-    the search-engine title (`og:title`) or a lone `h1` that may be the blog's name, reduces the
-    date to a day and does not report the language; a fragment (`is_page` False) gets no heuristic
+    The authors, title, date and language come from the declarations first because trafilatura
+    mangles names (title case, initials without their period, entities half decoded) and takes
+    an event's organizer for an author, prefers the search-engine title (`og:title`) or a lone
+    `h1` that may be the blog's name, reduces the date to a day and does not report the language; a fragment (`is_page` False) gets no heuristic
     metadata, since it has no head and its text dates are guesses, only its first heading.
     """
-    declared = declared_metadata(tree)
+    page = read_declarations(tree)
+    declared = _declared_metadata(page)
     if not is_page:
         return merge(declared, PageMetadata(title=first_heading(tree)))
     # htmldate's extensive search (dates in the visible text) costs more than the text extraction
@@ -242,9 +280,18 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
         description=clean_text(found.description),
     )
     merged = merge(heuristic, declared)
+    # trafilatura's names that are an event's or a fragment of a declared name ("Redacci") are none
+    wholes = [fold(name) for name in declared.authors]
+    heuristic_authors = [
+        name
+        for name in heuristic.authors
+        if not is_named_outside_articles(page, name) and not any(fold(name) in whole for whole in wholes)
+    ]
+    organizations = organization_names(page)
     return replace(
         merged,
         title=declared.title or heuristic.title,
+        authors=people_first([declared.authors, heuristic_authors], organizations),
         date=declared.date or heuristic.date,
         language=declared.language,
     )
@@ -270,27 +317,34 @@ def _first_meta(page: Declarations, keys: tuple[str, ...]) -> str | None:
     return next((page.meta[key] for key in keys if key in page.meta), None)
 
 
-def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
-    """The first article object in the page's JSON-LD (looking inside lists and @graph), or {}."""
+def _json_ld_scripts(tree: HtmlElement) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each JSON-LD script of the page: its text, and its typed objects in order (looking
+    inside lists and @graph; none when it does not parse)."""
+    scripts = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
+        nodes: list[dict[str, Any]] = []
         try:
-            data = json.loads(script.text, strict=False)
+            stack = [json.loads(script.text, strict=False)]
         except json.JSONDecodeError:
-            continue
-        stack = [data]
+            stack = []
         while stack:
             node = stack.pop(0)
             if isinstance(node, list):
                 stack.extend(node)
             elif isinstance(node, dict):
-                types = node.get("@type")
-                types = types if isinstance(types, list) else [types]
-                if any(isinstance(t, str) and _JSON_LD_ARTICLE.search(t) for t in types):
-                    return node
+                if "@type" in node:
+                    nodes.append(node)
                 stack.extend(v for k, v in node.items() if k == "@graph")
-    return {}
+        scripts.append((script.text, nodes))
+    return scripts
+
+
+def _is_article(node: dict[str, Any]) -> bool:
+    """Whether a JSON-LD object is an article (NewsArticle, BlogPosting, Report, ...)."""
+    types = node.get("@type")
+    return any(isinstance(t, str) and _JSON_LD_ARTICLE.search(t) for t in (types if isinstance(types, list) else [types]))
 
 
 def _ld_text(value: Any) -> str | None:

@@ -10,10 +10,10 @@ for seznamzpravy.cz, `Globalnews.ca`), or is a date. A segment that merely looks
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from tasks.clean.date_words import DATE_CONNECTORS, MONTH_NAMES
+from tasks.clean.values import fold
 
 # Between a headline and the site's name; the fullwidth ones are written without spaces.
 _SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»/]|::)\s+|\s*[｜：]\s*|\s*_\s*")
@@ -25,12 +25,6 @@ _NUMERIC_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\.?$")
 # A segment under half a site name is a word of it ("News" of "BBC News"), not its name.
 _MIN_NAME_SHARE = 0.5
 _MIN_NAME_CHARS = 3
-
-
-def fold(text: str) -> str:
-    """Letters and digits of `text` without accents or case: how a site's name compares to its host."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed.casefold() if ch.isalnum() and not unicodedata.combining(ch))
 
 
 def host_names(host: str | None) -> list[str]:
