@@ -173,3 +173,26 @@ def test_an_events_organizer_is_no_author() -> None:
       "description": "Das "Sommerfest" im Park", "startDate": "2023-07-01"}}</script></head>
     <body><h1>Sommerfest im Park</h1>{_BODY}</body></html>"""
     assert _metadata(page, "https://stadt.example/events/1").authors == []
+
+
+def test_a_banner_heading_without_a_link_is_known_by_the_titles_affix() -> None:
+    page = f"""<html lang="en"><head><title>Why my starter died in winter | Crumb and Crust</title></head>
+    <body><div id="masthead"><h1>Crumb and Crust</h1></div><div class="post">{_BODY}</div></body></html>"""
+    assert _metadata(page, "https://bakingnotes.example/2023/starter").title == "Why my starter died in winter"
+
+
+def test_the_pages_only_heading_beats_a_reworded_search_engine_title() -> None:
+    page = f"""<html lang="pt"><head>
+    <meta property="og:title" content="Inflação: veja o que muda no seu bolso em 2024 | Jornal do Povo">
+    <meta property="og:site_name" content="Jornal do Povo"></head>
+    <body><div class="materia"><h1>Inflação desacelera e muda as contas das famílias em 2024</h1>{_BODY}</div></body></html>"""
+    assert _metadata(page, "https://jornaldopovo.example/economia/1").title == (
+        "Inflação desacelera e muda as contas das famílias em 2024"
+    )
+
+
+def test_a_section_name_as_the_only_heading_is_no_title() -> None:
+    page = f"""<html lang="it"><head><title>Il governo approva la manovra - Gazzetta di Provincia</title>
+    <link rel="canonical" href="https://www.gazzettadiprovincia.example/politica/1"></head>
+    <body><h1>Politica</h1><div>{_BODY}</div></body></html>"""
+    assert _metadata(page, "https://gazzettadiprovincia.example/politica/1").title == "Il governo approva la manovra"

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from tasks.clean.bylines import people_first, split_authors
 from tasks.clean.page_times import published_time
-from tasks.clean.titles import host_names, strip_site_from_title
+from tasks.clean.titles import host_names, strip_site_from_title, title_affixes
 from tasks.clean.values import clean_list, clean_text, fold
 from tasks.records import PageMetadata
 
@@ -119,24 +119,44 @@ def title(page: Declarations) -> str | None:
     """The article's own headline: JSON-LD `headline`, then the article's heading, then the meta
     or `<title>` title without the site's name.
 
-    The meta titles are the search-engine variant (reworded, with the site's name); the heading
-    is taken when it stands in the article, or when it is part of that title. A heading that
-    names the site, or links to its home page, is the site's banner (a blog's `h1`), never a title.
+    The meta titles are the search-engine variant (reworded, with the site's name). A heading is
+    the headline when it stands in the article, when it makes most of the meta title, or when it
+    is the page's only one and shares words with the meta title. A heading that names the site
+    (as the page or its host does, or as the meta title's affix) or links to its home page is the
+    site's banner (a blog's `h1`), never a title.
     """
     headline = _ld_text(page.ld.get("headline") or page.ld.get("name"))
     meta_title = _first_meta(page, _META_TITLE_KEYS) or page.title_tag
     names = site_names(page)
-    headings = [h for h in page.headings if not h.links_home and fold(h.text) not in names]
+    # a heading that repeats the meta title's affix is the site's banner, and so names the site
+    affixes = {fold(affix) for affix in title_affixes(meta_title or "")}
+    names |= {key for h in page.headings if (key := fold(h.text)) in affixes}
+    stripped = strip_site_from_title(meta_title, names, _host(page)) if meta_title else None
+    headings = [h.text for h in page.headings if not h.links_home and fold(h.text) not in names]
     if headline:
         cut = _TRUNCATED.sub("", headline)
-        whole = next((h.text for h in headings if cut != headline and h.text.startswith(cut)), None)
-        return whole or headline
-    heading = next((h.text for h in headings if h.in_article), None) or next(
-        (h.text for h in headings if meta_title and fold(h.text) and fold(h.text) in fold(meta_title)), None
+        return next((text for text in headings if cut != headline and text.startswith(cut)), headline)
+    in_article = [h.text for h in page.headings if h.in_article and h.text in headings]
+    return (
+        next(iter(in_article), None)
+        or next((text for text in headings if stripped and _is_most_of(text, stripped)), None)
+        or (headings[0] if len(headings) == 1 and (not stripped or _shares_words(headings[0], stripped)) else None)
+        or stripped
     )
-    if heading:
-        return heading
-    return strip_site_from_title(meta_title, names, _host(page)) if meta_title else None
+
+
+def _is_most_of(heading: str, title: str) -> bool:
+    """Whether `heading` is in `title` and makes at least half of it (not a word of it)."""
+    part, whole = fold(heading), fold(title)
+    return bool(part) and part in whole and len(part) >= len(whole) / 2
+
+
+def _shares_words(heading: str, title: str) -> bool:
+    """Whether a third of the heading's words are in the title: a reworded headline, not a
+    section name or a slogan."""
+    words = {fold(word) for word in heading.split()} - {""}
+    in_title = words & {fold(word) for word in title.split()}
+    return bool(words) and len(in_title) * 3 >= len(words)
 
 
 def site_names(page: Declarations) -> set[str]:

@@ -58,6 +58,14 @@ def strip_site_from_title(title: str, site_names: Iterable[str | None], host: st
     return title[spans[first][0] : spans[last][1]].strip()
 
 
+def title_affixes(title: str) -> list[str]:
+    """The first or last segment of a title written in several (`Story | Blog name`) when it is
+    under half the title: where a site's name stands when the page does not declare it."""
+    parts = [part.strip() for part in _SEPARATOR.split(title)]
+    ends = [parts[0], parts[-1]] if len(parts) > 1 else []
+    return [part for part in ends if len(part) < len(title) / 2]
+
+
 def _is_affix(segment: str, names: set[str]) -> bool:
     """Whether a title segment names the site (one of `names`, folded) or is a date."""
     key = fold(segment)
