@@ -196,3 +196,18 @@ def test_a_section_name_as_the_only_heading_is_no_title() -> None:
     <link rel="canonical" href="https://www.gazzettadiprovincia.example/politica/1"></head>
     <body><h1>Politica</h1><div>{_BODY}</div></body></html>"""
     assert _metadata(page, "https://gazzettadiprovincia.example/politica/1").title == "Il governo approva la manovra"
+
+
+def test_the_json_ld_article_at_the_pages_own_address_is_the_one_it_is_about() -> None:
+    page = """<html lang="de"><head><link rel="canonical" href="https://www.tagblatt.example/region/flut-28">
+    <script type="application/ld+json">{"@type": "NewsArticle", "url": "https://www.tagblatt.example/region/brand-24",
+      "headline": "Großbrand in Lagerhalle", "datePublished": "2023-06-24T09:00:00+02:00"}</script>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "mainEntityOfPage": {"@id": "https://tagblatt.example/region/flut-28/"},
+      "headline": "Flut erreicht die Altstadt", "datePublished": "2023-06-28T18:11:00+02:00"}</script>
+    </head><body></body></html>"""
+    declared = _page(page)
+    assert (page_metadata.title(declared), page_metadata.date(declared)) == (
+        "Flut erreicht die Altstadt",
+        "2023-06-28T18:11:00+02:00",
+    )

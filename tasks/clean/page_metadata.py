@@ -46,7 +46,7 @@ _META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:
 class Declarations:
     """What a page declares about itself, read once from its tree."""
 
-    ld: dict[str, Any]  # the first article object of its JSON-LD, or {}
+    ld: dict[str, Any]  # the article object of its JSON-LD (`_main_article`), or {}
     ld_elsewhere: str  # the folded text of its JSON-LD scripts that hold no article (events, products)
     meta: dict[str, str]  # meta tag contents (cleaned) by lowercase name; the first of a name wins
     lang: str | None  # <html lang>
@@ -75,8 +75,9 @@ def read_declarations(tree: HtmlElement) -> Declarations:
         content = clean_text(element.get("content"))
         if name and content:
             meta.setdefault(name.strip().lower(), content)
+    canonical = next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None)
     return Declarations(
-        ld=next((node for _, nodes in scripts for node in nodes if _is_article(node)), {}),
+        ld=_main_article([node for _, nodes in scripts for node in nodes if _is_article(node)], canonical or meta.get("og:url")),
         ld_elsewhere=fold(
             " ".join(
                 text
@@ -86,7 +87,7 @@ def read_declarations(tree: HtmlElement) -> Declarations:
         ),
         meta=meta,
         lang=tree.getroottree().getroot().get("lang"),
-        canonical=next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None),
+        canonical=canonical,
         time_published=next(
             (t.get("datetime") for t in tree.iter("time") if t.get("itemprop") == "datePublished" or "pubdate" in t.attrib),
             None,
@@ -278,8 +279,9 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
     The authors, title, date and language come from the declarations first because trafilatura
     mangles names (title case, initials without their period, entities half decoded) and takes
     an event's organizer for an author, prefers the search-engine title (`og:title`) or a lone
-    `h1` that may be the blog's name, reduces the date to a day and does not report the language; a fragment (`is_page` False) gets no heuristic
-    metadata, since it has no head and its text dates are guesses, only its first heading.
+    `h1` that may be the blog's name, reduces the date to a day and does not report the
+    language; a fragment (`is_page` False) gets no heuristic metadata, since it has no head and
+    its text dates are guesses, only its first heading.
     """
     page = read_declarations(tree)
     declared = _declared_metadata(page)
@@ -359,6 +361,27 @@ def _json_ld_scripts(tree: HtmlElement) -> list[tuple[str, list[dict[str, Any]]]
                 stack.extend(v for k, v in node.items() if k == "@graph")
         scripts.append((script.text, nodes))
     return scripts
+
+
+def _main_article(articles: list[dict[str, Any]], address: str | None) -> dict[str, Any]:
+    """The article a page is about, among the article objects of its JSON-LD: the one whose
+    address is the page's own (a page also describes the articles it links to, with their own
+    dates and authors), else the first; {} when there is none."""
+    own = _address_key(address)
+    keys = ("url", "mainEntityOfPage", "@id")
+    return next(
+        (node for node in articles if own and own in {_address_key(_ld_url(node.get(key))) for key in keys}),
+        articles[0] if articles else {},
+    )
+
+
+def _address_key(address: str | None) -> str | None:
+    """An address as compared between declarations: without scheme, `www.`, fragment, final `/`."""
+    if not address:
+        return None
+    parts = urlsplit(address.strip())
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}{query}" or None
 
 
 def _is_article(node: dict[str, Any]) -> bool:
