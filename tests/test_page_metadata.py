@@ -211,3 +211,12 @@ def test_the_json_ld_article_at_the_pages_own_address_is_the_one_it_is_about() -
         "Flut erreicht die Altstadt",
         "2023-06-28T18:11:00+02:00",
     )
+
+
+def test_a_person_described_in_a_script_of_their_own_stays_an_author() -> None:
+    page = f"""<html lang="en"><head><title>Tide tables explained - Coast Notes</title>
+    <script type="application/ld+json">{{"@type": "Person", "name": "Hannah Pike", "jobTitle": "Editor"}}</script>
+    </head><body><h1><a href="#top">Tide tables explained</a></h1>
+    <p class="byline">By <span class="author">Hannah Pike</span></p>{_BODY}</body></html>"""
+    metadata = _metadata(page, "https://coastnotes.example/tides")
+    assert (metadata.title, metadata.authors) == ("Tide tables explained", ["Hannah Pike"])

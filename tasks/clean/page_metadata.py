@@ -33,6 +33,7 @@ _META_DATE_KEYS = (
 )
 # An article type written in a JSON-LD script, also one too broken to parse.
 _JSON_LD_ARTICLE_TEXT = re.compile(r'(?:Article|BlogPosting|Report)"')
+_JSON_LD_TYPE = re.compile(r'"@type"\s*:\s*\[?\s*"([^"]+)"')
 _META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
 _META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
 # Headlines are cut at ~110 characters for search engines; the visible heading has it whole.
@@ -78,13 +79,7 @@ def read_declarations(tree: HtmlElement) -> Declarations:
     canonical = next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None)
     return Declarations(
         ld=_main_article([node for _, nodes in scripts for node in nodes if _is_article(node)], canonical or meta.get("og:url")),
-        ld_elsewhere=fold(
-            " ".join(
-                text
-                for text, nodes in scripts
-                if not any(_is_article(node) for node in nodes) and not _JSON_LD_ARTICLE_TEXT.search(text)
-            )
-        ),
+        ld_elsewhere=fold(" ".join(text for text, nodes in scripts if _describes_no_article(text, nodes))),
         meta=meta,
         lang=tree.getroottree().getroot().get("lang"),
         canonical=canonical,
@@ -111,7 +106,8 @@ def _headings(tree: HtmlElement) -> list[Heading]:
         if not text:
             continue
         ancestors = {a.tag for a in element.iterancestors()}
-        home_links = (urlsplit(a.get("href") or "").path in {"", "/"} for a in element.iter("a") if a.get("href"))
+        hrefs = [href for a in element.iter("a") if (href := (a.get("href") or "").strip()) and href[0] not in "#?"]
+        home_links = (urlsplit(href).path in {"", "/"} for href in hrefs)
         found.append(Heading(text=text, in_article=marked or bool(ancestors & {"article", "main"}), links_home=any(home_links)))
     return found
 
@@ -181,10 +177,10 @@ def authors(page: Declarations) -> list[str]:
 
 def organization_names(page: Declarations) -> list[str]:
     """Names the page gives to organizations: its publisher, its site, authors typed Organization."""
-    authors = page.ld.get("author")
+    listed = page.ld.get("author")
     typed = [
         name
-        for item in (authors if isinstance(authors, list) else [authors])
+        for item in (listed if isinstance(listed, list) else [listed])
         if isinstance(item, dict) and "Organization" in str(item.get("@type")) and (name := _ld_text(item))
     ]
     declared = [*_ld_names(page.ld.get("publisher")), *(page.meta.get(key) for key in _META_SITE_KEYS)]
@@ -361,6 +357,14 @@ def _json_ld_scripts(tree: HtmlElement) -> list[tuple[str, list[dict[str, Any]]]
                 stack.extend(v for k, v in node.items() if k == "@graph")
         scripts.append((script.text, nodes))
     return scripts
+
+
+def _describes_no_article(text: str, nodes: list[dict[str, Any]]) -> bool:
+    """Whether a JSON-LD script is about something other than an article or a person (an event,
+    a product): judged on its text too, since trafilatura reads scripts too broken to parse."""
+    first_type = _JSON_LD_TYPE.search(text)
+    is_person = bool(first_type) and first_type.group(1) == "Person"
+    return not is_person and not any(_is_article(node) for node in nodes) and not _JSON_LD_ARTICLE_TEXT.search(text)
 
 
 def _main_article(articles: list[dict[str, Any]], address: str | None) -> dict[str, Any]:
