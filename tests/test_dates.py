@@ -198,3 +198,20 @@ def test_published_precision(value: object, expected: str | None) -> None:
 
 def test_a_page_offset_moves_a_local_time_to_utc() -> None:
     assert parse_published("2023-06-13T18:11:00+02:00", FETCHED.replace(year=2024)) == utc(2023, 6, 13, 16, 11)
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        ("01/02/2021", None, utc(2021, 1, 2)),
+        ("01/02/2021", "en", utc(2021, 1, 2)),
+        ("01/02/2021", "en-US", utc(2021, 1, 2)),
+        ("01/02/2021 14:30", "fr", utc(2021, 2, 1, 14, 30)),
+        ("01/02/2021", "en-GB", utc(2021, 2, 1)),
+        ("05/08/2021", "es-AR", utc(2021, 8, 5)),
+        ("13/06/2021", "pt", utc(2021, 6, 13)),
+        ("2021/01/02", "de", utc(2021, 1, 2)),  # year first stays year, month, day
+    ],
+)
+def test_slashed_dates_are_day_first_outside_us_english(value: str, language: str | None, expected: datetime) -> None:
+    assert parse_published(value, FETCHED, language) == expected

@@ -86,7 +86,7 @@ _AGENCIES = frozenset("ap afp dpa efe ansa upi apa kna epd reuters xinhua tass a
 # Words that make a name an organization's: legal forms, newsrooms, agencies, web addresses.
 _ORGANIZATION_WORDS = frozenset(
     """
-    gmbh ag kg mbh ltd limited inc llc llp plc corp corporation co sa sas sarl srl spa bv nv oy ab asa
+    gmbh ag kg mbh ltd limited inc llc llp plc corp corporation sa sas sarl srl spa bv nv oy
     redaktion rédaction redacción redaccion redazione redactie redakcja newsroom newsdesk agency
     agentur agence agencia agenzia verlag publishing media medien group gruppe editorial staff
     copyright www
