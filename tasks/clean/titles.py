@@ -88,8 +88,10 @@ def _is_date(segment: str) -> bool:
     if _NUMERIC_DATE.match(text):
         return True
     words = re.findall(r"[^\W\d_]+|\d+", text.casefold())
+    # a day too: "Jobs report - June 2023" names a month, not the page's date
     return (
         any(_YEAR.match(word) for word in words)
+        and any(word.isdigit() and len(word) <= 2 for word in words)
         and any(word in MONTH_NAMES for word in words)
         and all(word.isdigit() or word in MONTH_NAMES or word in DATE_CONNECTORS for word in words)
     )
