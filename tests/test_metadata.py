@@ -186,6 +186,8 @@ def test_clean_list_keeps_order_and_drops_empties_and_duplicates() -> None:
         # a date after the site's short name
         ("Hochwasser in Cherson – DW – 13.06.2023", "Deutsche Welle", "www.dw.com", "Hochwasser in Cherson"),
         ("Elecciones en Argentina - 13 de junio de 2023", "Clarín", "www.clarin.com", "Elecciones en Argentina"),
+        ("Streams in depth - Node.js", None, None, "Streams in depth - Node.js"),
+        ("Wildfire forces evacuations | Globalnews.ca", None, None, "Wildfire forces evacuations"),
         ("Jobs report - June 2023", "Labor Weekly", "laborweekly.example", "Jobs report - June 2023"),
         # a chance run of the site's letters is no affix ("dw" in "Sandwich")
         ("The perfect club - Sandwich", "DW", "www.dw.com", "The perfect club - Sandwich"),

@@ -19,7 +19,8 @@ from tasks.clean.values import fold
 _SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»/]|::)\s+|\s*[｜：]\s*|\s*_\s*")
 # Host labels that name no site: `www`, mobile and AMP prefixes, generic second-level domains.
 _GENERIC_HOST_LABELS = frozenset("www m amp mobile co com org net ne or ac gov edu go".split())
-_DOMAIN = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+# A site written as its domain ("Globalnews.ca"); not a software name ("Node.js", "ASP.NET").
+_DOMAIN = re.compile(r"^(?:[\w-]+\.)+(?!(?:js|ts|py|rb|net)$)[a-z]{2,}$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\.?$")
 # A segment under half a site name is a word of it ("News" of "BBC News"), not its name.
