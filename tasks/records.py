@@ -102,6 +102,8 @@ class ArticleRecord:
     title: str | None
     authors: list[str]
     published_at: datetime | None
+    # how precisely the page stated it: "day" (a date alone, or a midnight), "minute", "second"
+    published_at_precision: str | None
     fetched_at: datetime
     categories: list[str]
     tags: list[str]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean.bylines import read_byline, split_authors
+from tasks.clean.bylines import people_first, read_byline, split_authors
 
 LABELLED = [
     ("By Jane Doe", ["Jane Doe"]),
@@ -98,3 +98,47 @@ def test_byline_lines(line: str, expected: list[str]) -> None:
 )
 def test_lines_that_are_no_byline(line: str) -> None:
     assert read_byline(line) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # a label after a section name, a place the story was filed from, a job title with an agency
+        ("Capital Von Jemima Kelly", ["Jemima Kelly"]),
+        ("Ursula Von Der Leyen", ["Ursula Von Der Leyen"]),
+        ("By Jane Doe in London", ["Jane Doe"]),
+        ("Anna Schmidt aus Frankfurt", ["Anna Schmidt"]),
+        ("Maria in der Beek", ["Maria in der Beek"]),
+        ("Tom Krisher, AP Auto Writer", ["Tom Krisher"]),
+        ("AP", ["AP"]),
+        # one person written twice, once as the slug of their author page
+        ("Chuck Ross, Chuck-Ross", ["Chuck Ross"]),
+        # what a broken decoding leaves of "Redacci&Oacute;n"
+        ("Redacci; Oacute", ["Redacci"]),
+        # initials keep their period, an inverted name stays one person
+        ("Sahuquillo, María R.", ["Sahuquillo, María R."]),
+        ("María R. Sahuquillo", ["María R. Sahuquillo"]),
+    ],
+)
+def test_what_is_not_a_name(value: str, expected: list[str]) -> None:
+    assert split_authors(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("sources", "organizations", "expected"),
+    [
+        ([["Monika Bolliger", "Frankfurter Allgemeine Zeitung GmbH"]], [], ["Monika Bolliger"]),
+        ([["Jeanette Seiffert", "Deutsche Welle"]], ["Deutsche Welle"], ["Jeanette Seiffert"]),
+        ([["Le Monde", "Philippe Ricard"]], ["Le Monde"], ["Philippe Ricard"]),
+        ([["Www Haufe De"], ["Michael Schmidt", "Copyright Haufe-Lexware GmbH"]], [], ["Michael Schmidt"]),
+        ([["Jane Doe", "London"]], [], ["Jane Doe"]),
+        ([["Katrin Albers", "Frankfurt", "Germany"]], [], ["Katrin Albers"]),
+        ([["Redaktion"], []], [], ["Redaktion"]),
+        ([["ZAKER"]], [], ["ZAKER"]),
+        ([["AFP", "Jean Dupont"]], [], ["Jean Dupont"]),
+        ([["张三", "李四"]], [], ["张三", "李四"]),
+        ([[], []], [], []),
+    ],
+)
+def test_people_first(sources: list[list[str]], organizations: list[str], expected: list[str]) -> None:
+    assert people_first(sources, organizations) == expected

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import tasks.clean.dates
-from tasks.clean.dates import as_utc, from_timestamp, is_plausible, parse_published
+from tasks.clean.dates import as_utc, from_timestamp, is_plausible, parse_published, published_precision
 
 FETCHED = datetime(2021, 9, 1, 12, 0, tzinfo=timezone.utc)
 UTC = timezone.utc
@@ -170,3 +170,48 @@ def test_labels_of_any_language_are_stripped_before_the_fast_path(
 
     monkeypatch.setattr(tasks.clean.dates.dateparser, "parse", refuse)
     assert parse_published(value, FETCHED) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-06-13", "day"),
+        ("2023-06-13T00:00:00+02:00", "day"),  # how content systems write a date alone
+        ("2023-06-13T18:11+02:00", "minute"),
+        ("2023-06-13T18:11:00+02:00", "second"),
+        ("2023-06-13T18:11:07.120Z", "second"),
+        ("13.06.2023, 18:11 Uhr", "minute"),
+        ("le 13 juin 2023 à 18h11", "minute"),
+        ("2023年6月13日 18時11分", "minute"),
+        ("June 13, 2023", "day"),
+        ("1686672660", "second"),
+        (1686672660, "second"),
+        (date(2023, 6, 13), "day"),
+        (datetime(2023, 6, 13, 18, 11), "minute"),
+        (datetime(2023, 6, 13, 18, 11, 7), "second"),
+        (None, None),
+    ],
+)
+def test_published_precision(value: object, expected: str | None) -> None:
+    assert published_precision(value) == expected  # type: ignore[arg-type]
+
+
+def test_a_page_offset_moves_a_local_time_to_utc() -> None:
+    assert parse_published("2023-06-13T18:11:00+02:00", FETCHED.replace(year=2024)) == utc(2023, 6, 13, 16, 11)
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        ("01/02/2021", None, utc(2021, 1, 2)),
+        ("01/02/2021", "en", utc(2021, 1, 2)),
+        ("01/02/2021", "en-US", utc(2021, 1, 2)),
+        ("01/02/2021 14:30", "fr", utc(2021, 2, 1, 14, 30)),
+        ("01/02/2021", "en-GB", utc(2021, 2, 1)),
+        ("05/08/2021", "es-AR", utc(2021, 8, 5)),
+        ("13/06/2021", "pt", utc(2021, 6, 13)),
+        ("2021/01/02", "de", utc(2021, 1, 2)),  # year first stays year, month, day
+    ],
+)
+def test_slashed_dates_are_day_first_outside_us_english(value: str, language: str | None, expected: datetime) -> None:
+    assert parse_published(value, FETCHED, language) == expected

@@ -22,9 +22,9 @@ from tasks.clean.normalize import (
     page_url,
     site_name,
     split_authors,
-    strip_site_from_title,
 )
 from tasks.identity import article_id, doc_id_for_path, doc_id_for_url, sha256_hex
+from tasks.clean.titles import strip_site_from_title
 from tasks.records import DecodedDocument, ExtractedDocument, FetchedDocument, PageMetadata
 from tasks.stage import run_stage
 
@@ -168,18 +168,33 @@ def test_clean_list_keeps_order_and_drops_empties_and_duplicates() -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "site", "expected"),
+    ("title", "site", "host", "expected"),
     [
-        ("Big story | The Times", "The Times", "Big story"),
-        ("BBC News - Big story", "BBC News", "Big story"),
-        ("推进疫苗国际合作_新浪网", "新浪网", "推进疫苗国际合作"),
-        ("Rock - Paper - Scissors", "Games", "Rock - Paper - Scissors"),
-        ("The Times", "The Times", "The Times"),
-        ("Big story | The Times", None, "Big story | The Times"),
+        ("Big story | The Times", "The Times", None, "Big story"),
+        ("BBC News - Big story", "BBC News", None, "Big story"),
+        ("推进疫苗国际合作_新浪网", "新浪网", None, "推进疫苗国际合作"),
+        ("Rock - Paper - Scissors", "Games", "games.example", "Rock - Paper - Scissors"),
+        ("The Times", "The Times", None, "The Times"),
+        ("Big story | The Times", None, None, "Big story | The Times"),
+        # the site named by its host alone, written in capitals, with accents, or as the domain
+        ("Merz will die Steuern senken - WELT", None, "www.welt.de", "Merz will die Steuern senken"),
+        ("Vláda schválila rozpočet - Seznam Zprávy", None, "www.seznamzpravy.cz", "Vláda schválila rozpočet"),
+        ("Wildfire forces evacuations | Globalnews.ca", "Global News", "globalnews.ca", "Wildfire forces evacuations"),
+        ("Unfall auf der A7 - Hamburger Abendblatt", None, "www.abendblatt.de", "Unfall auf der A7"),
+        # a fullwidth separator, and a site name the affix extends
+        ("新型ロケット打ち上げ成功：中日新聞Web", "中日新聞", "www.chunichi.co.jp", "新型ロケット打ち上げ成功"),
+        # a date after the site's short name
+        ("Hochwasser in Cherson – DW – 13.06.2023", "Deutsche Welle", "www.dw.com", "Hochwasser in Cherson"),
+        ("Elecciones en Argentina - 13 de junio de 2023", "Clarín", "www.clarin.com", "Elecciones en Argentina"),
+        ("Streams in depth - Node.js", None, None, "Streams in depth - Node.js"),
+        ("Wildfire forces evacuations | Globalnews.ca", None, None, "Wildfire forces evacuations"),
+        ("Jobs report - June 2023", "Labor Weekly", "laborweekly.example", "Jobs report - June 2023"),
+        # a chance run of the site's letters is no affix ("dw" in "Sandwich")
+        ("The perfect club - Sandwich", "DW", "www.dw.com", "The perfect club - Sandwich"),
     ],
 )
-def test_strip_site_from_title(title: str, site: str | None, expected: str) -> None:
-    assert strip_site_from_title(title, site) == expected
+def test_strip_site_from_title(title: str, site: str | None, host: str | None, expected: str) -> None:
+    assert strip_site_from_title(title, [site], host) == expected
 
 
 @pytest.mark.parametrize(
@@ -243,6 +258,7 @@ def test_front_matter_seed_004() -> None:
     assert record.authors == ["ZAKER"]
     assert record.categories == ["新媒体", "ZAKER", "source"]
     assert record.published_at == datetime(2021, 8, 6, 0, 7, 4, tzinfo=timezone.utc)
+    assert record.published_at_precision == "second"
     assert record.image_url == REAL_IMAGE
     assert record.url == Path(doc.decoded.doc.uri).resolve().as_uri()
     assert record.url.endswith("004_e115c3f2d7924f0c.txt")
@@ -265,6 +281,7 @@ def test_plain_text_seed_003() -> None:
     )
     record = normalize_article(extracted(raw, raw.decode("utf-8"), metadata, uri=str(path), fmt="text"))
     assert record.published_at == datetime(2021, 1, 21, tzinfo=timezone.utc)
+    assert record.published_at_precision == "day"  # a date alone, not a midnight
     assert record.site == "Xinhua"
     # English: whitespace-separated tokens, not counting the breadcrumb's ">" separators
     tokens = raw.decode("utf-8").split()
@@ -307,6 +324,7 @@ def test_missing_metadata_gives_nones_not_errors() -> None:
     doc = extracted(b"x", "Just text.", PageMetadata(), uri="https://www.example.org/p/1", url="https://www.example.org/p/1")
     record = normalize_article(doc)
     assert (record.title, record.published_at, record.image_url, record.description) == (None, None, None, None)
+    assert record.published_at_precision is None
     assert (record.authors, record.categories, record.tags) == ([], [], [])
     assert record.site == "example.org"
     assert record.url == "https://www.example.org/p/1"

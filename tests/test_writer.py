@@ -9,7 +9,8 @@ import pytest
 
 from warehouse.catalog import connect, ensure_catalog
 from warehouse.query import QueryRefused, check_read_only, format_rows, run_query
-from warehouse.schemas import QUARANTINE, TABLES
+from tests.warehouse_factory import small_warehouse
+from warehouse.schemas import ARTICLES, QUARANTINE, TABLES
 from warehouse.tables import SCHEMA_FILE, read_table
 from warehouse.writer import STAGING, append_new_rows, initialize
 
@@ -93,3 +94,19 @@ def test_formats():
     assert format_rows(columns, rows, "csv").splitlines() == ["a,tags,at", '1,"[""x"", ""y""]",2021-01-21T00:00:00+00:00']
     table = format_rows(columns, rows, "table").splitlines()
     assert table[0].split(" | ")[0] == "a" and table[-1] == "(1 row)"
+
+
+def test_articles_written_before_published_at_precision_read_it_as_null(tmp_path: Path):
+    root = (tmp_path / "wh").resolve()
+    part = small_warehouse(root, n=1)
+    # rewrite the part file as an older release wrote it: without the column
+    old = pq.read_table(part)
+    pq.write_table(old.drop_columns(["published_at_precision"]), part)
+    new = old.set_column(
+        old.schema.get_field_index("article_id"), "article_id", pa.array(["art-new"])
+    ).set_column(old.schema.get_field_index("published_at_precision"), "published_at_precision", pa.array(["minute"]))
+    append_new_rows(root, ARTICLES, new.cast(ARTICLES.schema), "ingest_date=2026-01-03")
+    _, rows = run_query(root, "select article_id, published_at_precision from article_versions order by article_id")
+    assert rows == [("art-new", "minute"), ("art0", None)]
+    columns, _ = run_query(root, "select * from articles limit 0")
+    assert "published_at_precision" in columns

@@ -61,6 +61,7 @@ ARTICLES = Table(
             ("title", pa.string()),
             ("authors", STRINGS),
             ("published_at", UTC_TS),
+            ("published_at_precision", pa.string()),
             ("fetched_at", UTC_TS),
             ("categories", STRINGS),
             ("tags", STRINGS),

@@ -16,9 +16,10 @@ CREATE OR REPLACE VIEW documents AS
         GROUP BY ALL
     ) USING (doc_id, content_sha256, filename);
 
+-- By name: files written before a column was added (published_at_precision) read it as NULL.
 CREATE OR REPLACE VIEW article_versions AS
     SELECT * EXCLUDE (filename)
-    FROM read_parquet('{root}/articles/**/*.parquet', hive_partitioning = false, filename = true)
+    FROM read_parquet('{root}/articles/**/*.parquet', hive_partitioning = false, union_by_name = true, filename = true)
     SEMI JOIN (
         SELECT article_id, min(filename) AS filename
         FROM read_parquet('{root}/articles/**/*.parquet', hive_partitioning = false, filename = true)
@@ -85,8 +86,8 @@ CREATE OR REPLACE VIEW tagged_articles AS
     )
     SELECT
         a.article_id, a.doc_id, a.url, a.source, a.site, a.title, a.authors, a.published_at,
-        a.fetched_at, a.categories, a.tags, a.image_url, a.description, a.text, a.word_count,
-        a.content_sha256,
+        a.published_at_precision, a.fetched_at, a.categories, a.tags, a.image_url, a.description,
+        a.text, a.word_count, a.content_sha256,
         l.language, l.confidence AS language_confidence, l.script, l.secondary_language,
         a.uri, a.format, a.encoding, a.encoding_repaired, a.extractor, a.run_id
     FROM latest AS a
@@ -96,8 +97,8 @@ CREATE OR REPLACE VIEW tagged_articles AS
 CREATE OR REPLACE VIEW articles AS
     SELECT
         t.article_id, t.doc_id, t.url, t.source, t.site, t.title, t.authors, t.published_at,
-        t.fetched_at, t.categories, t.tags, t.image_url, t.description, t.text, t.word_count,
-        t.content_sha256,
+        t.published_at_precision, t.fetched_at, t.categories, t.tags, t.image_url, t.description,
+        t.text, t.word_count, t.content_sha256,
         t.language, t.language_confidence, t.script, t.secondary_language,
         d.dup_group, d.is_canonical, d.dup_kind,
         t.uri, t.format, t.encoding, t.encoding_repaired, t.extractor, t.run_id

@@ -11,8 +11,18 @@ lines of copied text all go through the same rules:
   of two words or more;
 - "Doe, Jane" (two single words around a comma) is one inverted name; "Jr.", "Sr.", "III", "PhD"
   after a comma stay with the name before;
-- e-mail addresses, links, bracketed affiliations ("(Reuters)") and job titles ("Staff Writer",
-  "Redakteurin") are not names.
+- e-mail addresses, links, bracketed affiliations ("(Reuters)"), job titles ("Staff Writer",
+  "Redakteurin", "AP Auto Writer"), a place after the name ("Jane Doe in London") and the
+  name of a character reference a broken decoding left ("Oacute") are not names;
+- a label after one word ("Capital Von Jemima Kelly") starts the names; a name written twice,
+  once as a URL slug ("Chuck Ross", "Chuck-Ross"), is one name.
+
+`people_first` then keeps the people when any is named, the organizations otherwise: a name is
+an organization's when the page says so (JSON-LD `@type` Organization, the publisher's or the
+site's name) or when it is written like one (a legal form such as "GmbH", "Ltd", "SA"; a newsroom
+or agency word such as "Redaktion", "Newsroom"; a web address "www.haufe.de"; "Copyright ...").
+Beside a person's full name a single capitalized word is a place the byline was filed from
+("London", "Frankfurt"): no list of places is needed, and a lone name ("ZAKER") is kept.
 
 `split_authors` reads a field that is meant to hold names; `read_byline` decides whether a line
 of text is a byline at all (it must start with a label and name only people).
@@ -22,8 +32,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html.entities import name2codepoint
 
-from tasks.clean.values import clean_list, clean_text
+from tasks.clean.values import clean_list, clean_text, fold
 
 _MAX_AUTHOR_CHARS = 100
 _MAX_PERSON_CHARS = 50
@@ -59,6 +70,31 @@ _INVERTED_NAME = re.compile(
     r"(?:[^\W\d_][^\s,，.]*|[^\W\d_]\.)(?:\s+[^\W\d_]\.)*$",
     re.IGNORECASE,
 )
+# A label after one word: "Capital Von Jemima Kelly" (a section name, then the byline); not a
+# particle ("Ursula Von der Leyen") and only before a full name.
+_LABEL_INSIDE = re.compile(
+    r"^[^\W\d_][\w'-]*\s+(?:von|by|par|por|door)\s+(?!(?:der|den|dem|des|zu|zum|zur|la|le|del)\s)"
+    r"(?=[^\W\d_]*[A-ZÀ-ÖØ-Þ][\w'-]*\s+[A-ZÀ-ÖØ-Þ])",
+    re.IGNORECASE,
+)
+# Where a byline was filed from: "Jane Doe in London", "Anna Schmidt aus Frankfurt".
+_PLACE_AFTER_NAME = re.compile(
+    r"(?<=\S)\s+(?:in|from|aus|à|depuis|desde)\s+[A-ZÀ-ÖØ-Þ][\w'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'-]*)?$"
+)
+# News agencies: part of a job title ("AP Auto Writer"), an organization beside a person.
+_AGENCIES = frozenset("ap afp dpa efe ansa upi apa kna epd reuters xinhua tass anp ntb tt".split())
+# Words that make a name an organization's: legal forms, newsrooms, agencies, web addresses.
+_ORGANIZATION_WORDS = frozenset(
+    """
+    gmbh ag kg mbh ltd limited inc llc llp plc corp corporation sa sas sarl srl spa bv nv oy
+    redaktion rédaction redacción redaccion redazione redactie redakcja newsroom newsdesk agency
+    agentur agence agencia agenzia verlag publishing media medien group gruppe editorial staff
+    copyright www
+    """.split()
+) | _AGENCIES
+_WEB_HOST = re.compile(r"\b[\w-]+\.(?:com|org|net|de|fr|es|it|nl|at|ch|co|uk|ru|pl|cz|in|jp|cn|br|au|ca)\b", re.IGNORECASE)
+# What is left of a half-decoded character reference ("Redacci&Oacute;n" split at "&" and ";").
+_ENTITY_NAMES = frozenset(name.casefold() for name in name2codepoint)
 # Korean bylines put the job title after the name: "홍길동 기자" (reporter), "특파원" (correspondent).
 _TITLE_AFTER_NAME = re.compile(r"\s+(?:기자|특파원|선임기자|논설위원)$")
 # Lowercase words inside a person's name: "van der Berg", "da Silva", "bin Salman", "Puig i Cadafalch".
@@ -71,7 +107,8 @@ _ROLE_WORDS = frozenset(
     foreign economics business sports science health technology tech opinion guest international
     national bureau redakteur redakteurin korrespondent korrespondentin journaliste rédacteur
     rédactrice envoyé envoyée spécial spéciale corresponsal periodista redactor redactora
-    giornalista corrispondente
+    giornalista corrispondente writer auto markets climate entertainment travel food medical
+    education legal religion energy
     """.split()
 )
 
@@ -89,11 +126,38 @@ def split_authors(value: Iterable[str] | str | None) -> list[str]:
     if value is None:
         return []
     bylines = [value] if isinstance(value, str) else list(value)
-    return [
-        name
-        for name in clean_list(piece for byline in bylines for piece in _pieces(byline))
-        if len(name) <= _MAX_AUTHOR_CHARS and any(char.isalpha() for char in name) and not _is_role(name)
-    ]
+    names: dict[str, str] = {}
+    for name in clean_list(piece for byline in bylines for piece in _pieces(byline)):
+        if (
+            len(name) <= _MAX_AUTHOR_CHARS
+            and any(char.isalpha() for char in name)
+            and not _is_role(name)
+            and name.casefold() not in _ENTITY_NAMES
+        ):
+            names.setdefault(fold(name) or name, name)
+    return list(names.values())
+
+
+def people_first(sources: Iterable[list[str]], organizations: Iterable[str] = ()) -> list[str]:
+    """The people named by the first of `sources` (author lists in order of trust) that names
+    any; when none does, the first non-empty list as it is (organizations only).
+
+    `organizations` are names the page gives to organizations (its publisher, its site, JSON-LD
+    authors typed Organization). Beside a person's full name, a single capitalized word is the
+    place the story was filed from and is dropped.
+
+    >>> people_first([["Monika Bolliger", "Frankfurter Allgemeine Zeitung GmbH", "Frankfurt"]])
+    ['Monika Bolliger']
+    """
+    known = {key for name in organizations if (key := fold(name))}
+    lists = [names for names in sources if names]
+    for names in lists:
+        people = [name for name in names if not _is_organization(name, known)]
+        if any(len(name.split()) > 1 for name in people):
+            people = [name for name in people if len(name.split()) > 1 or not name[0].isupper()]
+        if people:
+            return people
+    return lists[0] if lists else []
 
 
 def read_byline(line: str) -> list[str] | None:
@@ -120,7 +184,7 @@ def _pieces(byline: str) -> list[str]:
     for chunk in _SEPARATORS.split(_strip_labels(text)):
         for listed in _split_commas(_strip_labels(chunk)):
             pieces.extend(_strip_labels(name) for name in _split_conjunctions(listed))
-    return [_TITLE_AFTER_NAME.sub("", piece) for piece in pieces if piece]
+    return [_PLACE_AFTER_NAME.sub("", _TITLE_AFTER_NAME.sub("", piece)) for piece in pieces if piece]
 
 
 def _strip_labels(text: str) -> str:
@@ -128,14 +192,21 @@ def _strip_labels(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _LABEL.sub("", text).strip(" ,:-–—")
+        text = _LABEL_INSIDE.sub("", _LABEL.sub("", text)).strip(" ,:-–—")
     return text
+
+
+def _is_organization(name: str, known: set[str]) -> bool:
+    """Whether `name` is an organization's: one the page names (`known`, folded), or written
+    like one (a legal form, a newsroom word, a web address)."""
+    words = {word.strip(".,©()").casefold() for word in name.split()}
+    return fold(name) in known or bool(words & _ORGANIZATION_WORDS) or bool(_WEB_HOST.search(name)) or "©" in name
 
 
 def _is_role(part: str) -> bool:
     """Whether a byline fragment is a job title ("Staff Writer") rather than a name."""
-    words = part.casefold().replace("-", " ").split()
-    return bool(words) and all(word.strip(".") in _ROLE_WORDS for word in words)
+    words = {word.strip(".") for word in part.casefold().replace("-", " ").split()}
+    return bool(words & _ROLE_WORDS) and words <= _ROLE_WORDS | _AGENCIES
 
 
 def _is_person(name: str) -> bool:

@@ -7,7 +7,9 @@ which knows month names in ~200 locales but costs ~1-30 ms a call (over a second
 call with no language hint in a process, while it loads every locale).
 
 Conventions: a value without a time zone is taken as UTC; slashed all-number dates are read
-month first (`01/02/2021` is January 2) unless the first number cannot be a month; dotted ones
+month first (`01/02/2021` is January 2) on US English pages and pages of unknown language, day
+first on every other page (`01/02/2021` is 1 February in French, German, British English),
+unless the first number cannot be a month or a day; dotted ones
 (`06.08.2021`) day first, as they are written in Europe; Thai Buddhist-era years (2564) are
 converted when the value is in Thai script. Dates before 1990 or more than two days after the
 fetch are implausible and give None, as does anything that cannot be parsed.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -45,10 +48,13 @@ _WORD_LABEL = re.compile(rf"^(?:last\s+)?(?:{alternation(DATE_LABELS)})(?![^\W\d
 _DIGITS = re.compile(r"\d")
 _TIMESTAMP = re.compile(r"[+-]?\d{9,13}(?:\.\d+)?")
 _DOTTED_DAY_FIRST = re.compile(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")
+_SLASHED = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}\b")
 _CJK_DATE = re.compile(
     r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号일]?"
     r"(?:\D{0,6}?(\d{1,2})\s*[:時时시]\s*(\d{1,2})(?:\s*[:分분]\s*(\d{1,2}))?)?"
 )
+# A time of day as pages write it: `18:11`, `18:11:05`, `10h30`, `08時30分`, `14시 5분`.
+_TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*[:時时시hH]\s*(\d{1,2})(?:\s*[:分분]\s*(\d{1,2}))?")
 _THAI_CHAR = re.compile("[\u0e00-\u0e7f]")
 # Year-less defaults land in 1900, which the plausibility check then rejects.
 _DEFAULT = datetime(1900, 1, 1)
@@ -58,6 +64,9 @@ _DATEPARSER_SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": True,
     "PREFER_DAY_OF_MONTH": "first",
 }
+
+
+Precision = Literal["day", "minute", "second"]
 
 
 def as_utc(value: datetime) -> datetime:
@@ -93,9 +102,18 @@ def _parse_cjk(text: str) -> datetime | None:
         return None
 
 
-def _parse_dateutil(text: str) -> datetime | None:
+def _writes_day_first(language: str | None) -> bool:
+    """Whether pages in `language` (a BCP 47 tag) write slashed dates day first: all but US English."""
+    if not language:
+        return False
+    tag = language.strip().lower().replace("_", "-")
+    return not (tag == "en" or tag.startswith("en-us"))
+
+
+def _parse_dateutil(text: str, language: str | None = None) -> datetime | None:
     """English month names, RFC 2822, slashed and dotted numbers, via dateutil."""
-    dayfirst = bool(_DOTTED_DAY_FIRST.match(text))
+    # only where the day or month comes first: dateutil reads `2021/01/02` day first as YDM
+    dayfirst = bool(_DOTTED_DAY_FIRST.match(text)) or bool(_SLASHED.match(text) and _writes_day_first(language))
     try:
         with warnings.catch_warnings():
             # an unknown zone name makes dateutil warn and return a naive time: taken as UTC
@@ -143,7 +161,7 @@ def _parse_text(text: str, fetched_at: datetime, language: str | None) -> dateti
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    parsed = _parse_cjk(text) or _parse_dateutil(text)
+    parsed = _parse_cjk(text) or _parse_dateutil(text, language)
     if parsed is None and len(text) <= _MAX_SLOW_PARSE_CHARS:
         parsed = _parse_dateparser(text, fetched_at, language)
     return _from_buddhist_era(parsed, text, fetched_at) if parsed is not None else None
@@ -176,3 +194,28 @@ def parse_published(
     if parsed is None or not is_plausible(parsed, fetched_at):
         return None
     return as_utc(parsed)
+
+
+def published_precision(value: str | int | float | datetime | date | None) -> Precision | None:
+    """How precisely `value` states a publication time: `second`, `minute` or only the `day`.
+
+    An exact midnight (`T00:00:00`) counts as a day: that is how content systems write a date
+    without a time, and a user should not read it as published at midnight. Timestamps count
+    to the second. None when `value` is None.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        clock = (value.hour, value.minute, value.second)
+        return "day" if clock == (0, 0, 0) else "minute" if value.second == 0 and value.microsecond == 0 else "second"
+    if isinstance(value, date):
+        return "day"
+    if isinstance(value, (int, float)) or _TIMESTAMP.fullmatch(str(value).strip()):
+        return "second"
+    found = _TIME_OF_DAY.search(str(value))
+    if not found:
+        return "day"
+    hour, minute, second = (int(part) if part else 0 for part in found.groups())
+    if (hour, minute, second) == (0, 0, 0):
+        return "day"
+    return "second" if found.group(3) else "minute"

@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from tasks.clean.bylines import split_authors
-from tasks.clean.dates import parse_published
+from tasks.clean.bylines import people_first, split_authors
+from tasks.clean.dates import parse_published, published_precision
+from tasks.clean.titles import strip_site_from_title
 from tasks.clean.values import clean_list, clean_text
 from tasks.clean.word_count import count_words
 from tasks.identity import article_id
@@ -23,24 +24,6 @@ from tasks.urls import canonical_url
 
 STAGE = "metadata"
 _HTTP = {"http", "https"}
-# Separators between a title and the site name that many pages append or prepend.
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", "｜", " _ ", "_")
-
-
-def strip_site_from_title(title: str, site: str | None) -> str:
-    """`title` without a leading or trailing site name (`Story | Site`, `Site - Story`)."""
-    if not site:
-        return title
-    folded_site = site.casefold()
-    for separator in _TITLE_SEPARATORS:
-        head, found, tail = title.rpartition(separator)
-        if found and head and tail.strip().casefold() == folded_site:
-            return head.strip()
-        head, found, tail = title.partition(separator)
-        if found and tail and head.strip().casefold() == folded_site:
-            return tail.strip()
-    return title
-
 
 def _is_http(url: str | None) -> bool:
     """Whether `url` is an absolute http(s) URL with a host."""
@@ -109,6 +92,7 @@ def normalize_article(doc: ExtractedDocument) -> ArticleRecord:
     url = page_url(meta.url, fetched.url, fetched.uri)
     site = site_name(meta.site, url)
     title = clean_text(meta.title)
+    published_at = parse_published(meta.date, fetched.fetched_at, meta.language)
     text = doc.text.strip()
     return ArticleRecord(
         article_id=article_id(fetched.doc_id, fetched.content_sha256),
@@ -118,9 +102,10 @@ def normalize_article(doc: ExtractedDocument) -> ArticleRecord:
         uri=fetched.uri,
         url=url,
         site=site,
-        title=strip_site_from_title(title, site) if title else None,
-        authors=split_authors(meta.authors),
-        published_at=parse_published(meta.date, fetched.fetched_at, meta.language),
+        title=strip_site_from_title(title, [site], urlsplit(url).hostname if _is_http(url) else None) if title else None,
+        authors=people_first([split_authors(meta.authors)], [site] if site else []),
+        published_at=published_at,
+        published_at_precision=published_precision(meta.date) if published_at else None,
         fetched_at=fetched.fetched_at,
         categories=clean_list(meta.categories),
         tags=clean_list(meta.tags),

@@ -13,12 +13,15 @@ import json
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
 
-from tasks.clean.bylines import split_authors
-from tasks.clean.values import clean_list, clean_text
+from tasks.clean.bylines import people_first, split_authors
+from tasks.clean.page_times import published_time
+from tasks.clean.titles import host_names, strip_site_from_title, title_affixes
+from tasks.clean.values import clean_list, clean_text, fold
 from tasks.records import PageMetadata
 
 _JSON_LD_ARTICLE = re.compile(r"(?:Article|BlogPosting|Report)$")
@@ -28,6 +31,14 @@ _META_DATE_KEYS = (
     "publish-date", "publication_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
     "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published",
 )
+# An article type written in a JSON-LD script, also one too broken to parse.
+_JSON_LD_ARTICLE_TEXT = re.compile(r'(?:Article|BlogPosting|Report)"')
+_JSON_LD_TYPE = re.compile(r'"@type"\s*:\s*\[?\s*"([^"]+)"')
+_META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
+_META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
+# Headlines are cut at ~110 characters for search engines; the visible heading has it whole.
+_TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)$")
+_META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _META_LANGUAGE_KEYS = ("content-language", "og:locale", "dc.language", "language")
 _META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
 
@@ -36,51 +47,169 @@ _META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:
 class Declarations:
     """What a page declares about itself, read once from its tree."""
 
-    ld: dict[str, Any]  # the first article object of its JSON-LD, or {}
+    ld: dict[str, Any]  # the article object of its JSON-LD (`_main_article`), or {}
+    ld_elsewhere: str  # the folded text of its JSON-LD scripts that hold no article (events, products)
     meta: dict[str, str]  # meta tag contents (cleaned) by lowercase name; the first of a name wins
     lang: str | None  # <html lang>
     canonical: str | None  # <link rel="canonical"> href
     time_published: str | None  # datetime of <time itemprop="datePublished"> or <time pubdate>
+    times: tuple[str, ...]  # datetime of every <time> on the page, in order
+    title_tag: str | None  # <title>
+    headings: tuple[Heading, ...]  # every <h1> and `itemprop="headline"` element, in order
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A page heading that may be the article's headline, with where it stands."""
+
+    text: str
+    in_article: bool  # inside <article>, <main>, or marked `itemprop="headline"`
+    links_home: bool  # holds a link to the site's home page (a blog's name in its banner)
 
 
 def read_declarations(tree: HtmlElement) -> Declarations:
     """The declarations of a parsed page (or fragment)."""
+    scripts = _json_ld_scripts(tree)
     meta: dict[str, str] = {}
     for element in tree.iter("meta"):
         name = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
         content = clean_text(element.get("content"))
         if name and content:
             meta.setdefault(name.strip().lower(), content)
+    canonical = next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None)
     return Declarations(
-        ld=_json_ld_article(tree),
+        ld=_main_article([node for _, nodes in scripts for node in nodes if _is_article(node)], canonical or meta.get("og:url")),
+        ld_elsewhere=fold(" ".join(text for text, nodes in scripts if _describes_no_article(text, nodes))),
         meta=meta,
         lang=tree.getroottree().getroot().get("lang"),
-        canonical=next((a.get("href") for a in tree.iter("link") if "canonical" in (a.get("rel") or "").lower()), None),
+        canonical=canonical,
         time_published=next(
             (t.get("datetime") for t in tree.iter("time") if t.get("itemprop") == "datePublished" or "pubdate" in t.attrib),
             None,
         ),
+        times=tuple(value for t in tree.iter("time") if (value := clean_text(t.get("datetime")))),
+        title_tag=next((text for t in tree.iter("title") if (text := clean_text(t.text_content()))), None),
+        headings=tuple(_headings(tree)),
     )
+
+
+def _headings(tree: HtmlElement) -> list[Heading]:
+    """The page's `<h1>`s and headline-marked elements, with where each stands."""
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        marked = "headline" in (element.get("itemprop") or "").split()
+        if element.tag != "h1" and not marked:
+            continue
+        text = clean_text(element.text_content())
+        if not text:
+            continue
+        ancestors = {a.tag for a in element.iterancestors()}
+        hrefs = [href for a in element.iter("a") if (href := (a.get("href") or "").strip()) and href[0] not in "#?"]
+        home_links = (urlsplit(href).path in {"", "/"} for href in hrefs)
+        found.append(Heading(text=text, in_article=marked or bool(ancestors & {"article", "main"}), links_home=any(home_links)))
+    return found
 
 
 def title(page: Declarations) -> str | None:
-    """The JSON-LD headline (meta titles are left to trafilatura, which strips site names)."""
-    return _ld_text(page.ld.get("headline") or page.ld.get("name"))
+    """The article's own headline: JSON-LD `headline`, then the article's heading, then the meta
+    or `<title>` title without the site's name.
+
+    The meta titles are the search-engine variant (reworded, with the site's name). A heading is
+    the headline when it stands in the article, when it makes most of the meta title, or when it
+    is the page's only one and shares words with the meta title. A heading that names the site
+    (as the page or its host does, or as the meta title's affix) or links to its home page is the
+    site's banner (a blog's `h1`), never a title.
+    """
+    headline = _ld_text(page.ld.get("headline") or page.ld.get("name"))
+    meta_title = _first_meta(page, _META_TITLE_KEYS) or page.title_tag
+    names = site_names(page)
+    # a heading that repeats the meta title's affix is the site's banner, and so names the site
+    affixes = {fold(affix) for affix in title_affixes(meta_title or "")}
+    names |= {key for h in page.headings if (key := fold(h.text)) in affixes}
+    stripped = strip_site_from_title(meta_title, names, _host(page)) if meta_title else None
+    headings = [h.text for h in page.headings if not h.links_home and fold(h.text) not in names]
+    if headline:
+        cut = _TRUNCATED.sub("", headline)
+        return next((text for text in headings if cut != headline and text.startswith(cut)), headline)
+    in_article = [h.text for h in page.headings if h.in_article and h.text in headings]
+    return (
+        next(iter(in_article), None)
+        or next((text for text in headings if stripped and _is_most_of(text, stripped)), None)
+        or (headings[0] if len(headings) == 1 and (not stripped or _shares_words(headings[0], stripped)) else None)
+        or stripped
+    )
+
+
+def _is_most_of(heading: str, title: str) -> bool:
+    """Whether `heading` is in `title` and makes at least half of it (not a word of it)."""
+    part, whole = fold(heading), fold(title)
+    return bool(part) and part in whole and len(part) >= len(whole) / 2
+
+
+def _shares_words(heading: str, title: str) -> bool:
+    """Whether a third of the heading's words are in the title: a reworded headline, not a
+    section name or a slogan."""
+    words = {fold(word) for word in heading.split()} - {""}
+    in_title = words & {fold(word) for word in title.split()}
+    return bool(words) and len(in_title) * 3 >= len(words)
+
+
+def site_names(page: Declarations) -> set[str]:
+    """Every name the page gives its site (folded): declared names and its host's."""
+    declared = [*_ld_names(page.ld.get("publisher")), *(page.meta.get(key) for key in _META_SITE_KEYS)]
+    return {key for name in [*declared, *host_names(_host(page))] if name and (key := fold(name))}
+
+
+def _host(page: Declarations) -> str | None:
+    """The host the page says it is published under (its canonical or Open Graph address)."""
+    address = url(page)
+    return urlsplit(address).hostname if address and "://" in address else None
 
 
 def authors(page: Declarations) -> list[str]:
-    """The JSON-LD authors, else the names of the first author meta tag that holds any."""
-    names = split_authors(_ld_names(page.ld.get("author")))
-    return names or next((found for key in _META_AUTHOR_KEYS if (found := split_authors(page.meta.get(key)))), [])
+    """The people among the JSON-LD authors, else among the names of an author meta tag; an
+    organization only when no source names a person (`bylines.people_first`)."""
+    sources = [split_authors(_ld_names(page.ld.get("author"))), *(split_authors(page.meta.get(key)) for key in _META_AUTHOR_KEYS)]
+    return people_first(sources, organization_names(page))
+
+
+def organization_names(page: Declarations) -> list[str]:
+    """Names the page gives to organizations: its publisher, its site, authors typed Organization."""
+    listed = page.ld.get("author")
+    typed = [
+        name
+        for item in (listed if isinstance(listed, list) else [listed])
+        if isinstance(item, dict) and "Organization" in str(item.get("@type")) and (name := _ld_text(item))
+    ]
+    declared = [*_ld_names(page.ld.get("publisher")), *(page.meta.get(key) for key in _META_SITE_KEYS)]
+    return [*typed, *(name for name in declared if name), *host_names(_host(page))]
+
+
+def is_named_outside_articles(page: Declarations, name: str) -> bool:
+    """Whether the page's JSON-LD names `name` only outside any article: an event's organizer
+    or performer, a product's maker. Such a name is nobody's byline. The scripts are searched
+    as text, since trafilatura also reads the names out of scripts too broken to parse."""
+    key = fold(name)
+    return bool(key) and key in page.ld_elsewhere
 
 
 def date(page: Declarations) -> str | None:
-    """The publication date as written: JSON-LD, then meta tags, then a publication `<time>`."""
-    return (
-        _ld_text(page.ld.get("datePublished") or page.ld.get("dateCreated"))
-        or _first_meta(page, _META_DATE_KEYS)
-        or clean_text(page.time_published)
-    )
+    """The publication time as written: the first of JSON-LD, meta tags and a publication
+    `<time>` fixes the day, the most precise value on that day wins (`tasks.clean.page_times`)."""
+    declared = [
+        value
+        for value in (
+            _ld_text(page.ld.get("datePublished")),
+            _ld_text(page.ld.get("dateCreated")),
+            *(page.meta.get(key) for key in _META_DATE_KEYS),
+            clean_text(page.time_published),
+        )
+        if value
+    ]
+    modified = [_ld_text(page.ld.get("dateModified")), *(page.meta.get(key) for key in _META_MODIFIED_KEYS)]
+    return published_time(declared, page.times, [value for value in modified if value])
 
 
 def url(page: Declarations) -> str | None:
@@ -120,7 +249,11 @@ def language(page: Declarations) -> str | None:
 
 def declared_metadata(tree: HtmlElement) -> PageMetadata:
     """Every field a page declares, from its JSON-LD article, meta tags and links."""
-    page = read_declarations(tree)
+    return _declared_metadata(read_declarations(tree))
+
+
+def _declared_metadata(page: Declarations) -> PageMetadata:
+    """Every field of the declarations `page`."""
     return PageMetadata(
         title=title(page),
         authors=authors(page),
@@ -139,11 +272,15 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
     """Metadata of a page: trafilatura's (it reads the same declarations and adds heuristics)
     where it finds a value, else the declared one.
 
-    The date and language come from the declarations first because trafilatura reduces the date
-    to a day and does not report the language; a fragment (`is_page` False) gets no heuristic
-    metadata, since it has no head and its text dates are guesses, only its first heading.
+    The authors, title, date and language come from the declarations first because trafilatura
+    mangles names (title case, initials without their period, entities half decoded) and takes
+    an event's organizer for an author, prefers the search-engine title (`og:title`) or a lone
+    `h1` that may be the blog's name, reduces the date to a day and does not report the
+    language; a fragment (`is_page` False) gets no heuristic metadata, since it has no head and
+    its text dates are guesses, only its first heading.
     """
-    declared = declared_metadata(tree)
+    page = read_declarations(tree)
+    declared = _declared_metadata(page)
     if not is_page:
         return merge(declared, PageMetadata(title=first_heading(tree)))
     # htmldate's extensive search (dates in the visible text) costs more than the text extraction
@@ -161,7 +298,21 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
         description=clean_text(found.description),
     )
     merged = merge(heuristic, declared)
-    return replace(merged, date=declared.date or heuristic.date, language=declared.language)
+    # trafilatura's names that are an event's or a fragment of a declared name ("Redacci") are none
+    wholes = [fold(name) for name in declared.authors]
+    heuristic_authors = [
+        name
+        for name in heuristic.authors
+        if not is_named_outside_articles(page, name) and not any(fold(name) in whole for whole in wholes)
+    ]
+    organizations = organization_names(page)
+    return replace(
+        merged,
+        title=declared.title or heuristic.title,
+        authors=people_first([declared.authors, heuristic_authors], organizations),
+        date=declared.date or heuristic.date,
+        language=declared.language,
+    )
 
 
 def first_heading(tree: HtmlElement) -> str | None:
@@ -184,27 +335,63 @@ def _first_meta(page: Declarations, keys: tuple[str, ...]) -> str | None:
     return next((page.meta[key] for key in keys if key in page.meta), None)
 
 
-def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
-    """The first article object in the page's JSON-LD (looking inside lists and @graph), or {}."""
+def _json_ld_scripts(tree: HtmlElement) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each JSON-LD script of the page: its text, and its typed objects in order (looking
+    inside lists and @graph; none when it does not parse)."""
+    scripts = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
+        nodes: list[dict[str, Any]] = []
         try:
-            data = json.loads(script.text, strict=False)
+            stack = [json.loads(script.text, strict=False)]
         except json.JSONDecodeError:
-            continue
-        stack = [data]
+            stack = []
         while stack:
             node = stack.pop(0)
             if isinstance(node, list):
                 stack.extend(node)
             elif isinstance(node, dict):
-                types = node.get("@type")
-                types = types if isinstance(types, list) else [types]
-                if any(isinstance(t, str) and _JSON_LD_ARTICLE.search(t) for t in types):
-                    return node
+                if "@type" in node:
+                    nodes.append(node)
                 stack.extend(v for k, v in node.items() if k == "@graph")
-    return {}
+        scripts.append((script.text, nodes))
+    return scripts
+
+
+def _describes_no_article(text: str, nodes: list[dict[str, Any]]) -> bool:
+    """Whether a JSON-LD script is about something other than an article or a person (an event,
+    a product): judged on its text too, since trafilatura reads scripts too broken to parse."""
+    first_type = _JSON_LD_TYPE.search(text)
+    is_person = bool(first_type) and first_type.group(1) == "Person"
+    return not is_person and not any(_is_article(node) for node in nodes) and not _JSON_LD_ARTICLE_TEXT.search(text)
+
+
+def _main_article(articles: list[dict[str, Any]], address: str | None) -> dict[str, Any]:
+    """The article a page is about, among the article objects of its JSON-LD: the one whose
+    address is the page's own (a page also describes the articles it links to, with their own
+    dates and authors), else the first; {} when there is none."""
+    own = _address_key(address)
+    keys = ("url", "mainEntityOfPage", "@id")
+    return next(
+        (node for node in articles if own and own in {_address_key(_ld_url(node.get(key))) for key in keys}),
+        articles[0] if articles else {},
+    )
+
+
+def _address_key(address: str | None) -> str | None:
+    """An address as compared between declarations: without scheme, `www.`, fragment, final `/`."""
+    if not address:
+        return None
+    parts = urlsplit(address.strip())
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}{query}" or None
+
+
+def _is_article(node: dict[str, Any]) -> bool:
+    """Whether a JSON-LD object is an article (NewsArticle, BlogPosting, Report, ...)."""
+    types = node.get("@type")
+    return any(isinstance(t, str) and _JSON_LD_ARTICLE.search(t) for t in (types if isinstance(types, list) else [types]))
 
 
 def _ld_text(value: Any) -> str | None:

@@ -1,4 +1,8 @@
-"""Text values as pages declare them: one rule for entities, one for a value, one for a list.
+"""Text values as pages declare them: one rule for entities, a value, a list, and comparing names.
+
+Names (of sites, people, headings) are compared by `fold`: letters and digits only, without
+accents or case, so `Seznam Zprávy` matches the host `seznamzpravy.cz` and `Chuck-Ross` matches
+`Chuck Ross`.
 
 Every stage of cleaning that reads a title, a name, a label or an address out of markup goes
 through these, so an escape or a stray tag is treated the same whether it came from JSON-LD, a
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -70,3 +75,9 @@ def clean_list(values: Iterable[object] | str | None) -> list[str]:
             seen.add(text.casefold())
             out.append(text)
     return out
+
+
+def fold(text: str) -> str:
+    """Letters and digits of `text` without accents or case: the key names are compared by."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed.casefold() if ch.isalnum() and not unicodedata.combining(ch))

@@ -1,0 +1,98 @@
+"""Titles without the site's name: what pages add around a headline in `<title>` and `og:title`.
+
+Pages write `Story - WELT`, `Story | Globalnews.ca`, `Story：中日新聞Web`, `Story – DW – 13.06.2023`,
+`BBC News - Story`. An affix is removed only on evidence from the page itself: the segment beyond
+a separator names the site (its declared name, or its host: `WELT` for welt.de, `Seznam Zprávy`
+for seznamzpravy.cz, `Globalnews.ca`), or is a date. A segment that merely looks short is kept:
+`Rock - Paper - Scissors` is a title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tasks.clean.date_words import DATE_CONNECTORS, MONTH_NAMES
+from tasks.clean.values import fold
+
+# Between a headline and the site's name; the fullwidth ones are written without spaces.
+_SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»/]|::)\s+|\s*[｜：]\s*|\s*_\s*")
+# Host labels that name no site: `www`, mobile and AMP prefixes, generic second-level domains.
+_GENERIC_HOST_LABELS = frozenset("www m amp mobile co com org net ne or ac gov edu go".split())
+# A site written as its domain ("Globalnews.ca"); not a software name ("Node.js", "ASP.NET").
+_DOMAIN = re.compile(r"^(?:[\w-]+\.)+(?!(?:js|ts|py|rb|net)$)[a-z]{2,}$", re.IGNORECASE)
+_YEAR = re.compile(r"^\d{4}$")
+_NUMERIC_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\.?$")
+# A segment under half a site name is a word of it ("News" of "BBC News"), not its name.
+_MIN_NAME_SHARE = 0.5
+_MIN_NAME_CHARS = 3
+
+
+def host_names(host: str | None) -> list[str]:
+    """Names a host gives its site: itself without `www.`, and its distinctive labels joined."""
+    if not host:
+        return []
+    host = host.lower().removeprefix("www.")
+    labels = host.split(".")[:-1]  # the top-level domain names no site
+    distinctive = [label for label in labels if label not in _GENERIC_HOST_LABELS]
+    return [host, *distinctive, "".join(distinctive)]
+
+
+def strip_site_from_title(title: str, site_names: Iterable[str | None], host: str | None = None) -> str:
+    """`title` without leading or trailing segments that name the site or give a date.
+
+    `site_names` are what the page calls its site (`og:site_name`, the JSON-LD publisher),
+    `host` the host it was published under. The headline itself is never removed whole.
+    """
+    names = {key for name in [*site_names, *host_names(host)] if name and (key := fold(name))}
+    # the spans of the segments between separators, so the headline keeps its own ("Rock - Paper")
+    spans, start = [], 0
+    for separator in _SEPARATOR.finditer(title):
+        spans.append((start, separator.start()))
+        start = separator.end()
+    spans.append((start, len(title)))
+    first, last = 0, len(spans) - 1
+    while first < last and _is_affix(title[slice(*spans[last])], names):
+        last -= 1
+    while first < last and _is_affix(title[slice(*spans[first])], names):
+        first += 1
+    return title[spans[first][0] : spans[last][1]].strip()
+
+
+def title_affixes(title: str) -> list[str]:
+    """The first or last segment of a title written in several (`Story | Blog name`) when it is
+    under half the title: where a site's name stands when the page does not declare it."""
+    parts = [part.strip() for part in _SEPARATOR.split(title)]
+    ends = [parts[0], parts[-1]] if len(parts) > 1 else []
+    return [part for part in ends if len(part) < len(title) / 2]
+
+
+def _is_affix(segment: str, names: set[str]) -> bool:
+    """Whether a title segment names the site (one of `names`, folded) or is a date."""
+    key = fold(segment)
+    if not key:
+        return False
+    if _DOMAIN.match(segment.strip()) or _is_date(segment):
+        return True
+    return any(key == name or _is_part_of(key, name) or _is_part_of(name, key) for name in names)
+
+
+def _is_part_of(short: str, long: str) -> bool:
+    """Whether `short` is a substantial part of `long` ("中日新聞" of "中日新聞web"), not a chance
+    run of letters ("dw" of "sandwich")."""
+    return len(short) >= _MIN_NAME_CHARS and len(short) >= _MIN_NAME_SHARE * len(long) and short in long
+
+
+def _is_date(segment: str) -> bool:
+    """`13.06.2023`, `2023-06-13`, `13 June 2023`, `June 13, 2023`: only date words and numbers."""
+    text = segment.strip()
+    if _NUMERIC_DATE.match(text):
+        return True
+    words = re.findall(r"[^\W\d_]+|\d+", text.casefold())
+    # a day too: "Jobs report - June 2023" names a month, not the page's date
+    return (
+        any(_YEAR.match(word) for word in words)
+        and any(word.isdigit() and len(word) <= 2 for word in words)
+        and any(word in MONTH_NAMES for word in words)
+        and all(word.isdigit() or word in MONTH_NAMES or word in DATE_CONNECTORS for word in words)
+    )
