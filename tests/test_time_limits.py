@@ -23,7 +23,7 @@ LIMIT = 2.0  # seconds per document: every example takes well under a second
 
 def _pathological_page() -> FetchedDocument:
     """A 17 MB page of 350,000 paragraphs: trafilatura spent over 4 minutes of CPU on it."""
-    paragraphs = "".join(f"<p>Paragraph {i} of a page that never ends, with a few words.</p>" for i in range(350_000))
+    paragraphs = "".join(f"<p>Paragraph {i} with some words in it here.</p>" for i in range(350_000))
     body = f"<html><body><article>{paragraphs}</article></body></html>".encode()
     return FetchedDocument(
         source="test",
