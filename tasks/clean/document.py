@@ -8,7 +8,11 @@ counted as its own stage (`decode`, `extract`, `metadata`), and a failure is qua
 the step that failed.
 
 Each document has a time limit (`tasks.time_limit`): a document still being cleaned when it
-runs out is quarantined as `timeout` with the step it was in, and the batch goes on.
+runs out is quarantined as `timeout` with the step it was in, and the batch goes on. On a process
+pool, a worker that the limit cannot interrupt is replaced once no document has finished for the
+limit plus `STALL_GRACE_SECONDS` or the limit again, whichever is more (`tasks.stall_guard`);
+its document is quarantined as `extract/timeout`, the step whose C code (lxml's parser) can run
+that long.
 """
 
 from __future__ import annotations
@@ -27,9 +31,14 @@ from tasks.clean.normalize import STAGE as METADATA
 from tasks.clean.normalize import normalize_article
 from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord, Rejected
 from tasks.stage import StageOutput, StageStats, attempt
+from tasks.stall_guard import map_unstalled
 from tasks.time_limit import DocumentTimeout, time_limit
 
 EXTRACT = "extract"
+# How long past its limit a document may hold a worker before the pool is replaced: an
+# interrupted step returns when its C call does (an lxml parse of a 17 MB page took about 1 s,
+# several on a loaded machine).
+STALL_GRACE_SECONDS = 30.0
 STEPS = (DECODE, EXTRACT, METADATA)
 
 
@@ -67,6 +76,12 @@ def clean_document(doc: FetchedDocument, seconds: float | None = None) -> CleanO
     return outcome
 
 
+def _stalled(doc: FetchedDocument, seconds: float) -> CleanOutcome:
+    """The outcome of a document whose worker did not answer for `seconds` and was replaced."""
+    detail = f"its worker did not answer for {seconds:g} s and was replaced"
+    return CleanOutcome(article=None, failed_step=EXTRACT, rejected=Rejected("timeout", detail))
+
+
 def clean_documents(
     docs: list[FetchedDocument],
     executor: Executor | None = None,
@@ -78,7 +93,10 @@ def clean_documents(
     `seconds_per_document` is quarantined as `timeout` (None: no limit)."""
     started = time.perf_counter()
     clean_one = partial(clean_document, seconds=seconds_per_document)
-    if executor is not None and len(docs) > 1:
+    if executor is not None and len(docs) > 1 and seconds_per_document is not None:
+        stall_seconds = seconds_per_document + max(seconds_per_document, STALL_GRACE_SECONDS)
+        outcomes = map_unstalled(executor, clean_one, docs, stall_seconds, partial(_stalled, seconds=stall_seconds))
+    elif executor is not None and len(docs) > 1:
         outcomes = executor.map(clean_one, docs, chunksize=4)
     else:
         outcomes = map(clean_one, docs)
