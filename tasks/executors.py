@@ -8,9 +8,8 @@ setting (`PRESSROOM_EXECUTOR`):
 
 Every one is a `concurrent.futures.Executor`, so stages take any of them. The process pool is a
 `RenewablePool`: a stage whose worker is stuck in code no signal interrupts can replace it
-(`tasks.stall_guard`). A model a stage needs
-(the language detector) is loaded once per worker process, not per task. Fetching, writing and
-grouping stay in the flow run.
+(`tasks.stall_guard`). A model a stage needs (the language detector) is loaded once per worker
+process, not per task. Fetching, writing and grouping stay in the flow run.
 """
 
 from __future__ import annotations

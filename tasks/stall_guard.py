@@ -56,20 +56,25 @@ def map_unstalled(
 
     futures = [submit(item) for item in items]
     stalled: set[int] = set()
-    for index, item in enumerate(items):
-        while index not in stalled:  # until the item's result is out (break) or it is stalled
-            wait = stall_seconds + (STARTUP_SECONDS if warming_up else 0) - (time.monotonic() - last_done)
-            if wait > 0:
-                try:
-                    yield futures[index].result(timeout=wait)
-                    break
-                except FutureTimeout:
-                    continue  # another item may have finished meanwhile: look again
-            stalled |= _stuck(futures, index, executor.workers)
-            _replace_pool(executor, futures, items, index, stalled, submit)
-            last_done, warming_up = time.monotonic(), True
-        else:
-            yield on_stall(item)
+    try:
+        for index, item in enumerate(items):
+            while index not in stalled:  # until the item's result is out (break) or it is stalled
+                wait = stall_seconds + (STARTUP_SECONDS if warming_up else 0) - (time.monotonic() - last_done)
+                if wait > 0:
+                    try:
+                        yield futures[index].result(timeout=wait)
+                        break
+                    except FutureTimeout:
+                        continue  # another item may have finished meanwhile: look again
+                stalled |= _stuck(futures, index, executor.workers)
+                _replace_pool(executor, futures, items, index, stalled, submit)
+                last_done, warming_up = time.monotonic(), True
+            else:
+                yield on_stall(item)
+    finally:
+        # left early (Ctrl-C, an error): items not started are not run, as Executor.map does
+        for future in futures:
+            future.cancel()
 
 
 def _stuck(futures: list[Future], first: int, workers: int) -> set[int]:
