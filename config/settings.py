@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         "(an existing dask.distributed scheduler) or `dask-local:N` (a local Dask cluster of N workers).",
     )
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Inputs larger than this are quarantined unread.")
+    document_seconds: float = Field(
+        60.0, gt=0, description="Time limit for cleaning one document (decode, extract, metadata); a document over it is quarantined as `timeout`."
+    )
     duckdb_memory_limit: str = Field("1GB", description="DuckDB's memory cap in the flows' large joins (dedup); it spills to disk beyond.")
     prefect_server: Literal["background", "ephemeral"] = Field(
         "background",

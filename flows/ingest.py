@@ -46,7 +46,7 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
         with worker_pool(settings.workers, executor=settings.executor) as pool, one_behind(summary.add) as write_behind:
             for number, (batch, fetched) in enumerate(prefetched(batches(refs, params.batch_size or settings.batch_size), start_fetch), 1):
                 fresh = unseen(root, quote(fetched.items))
-                cleaned = clean(quote(fresh.items), pool, quote(lambda n: report("ingest", n)))
+                cleaned = clean(quote(fresh.items), pool, quote(lambda n: report("ingest", n)), settings.document_seconds)
                 quarantined = [q for s in (fetched, fresh, cleaned) for q in s.quarantined]
                 write_behind(write.submit(root, summary.run_id, quote(fresh.items), quote(cleaned.items), quote(quarantined), quote(batch)))
                 for out in (fetched, fresh, cleaned):

@@ -6,9 +6,10 @@ setting (`PRESSROOM_EXECUTOR`):
   workers run the stages (they need pressroom installed);
 - `dask-local:N`: a dask.distributed LocalCluster of N worker processes, for trying Dask out.
 
-Every one is a `concurrent.futures.Executor`, so stages take any of them. A model a stage needs
-(the language detector) is loaded once per worker process, not per task. Fetching, writing and
-grouping stay in the flow run.
+Every one is a `concurrent.futures.Executor`, so stages take any of them. The process pool is a
+`RenewablePool`: a stage whose worker is stuck in code no signal interrupts can replace it
+(`tasks.stall_guard`). A model a stage needs (the language detector) is loaded once per worker
+process, not per task. Fetching, writing and grouping stay in the flow run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
@@ -67,12 +68,40 @@ def worker_pool(
         return
     initializer = partial(_start_pool_worker, preload, preload_args)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer) as pool:
+    with RenewablePool(partial(ProcessPoolExecutor, workers, mp_context=context, initializer=initializer), workers) as pool:
         if start_now:
             # a spawning pool starts a worker per submitted task while none is idle
             for _ in range(workers):
                 pool.submit(_no_op)
         yield pool
+
+
+class RenewablePool(Executor):
+    """A process pool that can be replaced by a fresh one, its workers killed: the way out when
+    one is stuck (a pool whose worker died is broken for good, and a stuck one never returns)."""
+
+    def __init__(self, start: Callable[[], ProcessPoolExecutor], workers: int) -> None:
+        self._start = start
+        self.workers = workers
+        self.pool = start()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def map(self, fn: Callable[..., Any], *iterables: Any, timeout: float | None = None, chunksize: int = 1) -> Iterator[Any]:
+        return self.pool.map(fn, *iterables, timeout=timeout, chunksize=chunksize)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def renew(self) -> None:
+        """Kill every worker (their tasks' futures fail with BrokenProcessPool) and start a new
+        pool of as many. `_processes` is the pool's own table of its workers: the standard library
+        offers no way to stop a running task."""
+        for process in list(self.pool._processes.values()):  # noqa: SLF001
+            process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._start()
 
 
 def start_worker(preload: Callable[..., Any] | None, preload_args: tuple) -> None:

@@ -19,7 +19,7 @@ from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.clean.decode import _FIXER_CONFIG, DecodedText, _ftfy_may_change, decode_bytes, decode_document, decode_documents
+from tasks.clean.decode import _FIXER_CONFIG, MAX_REPAIR_CHARS, DecodedText, _ftfy_may_change, decode_bytes, decode_document, decode_documents
 from tasks.records import DecodedDocument, FetchedDocument, Rejected
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "decode"
@@ -455,3 +455,16 @@ def test_batch_in_a_process_pool() -> None:
     docs = _batch()
     with ProcessPoolExecutor(max_workers=2) as pool:
         _check_batch(docs, decode_documents(docs, executor=pool))
+
+
+@pytest.mark.timeout(60)  # unbounded, ftfy took ~30 s on such a text
+@pytest.mark.parametrize("line_end", ["", "\n"], ids=["one line", "short lines"])
+def test_twenty_megabytes_of_mojibake_are_repaired_in_their_first_part_only(line_end: str) -> None:
+    mojibake = f"CafÃ© naÃ¯ve dÃ©jÃ  vu. {line_end}"  # UTF-8 read as windows-1252
+    body = (mojibake * (20_000_000 // len(mojibake.encode()))).encode("utf-8")
+    decoded = decode_bytes(body, format="text")
+    repaired = f"Café naïve déjà vu. {line_end}"
+    assert decoded.repaired
+    assert decoded.text.startswith(repaired * 100)
+    assert decoded.text.endswith(mojibake * 100)  # beyond MAX_REPAIR_CHARS, kept as decoded
+    assert decoded.text.count(repaired) * len(repaired) <= MAX_REPAIR_CHARS

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tasks.clean.front_matter import front_matter_metadata, split_front_matter
+import pytest
+
+from tasks.clean.front_matter import MAX_BLOCK_CHARS, front_matter_metadata, split_front_matter
+from tasks.records import Rejected
 
 
 def test_yaml_after_bom_and_blank_lines_keeps_dates_as_written() -> None:
@@ -83,3 +86,46 @@ def test_markdown_rules_and_prose_are_not_front_matter() -> None:
     assert split_front_matter("---\ntitle: never closed\n\nBody") is None
     assert split_front_matter("Intro line\n---\ntitle: x\n---\n") is None
     assert split_front_matter("+++\nnot = [valid toml\n+++\n") is None
+
+
+def _billion_laughs() -> str:
+    """YAML front matter of ~0.5 KB whose aliases expand to 9^9 (387 million) strings."""
+    lines = ["title: Laughs", 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    lines.append("tags: [" + ", ".join(["*i"] * 9) + "]")
+    return "---\n" + "\n".join(lines) + "\n---\nThe body of the post.\n"
+
+
+@pytest.mark.timeout(20)  # unbounded, this took a minute of CPU; bounded, milliseconds
+def test_yaml_alias_bomb_is_refused_as_too_complex() -> None:
+    text = _billion_laughs()
+    assert len(text) < 1024
+    with pytest.raises(Rejected) as refused:
+        split_front_matter(text)
+    assert refused.value.error == "front_matter_too_complex"
+
+
+def test_yaml_aliases_within_the_budget_are_read() -> None:
+    text = "---\ntitle: Shared tags\ncommon: &common [alpha, beta]\ntags: *common\n---\nBody.\n"
+    front = split_front_matter(text)
+    assert front is not None
+    assert front_matter_metadata(front.fields).tags == ["alpha", "beta"]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("fence, opening", [("---", "x: "), ("+++", "x = ")])
+def test_front_matter_nested_too_deeply_is_refused(fence: str, opening: str) -> None:
+    text = f"{fence}\n{opening}{'[' * 5000}{']' * 5000}\n{fence}\nBody.\n"
+    with pytest.raises(Rejected) as refused:
+        split_front_matter(text)
+    assert refused.value.error == "front_matter_too_complex"
+
+
+@pytest.mark.parametrize("fence, line", [("---", "key{}: value\n"), ("+++", 'key{} = "value"\n')])
+def test_front_matter_over_the_size_limit_is_refused(fence: str, line: str) -> None:
+    block = "".join(line.format(i) for i in range(MAX_BLOCK_CHARS // 12))
+    assert len(block) > MAX_BLOCK_CHARS
+    with pytest.raises(Rejected) as refused:
+        split_front_matter(f"{fence}\n{block}{fence}\nBody.\n")
+    assert refused.value.error == "front_matter_too_large"

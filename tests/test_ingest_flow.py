@@ -149,3 +149,19 @@ def test_a_rerun_reads_no_unchanged_file_and_a_touched_one_is_checked_by_hash(wa
     third = ingest(params)
     assert third.stages["fetch"].docs_in == 1 and third.stages["versions"].docs_out == 0
     assert sum(third.rows_added.values()) == 0
+
+
+@pytest.mark.timeout(300)
+def test_a_page_over_the_document_time_limit_is_quarantined_in_process(warehouse: Path, tmp_path: Path, monkeypatch):
+    """The flow runs the clean unit in its own process here (PRESSROOM_WORKERS=1): the time
+    limit holds there too, and the setting reaches it."""
+    monkeypatch.setenv("PRESSROOM_DOCUMENT_SECONDS", "2")
+    folder = tmp_path / "inbox"
+    write_corpus(folder, 3)
+    # 17 MB of paragraphs: trafilatura ran for minutes on it
+    paragraphs = "".join(f"<p>Paragraph {i} with some words in it here.</p>" for i in range(350_000))
+    (folder / "endless.html").write_text(f"<html><body><article>{paragraphs}</article></body></html>")
+    _ingest(folder)
+    _, rows = run_query(warehouse, "select uri, stage, error from quarantine")
+    assert [(Path(uri).name, stage, error) for uri, stage, error in rows] == [("endless.html", "extract", "timeout")]
+    assert _counts(warehouse)["articles"] == 3

@@ -6,6 +6,13 @@ while decoding ran in the flow's process. As one unit per document, the raw byte
 worker once and only the article (or the quarantine row) comes back; each step is still
 counted as its own stage (`decode`, `extract`, `metadata`), and a failure is quarantined with
 the step that failed.
+
+Each document has a time limit (`tasks.time_limit`): a document still being cleaned when it
+runs out is quarantined as `timeout` with the step it was in, and the batch goes on. On a process
+pool, a worker that the limit cannot interrupt is replaced once no document has finished for the
+limit plus `STALL_GRACE_SECONDS` or the limit again, whichever is more (`tasks.stall_guard`);
+its document is quarantined as `extract/timeout`, the step whose C code (lxml's parser) can run
+that long.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 
 from tasks.clean.decode import STAGE as DECODE
 from tasks.clean.decode import decode_document
@@ -23,8 +31,14 @@ from tasks.clean.normalize import STAGE as METADATA
 from tasks.clean.normalize import normalize_article
 from tasks.records import ArticleRecord, FetchedDocument, QuarantineRecord, Rejected
 from tasks.stage import StageOutput, StageStats, attempt
+from tasks.stall_guard import map_unstalled
+from tasks.time_limit import DocumentTimeout, time_limit
 
 EXTRACT = "extract"
+# How long past its limit a document may hold a worker before the pool is replaced: an
+# interrupted step returns when its C call does (an lxml parse of a 17 MB page took about 1 s,
+# several on a loaded machine).
+STALL_GRACE_SECONDS = 30.0
 STEPS = (DECODE, EXTRACT, METADATA)
 
 
@@ -39,31 +53,53 @@ class CleanOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def clean_document(doc: FetchedDocument) -> CleanOutcome:
-    """Decode, extract and normalize one document; a step's failure ends it there."""
+def clean_document(doc: FetchedDocument, seconds: float | None = None) -> CleanOutcome:
+    """Decode, extract and normalize one document; a step's failure ends it there, and so does
+    running out of `seconds` (None: no limit)."""
     outcome = CleanOutcome(article=None)
     value: object = doc
-    for step, fn in ((DECODE, decode_document), (EXTRACT, extract_document), (METADATA, normalize_article)):
-        started = time.perf_counter()
-        value = attempt(fn, value)
+    step, started = DECODE, time.perf_counter()
+    try:
+        with time_limit(seconds):
+            for step, fn in ((DECODE, decode_document), (EXTRACT, extract_document), (METADATA, normalize_article)):
+                started = time.perf_counter()
+                value = attempt(fn, value)
+                outcome.seconds[step] = time.perf_counter() - started
+                if isinstance(value, Rejected):
+                    outcome.failed_step, outcome.rejected = step, value
+                    return outcome
+    except DocumentTimeout as timeout:
         outcome.seconds[step] = time.perf_counter() - started
-        if isinstance(value, Rejected):
-            outcome.failed_step, outcome.rejected = step, value
-            return outcome
+        outcome.failed_step, outcome.rejected = step, Rejected("timeout", f"{step}: {timeout}")
+        return outcome
     outcome.article = value  # type: ignore[assignment]
     return outcome
 
 
+def _stalled(doc: FetchedDocument, seconds: float) -> CleanOutcome:
+    """The outcome of a document whose worker did not answer for `seconds` and was replaced."""
+    detail = f"its worker did not answer for {seconds:g} s and was replaced"
+    return CleanOutcome(article=None, failed_step=EXTRACT, rejected=Rejected("timeout", detail))
+
+
 def clean_documents(
-    docs: list[FetchedDocument], executor: Executor | None = None, progress: Callable[[int], None] | None = None
+    docs: list[FetchedDocument],
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+    seconds_per_document: float | None = None,
 ) -> StageOutput[list[ArticleRecord]]:
     """Clean a batch (on the executor's workers when given one), counting each step as a stage;
-    `progress(1)` is called as each document is done."""
+    `progress(1)` is called as each document is done. A document not done in
+    `seconds_per_document` is quarantined as `timeout` (None: no limit)."""
     started = time.perf_counter()
-    if executor is not None and len(docs) > 1:
-        outcomes = executor.map(clean_document, docs, chunksize=4)
+    clean_one = partial(clean_document, seconds=seconds_per_document)
+    if executor is not None and len(docs) > 1 and seconds_per_document is not None:
+        stall_seconds = seconds_per_document + max(seconds_per_document, STALL_GRACE_SECONDS)
+        outcomes = map_unstalled(executor, clean_one, docs, stall_seconds, partial(_stalled, seconds=stall_seconds))
+    elif executor is not None and len(docs) > 1:
+        outcomes = executor.map(clean_one, docs, chunksize=4)
     else:
-        outcomes = map(clean_document, docs)
+        outcomes = map(clean_one, docs)
     articles: list[ArticleRecord] = []
     quarantined: list[QuarantineRecord] = []
     parts = {step: StageStats(step) for step in STEPS}

@@ -5,6 +5,11 @@ between `+++` (Hugo).
 each generator and theme names differently, onto `PageMetadata`, keeping values as written
 (dates stay the strings in the file: the metadata stage parses them) except that text is cleaned
 (`tasks.clean.values`) and authors are split into names (`tasks.clean.bylines`).
+
+Front matter is a few dozen keys, so what a block may cost is bounded: a block over
+`MAX_BLOCK_CHARS` is rejected as `front_matter_too_large`, and YAML whose anchors and aliases
+expand to more than `MAX_YAML_NODES` nodes (a "billion laughs" of 1 KB expands to 10^9), or whose
+nesting is too deep to parse, as `front_matter_too_complex`, before anything walks it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,15 @@ import yaml
 
 from tasks.clean.bylines import split_authors
 from tasks.clean.values import clean_list, clean_text
-from tasks.records import PageMetadata
+from tasks.records import PageMetadata, Rejected
+
+# Real front matter is under 4 KB (the longest in tests/fixtures and the seeds is ~1 KB); a
+# block 16 times that is data, not a post's metadata, and would cost seconds to parse as YAML.
+MAX_BLOCK_CHARS = 64 * 1024
+# Nodes a YAML block may expand to, an alias counting as a copy of what it names: a block of
+# MAX_BLOCK_CHARS written out holds at most ~33,000 (`a,` per 2 characters), while anchors let
+# 1 KB stand for 10^9. Aliases within the budget are kept: some Jekyll posts use them.
+MAX_YAML_NODES = 50_000
 
 # The opening fence must be the first non-blank line (after an optional byte-order mark).
 _OPENING = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*(?P<fence>---|\+\+\+)[ \t]*\r?\n")
@@ -47,7 +60,31 @@ _NESTED_IMAGE_KEYS = ("image", "src", "url", "path")
 
 
 class _RawDateLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that timestamps stay the strings written in the file."""
+    """YAML's safe loader, except that timestamps stay the strings written in the file, and a
+    document that expands to more than MAX_YAML_NODES nodes is refused as it is composed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._expanded: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        """Compose a node as SafeLoader does, counting the nodes it expands to.
+
+        An alias gives back the node its anchor named, whose count is already known: counting
+        as the tree grows refuses a bomb after MAX_YAML_NODES steps, not 10^9.
+        """
+        node = super().compose_node(parent, index)
+        if id(node) not in self._expanded:
+            if isinstance(node, yaml.SequenceNode):
+                size = 1 + sum(self._expanded[id(child)] for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                size = 1 + sum(self._expanded[id(key)] + self._expanded[id(value)] for key, value in node.value)
+            else:
+                size = 1
+            if size > MAX_YAML_NODES:
+                raise Rejected("front_matter_too_complex", f"YAML expands to over {MAX_YAML_NODES} nodes (anchors and aliases)")
+            self._expanded[id(node)] = size
+        return node
 
 
 _RawDateLoader.yaml_implicit_resolvers = {
@@ -69,7 +106,8 @@ def split_front_matter(text: str) -> FrontMatter | None:
     """The front matter at the top of `text` and the body after it, or None if there is none.
 
     A block counts only when it is closed and parses to a mapping, so a markdown document that
-    merely starts with a `---` rule is left alone.
+    merely starts with a `---` rule is left alone. Raises `Rejected` for a block too large or too
+    complex to parse (see the module docstring).
     """
     opening = _OPENING.match(text)
     if opening is None:
@@ -79,6 +117,8 @@ def split_front_matter(text: str) -> FrontMatter | None:
     if closing is None:
         return None
     block = text[opening.end() : closing.start()]
+    if len(block) > MAX_BLOCK_CHARS:
+        raise Rejected("front_matter_too_large", f"{len(block)} characters of {'TOML' if fence == '+++' else 'YAML'}, over {MAX_BLOCK_CHARS}")
     fields = _parse_toml(block) if fence == "+++" else _parse_yaml(block)
     if not fields:
         return None
@@ -109,6 +149,8 @@ def _parse_yaml(block: str) -> dict[str, Any] | None:
         fields = yaml.load(block, Loader=_RawDateLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
         return _parse_loose(block)
+    except RecursionError:  # PyYAML composes and constructs nested collections recursively
+        raise Rejected("front_matter_too_complex", "YAML nested too deeply to parse") from None
     return fields if isinstance(fields, dict) and fields else None
 
 
@@ -118,6 +160,8 @@ def _parse_toml(block: str) -> dict[str, Any] | None:
         fields = tomllib.loads(block)
     except tomllib.TOMLDecodeError:
         return None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise Rejected("front_matter_too_complex", "TOML nested too deeply to parse") from None
     return fields or None
 
 

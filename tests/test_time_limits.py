@@ -1,0 +1,73 @@
+"""Per-document time limits in the clean unit: a page that would hold a worker for minutes is
+quarantined as `extract/timeout` and the rest of the batch comes out as without the limit, in
+process and on a real process pool."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import EXAMPLES
+from tasks.clean import clean_documents
+from tasks.executors import worker_pool
+from tasks.fetch.local_files import format_for_path
+from tasks.fetch.retrieve import read_file
+from tasks.records import FetchedDocument, InputRef
+from tasks.time_limit import DocumentTimeout, time_limit
+
+LIMIT = 2.0  # seconds per document: every example takes well under a second
+
+
+def _pathological_page() -> FetchedDocument:
+    """A 17 MB page of 350,000 paragraphs: trafilatura spent over 4 minutes of CPU on it."""
+    paragraphs = "".join(f"<p>Paragraph {i} with some words in it here.</p>" for i in range(350_000))
+    body = f"<html><body><article>{paragraphs}</article></body></html>".encode()
+    return FetchedDocument(
+        source="test",
+        uri="mem://endless-page",
+        doc_id="endless-page",
+        body=body,
+        content_sha256=hashlib.sha256(body).hexdigest(),
+        fetched_at=datetime(2024, 5, 1, tzinfo=timezone.utc),
+        format="html",
+    )
+
+
+def _examples() -> list[FetchedDocument]:
+    files = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and format_for_path(p))
+    return [read_file(InputRef("test", str(p), "file", format_for_path(p))) for p in files]
+
+
+@pytest.mark.timeout(20)
+def test_time_limit_interrupts_a_python_loop() -> None:
+    started = time.monotonic()
+    with pytest.raises(DocumentTimeout):
+        with time_limit(0.2):
+            while True:
+                pass
+    assert time.monotonic() - started < 10  # a generous bound: the loop would run forever
+
+
+def test_a_block_within_its_limit_leaves_no_alarm_behind() -> None:
+    with time_limit(0.2):
+        pass
+    time.sleep(0.5)  # a timer left armed would raise here
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("workers", [1, 2], ids=["in process", "process pool"])
+def test_a_page_over_the_limit_is_quarantined_and_the_batch_completes(workers: int) -> None:
+    examples = _examples()
+    expected = clean_documents(examples)
+    docs = examples[:3] + [_pathological_page()] + examples[3:]
+    with worker_pool(workers) as pool:
+        got = clean_documents(docs, pool, seconds_per_document=LIMIT)
+    timeouts = [(q.uri, q.stage, q.error) for q in got.quarantined if q.error == "timeout"]
+    assert timeouts == [("mem://endless-page", "extract", "timeout")]
+    assert [a.text for a in got.items] == [a.text for a in expected.items]
+    assert [(q.uri, q.error) for q in got.quarantined if q.error != "timeout"] == [(q.uri, q.error) for q in expected.quarantined]
+    assert got.stats.quarantined["timeout"] == 1
+    assert {part.stage: part.quarantined["timeout"] for part in got.parts} == {"decode": 0, "extract": 1, "metadata": 0}
