@@ -36,6 +36,7 @@ from filelock import FileLock
 
 from tasks.search.terms import STEMMERS, TERMS_VERSION, UNSTEMMED, term_counts, term_key
 from warehouse.catalog import connect
+from warehouse.engine import open_database
 from warehouse.schemas import ARTICLES, LANGUAGES
 from warehouse.tables import table_files, table_scan
 
@@ -116,6 +117,24 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         _remove(path)
 
 
+def _indexed_already(path: Path, fingerprint: str) -> bool:
+    """True when the index at `path` is of this format and has indexed the files `fingerprint`
+    describes: read-only, without the warehouse's views (what every `pressroom search` asks)."""
+    if not path.exists():
+        return False
+    try:
+        con = open_database(str(path), read_only=True)
+    except duckdb.Error:
+        return False  # damaged, or another DuckDB's file: the full path rebuilds it
+    try:
+        return dict(con.execute("SELECT key, value FROM meta WHERE key IN ('format', 'sources')").fetchall()) == {
+            "format": FORMAT, "sources": fingerprint}
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
 def update_index(root: Path, batch_rows: int = 2_000, on_start: Callable[[int], None] | None = None) -> IndexUpdate:
     """Bring the search index of the warehouse at `root` up to date with the latest article
     versions and their language tags: remove versions that are no longer the latest (or were
@@ -127,6 +146,8 @@ def update_index(root: Path, batch_rows: int = 2_000, on_start: Callable[[int], 
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path.with_suffix(".lock")), timeout=LOCK_TIMEOUT_SECONDS):
         fingerprint = sources_fingerprint(root)  # before reading: a file added meanwhile shows next time
+        if _indexed_already(path, fingerprint):
+            return IndexUpdate(0, 0, time.perf_counter() - started)
         con = connect(root)
         try:
             _attach(con, path)

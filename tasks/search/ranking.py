@@ -52,7 +52,9 @@ def _open(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
         try:
             return open_database(str(path), read_only=True)
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() > deadline:
                 raise IndexBusy(f"the search index {path} is being updated by another process; try again") from None
             time.sleep(0.2)
 
@@ -72,7 +74,7 @@ def search(
         filters, params = ["TRUE"], {"limit": limit}
         if language:
             filters.append("d.language = $language")
-            params["language"] = language
+            params["language"] = language.lower()  # tags are lower case (ISO 639)
         if site:
             filters.append("d.site = $site")
             params["site"] = site
