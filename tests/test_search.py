@@ -150,3 +150,16 @@ def test_search_without_a_warehouse_is_one_line(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("PRESSROOM_WAREHOUSE", str(tmp_path / "none"))
     assert main(["search", "x"]) == 2
     assert capsys.readouterr().err.startswith("pressroom: no warehouse at ")
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_pipeline_leaves_the_index_current(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import EXAMPLES
+    from flows.parameters import IngestParameters
+    from flows.pipeline import PipelineParameters, pipeline
+
+    monkeypatch.setenv("PRESSROOM_WORKERS", "1")
+    pipeline(PipelineParameters(ingest=IngestParameters(uris=[str(EXAMPLES)])))
+    assert update_index(warehouse).added == 0  # indexed by the pipeline already
+    assert search(warehouse, "library late fees", limit=1)[0].title == "Valley library network ends late fees for all borrowers"
