@@ -265,6 +265,59 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    """Full-text search: bring the index up to date (nothing to do unless a flow added articles
+    or tags), then print the best hits with a snippet each."""
+    import json
+    from datetime import date
+
+    from config.settings import Settings
+    from tasks.search import IndexBusy, index_path, search, update_index
+    from warehouse.catalog import NoWarehouse, require_warehouse
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        return _fail(f"--since: not a date (YYYY-MM-DD): {args.since}")
+    if args.limit < 1:
+        return _fail(f"--limit: must be at least 1, got {args.limit}")
+    root = Settings().warehouse_root()
+    try:
+        require_warehouse(root)
+    except NoWarehouse as exc:
+        return _fail(str(exc))
+
+    def announce(count: int) -> None:
+        if count:
+            print(f"pressroom: indexing {count} article{'s' * (count != 1)} for search", file=sys.stderr, flush=True)
+
+    try:
+        update_index(root, on_start=announce)
+    except OSError as exc:
+        if not index_path(root).exists():
+            raise  # no index to fall back on: the one line for a disk problem (main)
+        print(f"pressroom: searching the index as it was, it cannot be updated: {exc.strerror or exc}", file=sys.stderr)
+    try:
+        hits = search(root, args.query, language=args.language, site=args.site, since=since, limit=args.limit)
+    except IndexBusy as exc:
+        return _fail(str(exc))
+    if args.format == "json":
+        print(json.dumps([
+            {"article_id": h.article_id, "score": round(h.score, 4), "title": h.title, "url": h.url, "site": h.site,
+             "language": h.language, "published_at": h.published_at.isoformat() if h.published_at else None, "snippet": h.snippet}
+            for h in hits
+        ], ensure_ascii=False, indent=1))
+        return 0
+    for rank, h in enumerate(hits, 1):
+        when = h.published_at.date().isoformat() if h.published_at else "undated"
+        print(f"{rank}. {h.title or '(no title)'}  [{h.language or 'und'} · {h.site or '?'} · {when} · {h.score:.2f}]")
+        print(f"   {h.url or h.article_id}")
+        print(f"   {h.snippet}")
+    if not hits:
+        print("no article matches", file=sys.stderr)
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from config.settings import Settings
     from warehouse.catalog import NoWarehouse, require_warehouse
@@ -485,6 +538,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true", help="replace OUT if it exists")
     export.set_defaults(func=cmd_export)
 
+    search = command(
+        "search", "full-text search of the latest articles",
+        "Full-text search of the latest article versions (BM25), a snippet per hit.",
+    )
+    search.add_argument("query", help='words to look for, in any language, e.g. "interest rates"')
+    search.add_argument("--language", metavar="xx", help="only articles tagged with this language (ISO 639-1, e.g. de)")
+    search.add_argument("--site", metavar="S", help="only articles from this site (e.g. www.example.com)")
+    search.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, UTC)")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
+    search.add_argument("--format", choices=["text", "json"], default="text")
+    search.set_defaults(func=cmd_search)
+
     doctor = command(
         "doctor", "list damaged, copied and stray warehouse files",
         "List damaged, copied and stray warehouse files; --repair moves them to <warehouse>/_damaged/.",
@@ -534,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.quiet and args.verbose:  # one before the command, one after: argparse sees two groups
         return _fail("-v/--verbose and -q/--quiet exclude each other")
-    if args.command not in {"sql", "export", "doctor", "check-env"}:  # the commands that start no Prefect flow
+    if args.command not in {"sql", "export", "doctor", "check-env", "search"}:  # the commands that start no Prefect flow
         _configure_prefect(args.command, args.quiet, args.verbose)
     import duckdb
     from pydantic import ValidationError

@@ -1,0 +1,147 @@
+"""The terms the search index stores for a text, and the same for a query, in every language.
+
+A text is split into words: in spaced scripts at anything that is not a letter, mark or digit
+(`l'économie` gives `l`, `économie`); runs of scripts written without spaces (Thai, Lao, Khmer,
+Myanmar, Chinese, Japanese) are segmented with ICU's dictionary word breaker, as
+tasks/clean/word_count.py counts them (stage packages do not import one another, so the
+character class is repeated here). Words are case-folded, then stemmed with the Snowball
+stemmer of the article's language when there is one (PyStemmer), then stripped of the accents
+on Latin letters, so a query typed without accents (`economie`) finds `économie`. Accents are
+stripped after stemming because the stemmers are written for accented words, and only on Latin
+letters because marks are letters' parts elsewhere (Devanagari vowel signs, Thai tones).
+
+A query is not stemmed with one language: each of its words becomes one term per stemmer the
+index holds (`stemmed_variants`), and each matches only articles stemmed that way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+import regex
+import Stemmer
+from icu4py.breakers import WordBreaker
+
+# Changes whenever the terms a text gives change: an index built by another version is rebuilt.
+TERMS_VERSION = "terms-1"
+
+# ISO 639-1 (or 639-3) language tags -> the Snowball stemmer for the language.
+STEMMERS: dict[str, str] = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "da": "danish",
+    "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian", "fi": "finnish", "fr": "french",
+    "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "ga": "irish",
+    "it": "italian", "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian", "no": "norwegian",
+    "fa": "persian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian",
+    "st": "sesotho", "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
+UNSTEMMED = ""  # the stemmer name of articles whose language has none (or no tag yet)
+
+# Scripts written without spaces between words (the class of tasks/clean/word_count.py).
+_UNSPACED_CLASS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
+    "\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    "\U00020000-\U0003ffff"
+)
+_UNSPACED_RUN = regex.compile(f"[{_UNSPACED_CLASS}]+")
+_SPACED_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_HAS_WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
+_LATIN_BASE_END = 0x024F  # Latin letters (Basic Latin to Latin Extended-B) whose accents are stripped
+
+# Title words count this many times: a word in the title says more about an article than one
+# word among hundreds in its text.
+TITLE_WEIGHT = 2
+
+
+def stemmer_of(language: str | None) -> str:
+    """The stemmer name used for articles tagged `language` (UNSTEMMED when it has none)."""
+    return STEMMERS.get((language or "").lower(), UNSTEMMED)
+
+
+@lru_cache(maxsize=64)
+def _stemmer(name: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(name)
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) offsets of the words of `text`, in order."""
+    position = 0
+    for run in _UNSPACED_RUN.finditer(text):
+        for word in _SPACED_WORD.finditer(text, position, run.start()):
+            yield word.span()
+        offset = run.start()
+        for segment in WordBreaker(run.group(), "und"):
+            if _HAS_WORD_CHAR.search(segment):
+                yield offset, offset + len(segment)
+            offset += len(segment)
+        position = run.end()
+    for word in _SPACED_WORD.finditer(text, position):
+        yield word.span()
+
+
+def words(text: str) -> list[str]:
+    """The case-folded words of `text`."""
+    folded = text.casefold()
+    if not _UNSPACED_RUN.search(folded):
+        return _SPACED_WORD.findall(folded)  # the common case, without offsets: 5-10x faster
+    return [folded[start:end] for start, end in word_spans(folded)]
+
+
+@lru_cache(maxsize=200_000)
+def strip_latin_accents(word: str) -> str:
+    """`word` without the accents on its Latin letters (`économie` -> `economie`)."""
+    if word.isascii():
+        return word
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.category(char) == "Mn" and kept and ord(kept[-1]) <= _LATIN_BASE_END:
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def terms_of_words(unique_words: list[str], stemmer: str) -> list[str]:
+    """The index term of each word (case-folded already), stemmed by `stemmer`."""
+    stems = _stemmer(stemmer).stemWords(unique_words) if stemmer else unique_words
+    return [strip_latin_accents(stem) for stem in stems]
+
+
+# word -> term, per stemmer: most words of an article were seen in earlier ones, and a dict
+# lookup is several times cheaper than stemming and folding again (profiled: half the time).
+_TERM_CACHE: dict[str, dict[str, str]] = {}
+_TERM_CACHE_WORDS = 500_000
+
+
+def term_counts(title: str | None, text: str | None, stemmer: str) -> Counter[str]:
+    """How often each term occurs in an article (title words weighted by TITLE_WEIGHT)."""
+    counts = Counter(words(text or ""))
+    for word in words(title or ""):
+        counts[word] += TITLE_WEIGHT
+    cache = _TERM_CACHE.setdefault(stemmer, {})
+    unseen = [word for word in counts if word not in cache]
+    if unseen:
+        if len(cache) > _TERM_CACHE_WORDS:
+            cache.clear()
+        cache.update(zip(unseen, terms_of_words(unseen, stemmer)))
+    merged: Counter[str] = Counter()
+    for word, count in counts.items():
+        merged[cache[word]] += count
+    return merged
+
+
+def term_key(stemmer: str, term: str) -> int:
+    """The 64-bit integer the index stores for `term` made by `stemmer`: a hash, so the index
+    needs no table of terms to look them up in. With ten million distinct terms, the chance
+    that any two share a key is about three in a million, and it would only merge their
+    postings (a few spurious matches)."""
+    return int.from_bytes(hashlib.blake2b(f"{stemmer}\0{term}".encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def stemmed_variants(query: str, stemmers: list[str]) -> list[tuple[str, str, str]]:
+    """(word, stemmer, term) for every word of `query` and every stemmer given: the term that
+    word is stored as in articles stemmed by that stemmer."""
+    unique = list(dict.fromkeys(words(query)))
+    return [(word, stemmer, term) for stemmer in stemmers for word, term in zip(unique, terms_of_words(unique, stemmer))]
