@@ -21,19 +21,13 @@ import re
 
 from icu4py.breakers import WordBreaker
 
-# Scripts written without spaces between words, which ICU segments with dictionaries: Thai, Lao,
-# Myanmar (+ extensions), Khmer (+ symbols), CJK punctuation, Hiragana, Katakana (+ phonetic
-# extension), Han (unified, extension A, compatibility, and the supplementary planes), and the
-# fullwidth/halfwidth forms used inside CJK text.
-_UNSPACED_CLASS = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
-    "\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-    "\U00020000-\U0003ffff"
-)
-_UNSPACED_CHAR = re.compile(f"[{_UNSPACED_CLASS}]")
+from tasks.unspaced_scripts import UNSPACED_CLASS
+
+# Scripts written without spaces between words, which ICU segments with dictionaries.
+_UNSPACED_CHAR = re.compile(f"[{UNSPACED_CLASS}]")
 # A run of unspaced-script text; spaces between two such stretches stay inside the run because
 # Thai and Lao put spaces between phrases, and ICU skips them anyway.
-_UNSPACED_RUN = re.compile(f"[{_UNSPACED_CLASS}]+(?:\\s+[{_UNSPACED_CLASS}]+)*")
+_UNSPACED_RUN = re.compile(f"[{UNSPACED_CLASS}]+(?:\\s+[{UNSPACED_CLASS}]+)*")
 # A whitespace-separated token that holds at least one letter or digit.
 _SPACED_WORD = re.compile(r"[^\s]*\w[^\s]*")
 _WORD_CHAR = re.compile(r"\w")

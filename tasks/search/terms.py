@@ -26,6 +26,8 @@ import regex
 import Stemmer
 from icu4py.breakers import WordBreaker
 
+from tasks.unspaced_scripts import UNSPACED_CLASS
+
 # Changes whenever the terms a text gives change: an index built by another version is rebuilt.
 TERMS_VERSION = "terms-1"
 
@@ -40,13 +42,7 @@ STEMMERS: dict[str, str] = {
 }
 UNSTEMMED = ""  # the stemmer name of articles whose language has none (or no tag yet)
 
-# Scripts written without spaces between words (the class of tasks/clean/word_count.py).
-_UNSPACED_CLASS = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
-    "\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-    "\U00020000-\U0003ffff"
-)
-_UNSPACED_RUN = regex.compile(f"[{_UNSPACED_CLASS}]+")
+_UNSPACED_RUN = regex.compile(f"[{UNSPACED_CLASS}]+")
 _SPACED_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _HAS_WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
 _LATIN_BASE_END = 0x024F  # Latin letters (Basic Latin to Latin Extended-B) whose accents are stripped
