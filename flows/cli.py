@@ -342,15 +342,18 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _check_warehouse() -> None:
-    """Check the warehouse before a flow starts: a damaged or read-only one is then one line
-    here instead of a failed run's log. The flow run itself also clears staging leftovers (under
-    the warehouse lock, which a running writer may hold for a while: not worth waiting for here)."""
+    """Prepare the warehouse before a flow starts, as the flow will: a damaged or read-only one
+    is then one line here instead of a failed run's log. Staging leftovers are cleared only if no
+    writer holds the warehouse lock (a running writer may hold it a while: the flow's own start
+    waits for it)."""
     from config.settings import Settings
     from warehouse.catalog import ensure_catalog
     from warehouse.doctor import check_readable
+    from warehouse.writer import clear_staging
 
     root = Settings().warehouse_root()
     ensure_catalog(root)
+    clear_staging(root, wait=False)
     check_readable(root)
 
 

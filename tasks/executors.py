@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -112,6 +113,9 @@ def start_worker(preload: Callable[..., Any] | None, preload_args: tuple) -> Non
 
 
 def _start_pool_worker(preload: Callable[..., Any] | None, preload_args: tuple) -> None:
+    # Ctrl-C reaches the whole foreground process group: the parent handles it and stops the
+    # pool; a worker would only print a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
     start_worker(preload, preload_args)
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock
+from filelock import Timeout as LockTimeout
 
 LOCK_TIMEOUT_SECONDS = 600
 

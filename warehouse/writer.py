@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401  Table.cast imports it on first use (~40 ms inside a run); load it with the writer
 import pyarrow.parquet as pq
 
-from warehouse.lock import warehouse_lock
+from warehouse.lock import LOCK_TIMEOUT_SECONDS, LockTimeout, warehouse_lock
 from warehouse.schemas import TABLES, Table
 from warehouse.scratch import scratch_connection
 from warehouse.tables import SCHEMA_FILE, table_scan
@@ -38,14 +38,20 @@ def _clear_staging(root: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def clear_staging(root: Path) -> None:
+def clear_staging(root: Path, wait: bool = True) -> None:
     """Remove the staging files killed writers left behind (every flow run starts with it).
 
     Under the warehouse lock: a writer holds it from writing its staging file until the rename,
     so while this holds it no staging file is a live writer's, whatever other runs are doing.
+    With `wait` False, a lock another process holds means a writer is at work: nothing is
+    cleared (its next flow start will), and this does not wait for it.
     """
-    with warehouse_lock(root):
-        _clear_staging(root)
+    try:
+        with warehouse_lock(root, timeout=LOCK_TIMEOUT_SECONDS if wait else 0):
+            _clear_staging(root)
+    except LockTimeout:
+        if wait:
+            raise
 
 
 def initialize(root: Path) -> None:
