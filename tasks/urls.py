@@ -63,7 +63,10 @@ def _decode_translate_host(label: str) -> str:
 
 def _wrapped(url: str) -> str | None:
     """The URL that `url` wraps when its host is a known proxy, relay, cache or archive."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket (`http://[::1`): no host, so no proxy
+        return None
     host = (parts.hostname or "").lower()
     if any(_on(host, h) for h in _QUERY_WRAPPERS) and _EMBEDDED.match(parts.query):
         return parts.query
@@ -106,13 +109,16 @@ def unwrap_proxy_url(url: str) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """The canonical spelling of an http(s) URL; other strings are returned stripped.
+    """The canonical spelling of an http(s) URL; other strings (unparseable ones too) are returned stripped.
 
     >>> canonical_url("HTTPS://Example.com:443/a/../b?utm_source=x&b=2&a=1#top")
     'https://example.com/b?a=1&b=2'
     """
     url = unwrap_proxy_url(url.strip())
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[::1`: not a URL, so one of the other strings
+        return url
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         return url
     path = parts.path or "/"

@@ -100,7 +100,12 @@ def _links_as_written(root: Element | None) -> dict[str, str]:
 
 
 def _struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
-    return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+    """A parsed feed date as a datetime; None without one, or for one no datetime holds (feedparser
+    moves `Fri, 31 Dec 9999 23:59:59 -1200` to the year 10000)."""
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
@@ -128,7 +133,10 @@ def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> lis
     headers = {"content-location": base_url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except ValueError as exc:  # feedparser decodes an XML declaration's bytes as UTF-8 unchecked
+        raise Rejected("not_a_feed", f"unreadable feed: {type(exc).__name__}: {exc}") from None
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise Rejected("not_a_feed", f"not RSS, Atom or JSON Feed{f': {problem}' if problem else ''}")
