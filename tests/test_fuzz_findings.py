@@ -12,6 +12,7 @@ import pytest
 from tasks.clean.decode import decode_documents
 from tasks.clean.document import clean_documents
 from tasks.fetch.feeds import parse_feed
+from tasks.fetch.sitemaps import parse_sitemap
 from tasks.fetch.warc import warc_record_refs
 from tasks.records import FetchedDocument, Rejected
 from tasks.urls import canonical_url
@@ -84,3 +85,14 @@ def test_a_warc_file_cut_inside_a_records_headers_says_so(tmp_path: Path, which:
     path.write_bytes(warc.data[:cut])
     refs, rows = warc_record_refs(path, "fuzz", 1 << 20)
     assert refs == [] and [row.error for row in rows] == ["warc_truncated"]
+
+
+def test_xml_declaring_an_unknown_encoding_is_ill_formed_xml() -> None:
+    """expat raised LookupError, not a ParseError, for `encoding="UhF-8"`, out of both parsers."""
+    declared = b'<?xml version="1.0" encoding="UhF-8"?>'
+    sitemap = declared + b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://news.example/a</loc></url></urlset>'
+    with pytest.raises(Rejected) as rejected:
+        parse_sitemap(sitemap, "https://news.example/sitemap.xml")
+    assert rejected.value.error == "not_a_sitemap"
+    feed = declared + b'<rss version="2.0"><channel><item><link>https://news.example/a</link></item></channel></rss>'
+    assert [entry.link for entry in parse_feed(feed, "https://news.example/feed.xml")] == ["https://news.example/a"]

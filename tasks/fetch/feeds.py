@@ -77,7 +77,7 @@ def check_xml_safety(body: bytes) -> Element | None:
         return safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Rejected("unsafe_xml", f"{type(exc).__name__}: {exc}") from None
-    except safe_etree.ParseError:
+    except (safe_etree.ParseError, LookupError):  # LookupError: the XML declaration names an unknown encoding
         # ill-formed XML goes to feedparser's lenient parser; it must not carry declarations either
         if _ENTITY_DECLARATION.search(body):
             raise Rejected("unsafe_xml", "ill-formed XML with an entity declaration") from None

@@ -96,7 +96,7 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
         root = safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Rejected("unsafe_xml", f"{type(exc).__name__}: {exc}") from None
-    except safe_etree.ParseError as exc:
+    except (safe_etree.ParseError, LookupError) as exc:  # LookupError: an encoding the XML declaration names that Python has not
         raise Rejected("not_a_sitemap", f"ill-formed XML: {exc}") from None
     kind = _local(root.tag)
     if kind not in {"urlset", "sitemapindex"}:
