@@ -58,9 +58,9 @@ def test_a_feed_whose_xml_declaration_is_not_utf8_is_no_feed() -> None:
     assert rejected.value.error == "not_a_feed"
 
 
-def test_a_feed_date_past_the_year_9999_is_no_date() -> None:
-    """feedparser moves `31 Dec 9999 23:59:59 -1200` to the year 10000, which datetime refused."""
-    body = b'<rss version="2.0"><channel><item><link>https://news.example/a</link><pubDate>Fri, 31 Dec 9999 23:59:59 -1200</pubDate></item></channel></rss>'
+def test_a_feed_date_before_the_year_1_is_no_date() -> None:
+    """feedparser moves `0001-01-01T00:00:00+01:00` to UTC, the year 0, which datetime refused."""
+    body = b'<rss version="2.0"><channel><item><link>https://news.example/a</link><pubDate>0001-01-01T00:00:00+01:00</pubDate></item></channel></rss>'
     [entry] = parse_feed(body, "https://news.example/feed.xml")
     assert entry.link == "https://news.example/a" and entry.updated is None
 

@@ -101,7 +101,7 @@ def _links_as_written(root: Element | None) -> dict[str, str]:
 
 def _struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
     """A parsed feed date as a datetime; None without one, or for one no datetime holds (feedparser
-    moves `Fri, 31 Dec 9999 23:59:59 -1200` to the year 10000)."""
+    moves `0001-01-01T00:00:00+01:00` to UTC, the year 0)."""
     try:
         return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
     except (ValueError, OverflowError, OSError):
