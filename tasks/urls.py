@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
 
@@ -132,3 +132,12 @@ def canonical_url(url: str) -> str:
         return normalize_url(rebuilt)
     except ValueError:
         return rebuilt
+
+
+def joined_url(base: str, link: str) -> str | None:
+    """`link` made absolute against `base`; None when it is no URL at all (`http://[::1`, an
+    unclosed IPv6 bracket, which urljoin refuses)."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None

@@ -96,3 +96,12 @@ def test_xml_declaring_an_unknown_encoding_is_ill_formed_xml() -> None:
     assert rejected.value.error == "not_a_sitemap"
     feed = declared + b'<rss version="2.0"><channel><item><link>https://news.example/a</link></item></channel></rss>'
     assert [entry.link for entry in parse_feed(feed, "https://news.example/feed.xml")] == ["https://news.example/a"]
+
+
+def test_an_unparseable_link_in_a_feed_or_sitemap_is_no_link() -> None:
+    """urljoin raised ValueError for `http://[::1` out of both parsers; the other entries stay."""
+    feed = b'<rss version="2.0"><channel><item><link>http://[::1</link></item><item><link>/b</link></item></channel></rss>'
+    assert [entry.link for entry in parse_feed(feed, "https://news.example/feed.xml")] == ["https://news.example/b"]
+    sitemap = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://[::1</loc></url>'
+               b"<url><loc>/b</loc></url></urlset>")
+    assert [entry.loc for entry in parse_sitemap(sitemap, "https://news.example/sitemap.xml").entries] == ["https://news.example/b"]

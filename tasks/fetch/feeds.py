@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as safe_etree
@@ -48,7 +47,7 @@ from tasks.fetch.robots import RobotsCache
 from tasks.identity import sha256_hex, url_text
 from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
-from tasks.urls import canonical_url
+from tasks.urls import canonical_url, joined_url
 from warehouse.known import KnownVersion, StoredFeed
 from warehouse.schemas import FEED_STATE
 from warehouse.writer import append_new_rows
@@ -124,7 +123,8 @@ def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
         if not isinstance(link, str) or not link.strip():
             continue
         updated = parse_iso_datetime(item.get("date_modified")) or parse_iso_datetime(item.get("date_published"))
-        entries.append(FeedEntry(urljoin(base_url, url_text(link.strip())), entry_id, updated))
+        if (url := joined_url(base_url, url_text(link.strip()))) is not None:  # an unparseable link is no link
+            entries.append(FeedEntry(url, entry_id, updated))
     return entries
 
 
@@ -149,7 +149,8 @@ def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> lis
         link = written.get(link, link)
         # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a warning
         updated = _struct_time_to_datetime(dict.get(item, "updated_parsed")) or _struct_time_to_datetime(dict.get(item, "published_parsed"))
-        entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
+        if (url := joined_url(base_url, link.strip())) is not None:  # an unparseable link is no link
+            entries.append(FeedEntry(url, entry_id, updated))
     return entries
 
 
@@ -157,7 +158,7 @@ def parse_feed(body: bytes, base_url: str, content_type: str | None = None) -> l
     """Entries of an RSS, Atom or JSON feed, links made absolute against `base_url`.
 
     Raises `Rejected("unsafe_xml")` for XML with entity declarations and `Rejected("not_a_feed")`
-    for anything that is no feed. Entries without a link are left out.
+    for anything that is no feed. Entries without a link, or with one that is no URL, are left out.
     """
     media_type = (content_type or "").split(";")[0].strip().lower() or None
     if _looks_like_json(body, media_type):
