@@ -9,7 +9,9 @@ failure here: it is the stage's safety net catching a bug, not a reason.
 Bounded for the default test run: `derandomize` gives every run the same inputs (a failure in
 CI reproduces locally), no example database, no shrinking (shrinking a batch of a hundred pages
 could take longer than the suite; the failing input is named in the assertion instead), and
-`PRESSROOM_FUZZ_EXAMPLES` raises the number of batches for a longer local run.
+inputs made from a drawn seed by byte operations (`tests/fuzz_inputs.py`), which cost far less
+than Hypothesis drawing each byte. `PRESSROOM_FUZZ_EXAMPLES` sets the number of batches for a
+run by hand.
 """
 
 from __future__ import annotations
