@@ -105,3 +105,11 @@ def test_an_unparseable_link_in_a_feed_or_sitemap_is_no_link() -> None:
     sitemap = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://[::1</loc></url>'
                b"<url><loc>/b</loc></url></urlset>")
     assert [entry.loc for entry in parse_sitemap(sitemap, "https://news.example/sitemap.xml").entries] == ["https://news.example/b"]
+
+
+def test_front_matter_that_pyyaml_fails_on_with_a_value_error_is_read_loosely() -> None:
+    """PyYAML scanned `!!float nan` with the list item below it as one scalar and raised
+    ValueError from float(), not a YAMLError, out of the extract step."""
+    post = b"---\nx: !!float nan\n  - Jane\ntitle: Budget passed\n---\nThe council passed the budget on Tuesday.\n"
+    output = clean_documents([fetched(post)])
+    assert output.quarantined == [] and output.items[0].title == "Budget passed"

@@ -107,7 +107,7 @@ def _parse_yaml(block: str) -> dict[str, Any] | None:
     """A YAML block as a mapping; None if it is not one."""
     try:
         fields = yaml.load(block, Loader=_RawDateLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: PyYAML's float() of a `!!float` scalar it scanned wrongly
         return _parse_loose(block)
     return fields if isinstance(fields, dict) and fields else None
 
