@@ -137,6 +137,7 @@ def mutated(originals: tuple[bytes, ...], max_operations: int = 4) -> st.SearchS
 
 
 def _page_body(kind: int, rng: random.Random) -> bytes:
+    """Random bytes (kind 0), a real page re-encoded (1), or a real page damaged (2-4: most often)."""
     page = rng.choice(REAL_PAGES)
     if kind == 0:
         return rng.randbytes(rng.randint(0, 2_048))
@@ -157,34 +158,45 @@ def page_bodies() -> st.SearchStrategy[bytes]:
 
 _YAML_LINES = (
     "title: A title", "title: 'quoted: colon'", "title:", "date: 2024-05-01", "date: 2024-13-45T99:99:99Z",
-    "date: Fri, 06 Aug 2021 00:07:04 +0000", "author: Jane Doe, John Roe", "authors:", "  - Jane", "- item",
+    "date: Fri, 06 Aug 2021 00:07:04 +0000", "author: Jane Doe, John Roe", "authors:", "  - Jane", "  - {name: Jo}",
     "categories: [a, b, [c, d]]", "tags: {x: 1}", "image: {src: /img.png}", "cover:", "  image: [1, 2]",
-    "lang: en", "\ttitle: tabbed", "key: value: more", "? complex", ": orphan", "&anchor a: 1", "*alias",
-    "b: *anchor", "!!python/object:os.system x", "!!binary aGVsbG8=", "x: !!float nan", "y: .inf",
-    "z: 1e400", "n: ~", "title: [", "'unclosed", "{", "%YAML 1.1", "# comment", "",
+    "lang: en", "!!binary aGVsbG8=: x", "x: !!float nan", "y: .inf", "z: 1e400", "n: ~", "url: http://[::1",
+    "canonical: //cdn.example/x", "# comment", "",
+)
+# Lines that make a YAML block no mapping (or no YAML): the loose reader or nothing takes over.
+_YAML_BREAKING = (
+    "\ttitle: tabbed", "key: value: more", "? complex", ": orphan", "&anchor a: 1", "*alias", "b: *nowhere",
+    "!!python/object:os.system x", "title: [", "'unclosed", "{", "%YAML 1.1", "- item",
 )
 _TOML_LINES = (
     'title = "A title"', "date = 2024-05-01T10:00:00Z", "date = 1979-05-27", "time = 07:32:00", 'tags = ["a", "b"]',
     "authors = [{name = 'Jane'}]", "[cover]", 'image = "/img.png"', "[[images]]", 'src = "x.png"', "draft = true",
-    'title = """multi', 'line"""', "x = 1e999", "y = nan", "[table", "key =", "= value", '"quoted key" = 1', "",
+    "x = 1e999", "y = nan", '"quoted key" = 1', "",
 )
+_TOML_BREAKING = ('title = """multi', 'line"""', "[table", "key =", "= value")
 
 
 def _random_line(rng: random.Random) -> str:
     """A line of random characters from anywhere in Unicode (lone surrogates too)."""
-    return "".join(chr(rng.randint(0, 0x10FFFF) if rng.random() < 0.3 else rng.randint(0x20, 0x7E)) for _ in range(rng.randint(0, 40)))
+    return "".join(chr(rng.randint(0, 0x10FFFF) if rng.random() < 0.05 else rng.randint(0x20, 0x7E) if rng.random() < 0.8 else rng.randint(0xA0, 0x2FFF))
+                   for _ in range(rng.randint(0, 40)))
 
 
 def _front_matter_text(rng: random.Random, body: str | None) -> bytes:
+    """A fenced block of random lines (YAML-ish, TOML-ish, or random characters) above `body`
+    (without one, the start of a real page)."""
     fence = rng.choice(("---", "+++", "---", "..."))
-    pool = _TOML_LINES if fence == "+++" else _YAML_LINES
-    lines = [rng.choice(pool) if rng.random() < 0.8 else _random_line(rng) for _ in range(rng.randint(0, 12))]
-    closing = rng.choice((fence, fence, "---", "...", "+++", ""))
+    pool, breaking = (_TOML_LINES, _TOML_BREAKING) if fence == "+++" else (_YAML_LINES, _YAML_BREAKING)
+    # mostly well-formed lines: one bad line makes the block no front matter, and the metadata
+    # mapping behind a parsed block is fuzzed too
+    lines = [rng.choice(pool) if rng.random() < 0.96 else rng.choice(breaking) if rng.random() < 0.5 else _random_line(rng)
+             for _ in range(rng.randint(0, 12))]
+    closing = rng.choice((fence, fence, fence, fence, "---", "...", "+++", ""))
     if body is None:
         # short: the block above it is what is fuzzed here, and extraction costs by the byte
         body = rng.choice(REAL_PAGES)[: rng.randint(0, 400)].decode("utf-8", "replace")
     opening = rng.choice(("", "\ufeff", "\n\n", " \t\n"))
-    text = opening + rng.choice(("\n", "\r\n", "\r")).join([fence, *lines, closing, body])
+    text = opening + rng.choice(("\n", "\n", "\r\n", "\r")).join([fence, *lines, closing, body])
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -337,6 +349,7 @@ class DamagedWarc:
 
 
 def _damaged_warc(original: WarcFile, rng: random.Random) -> DamagedWarc:
+    """`original` cut at a random byte half the time, and damaged from a random byte on half the time."""
     data = original.data
     cut = rng.randint(0, len(data)) if rng.random() < 0.5 else None
     if cut is not None:

@@ -16,6 +16,7 @@ run by hand.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import random
@@ -48,6 +49,7 @@ from tests.fuzz_inputs import (
     REAL_PAGES,
     URLS,
     DamagedWarc,
+    damage,
     damaged_warcs,
     feed_bodies,
     front_matter_texts,
@@ -114,6 +116,7 @@ def check_accounted(inputs: list[str], outputs: list[str], quarantined: list[Qua
 
 
 def _fetched(body: bytes, rng: random.Random) -> FetchedDocument:
+    """`body` as fetched, with a format, URL, media type and declared charset picked at random."""
     return FetchedDocument(
         source="fuzz",
         uri="",  # numbered per batch
@@ -218,6 +221,27 @@ def test_sitemaps_give_entries_or_one_quarantine_row() -> None:
         return len(bodies)
 
     assert run_batches(sitemap_batch, sitemap_bodies()) >= PER_STAGE
+
+
+def test_local_files_are_read_or_quarantined(tmp_path: Path) -> None:
+    """Damaged pages and damaged gzip files (`story.html.gz`) on disk, read under a random size
+    limit: each file one document or one row."""
+    http = HttpSettings()
+    gzipped = st.tuples(page_bodies(), seeds).map(lambda drawn: damage(gzip.compress(drawn[0]), drawn[1], 2))
+    files = st.tuples(st.one_of(page_bodies(), gzipped), st.sampled_from((None, 0, 100, 4_096, 1 << 20)))
+
+    def file_batch(batch: list[tuple[bytes, int | None]]) -> int:
+        refs = []
+        for i, (body, max_bytes) in enumerate(batch):
+            path = tmp_path / f"{i}.html"
+            path.write_bytes(body)
+            refs.append(InputRef("fuzz", str(path), "file", "html", max_bytes))
+        output = fetch_inputs(refs, tmp_path, http)
+        check_quarantine(output.quarantined, ("fetch",), lambda uri: batch[int(Path(uri).stem)])
+        check_accounted([r.uri for r in refs], [d.uri for d in output.items], output.quarantined)
+        return len(batch)
+
+    assert run_batches(file_batch, files) >= PER_STAGE
 
 
 def test_warc_files_plan_and_read_every_document_record(tmp_path: Path) -> None:
