@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
 
@@ -63,7 +63,10 @@ def _decode_translate_host(label: str) -> str:
 
 def _wrapped(url: str) -> str | None:
     """The URL that `url` wraps when its host is a known proxy, relay, cache or archive."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket (`http://[::1`): no host, so no proxy
+        return None
     host = (parts.hostname or "").lower()
     if any(_on(host, h) for h in _QUERY_WRAPPERS) and _EMBEDDED.match(parts.query):
         return parts.query
@@ -106,13 +109,16 @@ def unwrap_proxy_url(url: str) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """The canonical spelling of an http(s) URL; other strings are returned stripped.
+    """The canonical spelling of an http(s) URL; other strings (unparseable ones too) are returned stripped.
 
     >>> canonical_url("HTTPS://Example.com:443/a/../b?utm_source=x&b=2&a=1#top")
     'https://example.com/b?a=1&b=2'
     """
     url = unwrap_proxy_url(url.strip())
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[::1`: not a URL, so one of the other strings
+        return url
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         return url
     path = parts.path or "/"
@@ -126,3 +132,12 @@ def canonical_url(url: str) -> str:
         return normalize_url(rebuilt)
     except ValueError:
         return rebuilt
+
+
+def joined_url(base: str, link: str) -> str | None:
+    """`link` made absolute against `base`; None when it is no URL at all (`http://[::1`, an
+    unclosed IPv6 bracket, which urljoin refuses)."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None

@@ -139,6 +139,11 @@ _DECODERS_FOR: dict[str, tuple[str, ...]] = {
     "euc_jp": ("euc_jp", "euc_jis_2004"),
 }
 
+# Python codecs that decode bytes to text but are no charset a page is written in: escape
+# notations, domain name forms, and `undefined`, which fails on any input. (Bytes-to-bytes codecs
+# such as base64 and zlib are told apart by Python itself.)
+_NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "punycode", "idna"})
+
 # Names recorded in `encoding`, where Python's codec name is not the one people know.
 _RECORDED_NAMES = {
     **{f"cp{n}": f"windows-{n}" for n in (*range(1250, 1259), 874)},
@@ -393,10 +398,12 @@ def _decoders_for(label: str) -> tuple[str, ...]:
     """
     label = label.strip().strip("\"'").lower()
     try:
-        name = codecs.lookup(_LABEL_ALIASES.get(label, label)).name
-    except LookupError:
+        codec = codecs.lookup(_LABEL_ALIASES.get(label, label))
+    except (LookupError, ValueError):  # ValueError: a label with a NUL in it
         return ()
-    if name.startswith(("utf-16", "utf-32")):
+    name = codec.name
+    # a label naming a Python codec that is no charset (`base64`, `unicode_escape`, ...) declares nothing
+    if not codec._is_text_encoding or name in _NOT_CHARSETS or name.startswith(("utf-16", "utf-32")):
         return ()
     return _DECODERS_FOR.get(name, (name,))
 

@@ -147,7 +147,7 @@ def _parse_yaml(block: str) -> dict[str, Any] | None:
     """A YAML block as a mapping; None if it is not one."""
     try:
         fields = yaml.load(block, Loader=_RawDateLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: PyYAML's float() of a `!!float` scalar it scanned wrongly
         return _parse_loose(block)
     except RecursionError:  # PyYAML composes and constructs nested collections recursively
         raise Rejected("front_matter_too_complex", "YAML nested too deeply to parse") from None

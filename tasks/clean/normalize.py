@@ -29,7 +29,10 @@ def _is_http(url: str | None) -> bool:
     """Whether `url` is an absolute http(s) URL with a host."""
     if not url:
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket: `http://[::1`
+        return False
     return parts.scheme.lower() in _HTTP and bool(parts.netloc)
 
 
@@ -46,7 +49,10 @@ def absolute_http_url(value: object, base: str | None) -> str | None:
     if text.startswith("//"):
         text = f"{urlsplit(base).scheme if base else 'https'}:{text}"
     if base:
-        text = urljoin(base, text)
+        try:
+            text = urljoin(base, text)
+        except ValueError:  # `http://[::1` is no URL, relative or not
+            return None
     url = canonical_url(text)
     return url if _is_http(url) else None
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as safe_etree
@@ -48,7 +47,7 @@ from tasks.fetch.robots import RobotsCache
 from tasks.identity import sha256_hex, url_text
 from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
-from tasks.urls import canonical_url
+from tasks.urls import canonical_url, joined_url
 from warehouse.known import KnownVersion, StoredFeed
 from warehouse.schemas import FEED_STATE
 from warehouse.writer import append_new_rows
@@ -77,7 +76,7 @@ def check_xml_safety(body: bytes) -> Element | None:
         return safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Rejected("unsafe_xml", f"{type(exc).__name__}: {exc}") from None
-    except safe_etree.ParseError:
+    except (safe_etree.ParseError, LookupError):  # LookupError: the XML declaration names an unknown encoding
         # ill-formed XML goes to feedparser's lenient parser; it must not carry declarations either
         if _ENTITY_DECLARATION.search(body):
             raise Rejected("unsafe_xml", "ill-formed XML with an entity declaration") from None
@@ -100,7 +99,12 @@ def _links_as_written(root: Element | None) -> dict[str, str]:
 
 
 def _struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
-    return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+    """A parsed feed date as a datetime; None without one, or for one no datetime holds (feedparser
+    moves `0001-01-01T00:00:00+01:00` to UTC, the year 0)."""
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
@@ -119,7 +123,8 @@ def _parse_json_feed(body: bytes, base_url: str) -> list[FeedEntry]:
         if not isinstance(link, str) or not link.strip():
             continue
         updated = parse_iso_datetime(item.get("date_modified")) or parse_iso_datetime(item.get("date_published"))
-        entries.append(FeedEntry(urljoin(base_url, url_text(link.strip())), entry_id, updated))
+        if (url := joined_url(base_url, url_text(link.strip()))) is not None:  # an unparseable link is no link
+            entries.append(FeedEntry(url, entry_id, updated))
     return entries
 
 
@@ -128,7 +133,10 @@ def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> lis
     headers = {"content-location": base_url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except ValueError as exc:  # feedparser decodes an XML declaration's bytes as UTF-8 unchecked
+        raise Rejected("not_a_feed", f"unreadable feed: {type(exc).__name__}: {exc}") from None
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise Rejected("not_a_feed", f"not RSS, Atom or JSON Feed{f': {problem}' if problem else ''}")
@@ -141,7 +149,8 @@ def _parse_xml_feed(body: bytes, base_url: str, content_type: str | None) -> lis
         link = written.get(link, link)
         # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a warning
         updated = _struct_time_to_datetime(dict.get(item, "updated_parsed")) or _struct_time_to_datetime(dict.get(item, "published_parsed"))
-        entries.append(FeedEntry(urljoin(base_url, link.strip()), entry_id, updated))
+        if (url := joined_url(base_url, link.strip())) is not None:  # an unparseable link is no link
+            entries.append(FeedEntry(url, entry_id, updated))
     return entries
 
 
@@ -149,7 +158,7 @@ def parse_feed(body: bytes, base_url: str, content_type: str | None = None) -> l
     """Entries of an RSS, Atom or JSON feed, links made absolute against `base_url`.
 
     Raises `Rejected("unsafe_xml")` for XML with entity declarations and `Rejected("not_a_feed")`
-    for anything that is no feed. Entries without a link are left out.
+    for anything that is no feed. Entries without a link, or with one that is no URL, are left out.
     """
     media_type = (content_type or "").split(";")[0].strip().lower() or None
     if _looks_like_json(body, media_type):

@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as safe_etree
@@ -40,7 +39,7 @@ from tasks.fetch.plan import PlanContext, Planned
 from tasks.fetch.robots import RobotsCache
 from tasks.records import InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageStats
-from tasks.urls import canonical_url
+from tasks.urls import canonical_url, joined_url
 
 DEFAULT_MAX_DEPTH = 3
 
@@ -96,7 +95,7 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
         root = safe_etree.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Rejected("unsafe_xml", f"{type(exc).__name__}: {exc}") from None
-    except safe_etree.ParseError as exc:
+    except (safe_etree.ParseError, LookupError) as exc:  # LookupError: an encoding the XML declaration names that Python has not
         raise Rejected("not_a_sitemap", f"ill-formed XML: {exc}") from None
     kind = _local(root.tag)
     if kind not in {"urlset", "sitemapindex"}:
@@ -107,9 +106,10 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
         if _local(element.tag) != item:
             continue
         loc = _child_text(element, "loc")
-        if loc:
+        url = joined_url(base_url, loc) if loc else None  # an unparseable location is none
+        if url is not None:
             lastmod = _child_text(element, "lastmod") or _news_date(element)
-            entries.append(SitemapEntry(urljoin(base_url, loc), parse_iso_datetime(lastmod)))
+            entries.append(SitemapEntry(url, parse_iso_datetime(lastmod)))
     return Sitemap("urlset" if kind == "urlset" else "index", entries)
 
 

@@ -15,6 +15,7 @@ made of its first part, and the records before it are read as usual.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ OFFSET_MARK = "@offset="
 _UNREADABLE = (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError, StatusAndHeadersParserException, zlib.error)
 # Longest WARC and HTTP header block looked for at the end of a file that breaks off
 _MAX_HEADER_BYTES = 1024 * 1024
+_CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
 
 
 def _record_uri(path: Path, record: ArcWarcRecord) -> str:
@@ -116,14 +118,24 @@ def _starts_cut_record(path: Path, offset: int) -> bool:
     with path.open("rb") as stream:
         stream.seek(offset)
         tail = stream.read(_MAX_HEADER_BYTES)
-    if tail.startswith(b"\x1f\x8b"):
+    if tail.startswith(b"\x1f\x8b") or tail == b"\x1f":  # a member cut after its first byte too
         member = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
             head = member.decompress(tail, _MAX_HEADER_BYTES)
         except zlib.error:
             return False
         return _opens_a_record(head) and not member.eof
-    return _opens_a_record(tail) and b"\r\n\r\n" not in tail
+    return _opens_a_record(tail) and _block_cut(tail, path.stat().st_size - offset)
+
+
+def _block_cut(record: bytes, remaining: int) -> bool:
+    """Whether a plain record that starts `record` (its first bytes, `remaining` to the end of the
+    file) is cut: its header block never ends, or fewer bytes than its Content-Length follow it."""
+    head, end, _ = record.partition(b"\r\n\r\n")
+    if not end:
+        return True
+    length = _CONTENT_LENGTH.search(head)  # without one the record is damaged, not cut
+    return length is not None and remaining - len(head) - len(end) < int(length.group(1))
 
 
 def _opens_a_record(data: bytes) -> bool:
@@ -134,9 +146,9 @@ def _opens_a_record(data: bytes) -> bool:
 
 
 def _cut_header_block(records: ArchiveIterator, record: ArcWarcRecord, path: Path) -> int | None:
-    """The offset of `record` when it is a header block the end of the file cut before its
-    WARC-Type (warcio gives it as a record without a type), else None."""
-    if record.rec_type is not None:
+    """The offset of `record` when it is a header block the end of the file cut (warcio gives it
+    as a record without a type, or without the Content-Length a WARC record must have), else None."""
+    if record.rec_type is not None and (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
         return None
     offset = records.get_record_offset()
     return offset if _starts_cut_record(path, offset) else None
