@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
 
@@ -141,3 +141,14 @@ def joined_url(base: str, link: str) -> str | None:
         return urljoin(base, link)
     except ValueError:
         return None
+
+
+def url_parts(url: str) -> SplitResult | None:
+    """`urlsplit(url)`, or None for text that is no URL at all (`http://[::1`, an unclosed IPv6
+    bracket, which urlsplit refuses) or whose port is out of range."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return None
+    return parts

@@ -13,7 +13,6 @@ import json
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -23,6 +22,7 @@ from tasks.clean.page_times import published_time
 from tasks.clean.titles import host_names, strip_site_from_title, title_affixes
 from tasks.clean.values import clean_list, clean_text, fold
 from tasks.records import PageMetadata
+from tasks.urls import url_parts
 
 _JSON_LD_ARTICLE = re.compile(r"(?:Article|BlogPosting|Report)$")
 _META_AUTHOR_KEYS = ("author", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author", "article:author")
@@ -107,7 +107,7 @@ def _headings(tree: HtmlElement) -> list[Heading]:
             continue
         ancestors = {a.tag for a in element.iterancestors()}
         hrefs = [href for a in element.iter("a") if (href := (a.get("href") or "").strip()) and href[0] not in "#?"]
-        home_links = (urlsplit(href).path in {"", "/"} for href in hrefs)
+        home_links = ((parts := url_parts(href)) is not None and parts.path in {"", "/"} for href in hrefs)
         found.append(Heading(text=text, in_article=marked or bool(ancestors & {"article", "main"}), links_home=any(home_links)))
     return found
 
@@ -165,7 +165,8 @@ def site_names(page: Declarations) -> set[str]:
 def _host(page: Declarations) -> str | None:
     """The host the page says it is published under (its canonical or Open Graph address)."""
     address = url(page)
-    return urlsplit(address).hostname if address and "://" in address else None
+    parts = url_parts(address) if address and "://" in address else None
+    return parts.hostname if parts is not None else None
 
 
 def authors(page: Declarations) -> list[str]:
@@ -383,7 +384,9 @@ def _address_key(address: str | None) -> str | None:
     """An address as compared between declarations: without scheme, `www.`, fragment, final `/`."""
     if not address:
         return None
-    parts = urlsplit(address.strip())
+    parts = url_parts(address.strip())
+    if parts is None:
+        return None
     query = f"?{parts.query}" if parts.query else ""
     return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}{query}" or None
 

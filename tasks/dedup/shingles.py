@@ -226,11 +226,12 @@ def ngram_hashes(hashes: np.ndarray, token_docs: np.ndarray, n: int) -> tuple[np
     valid = np.ones(count, dtype=bool)
     with np.errstate(over="ignore"):
         for j in range(1, n):
+            ahead = max(count - j, 0)  # tokens with a j-th successor (none when the batch is shorter)
             shifted = np.zeros(count, dtype=np.uint64)
-            shifted[: count - j] = hashes[j:]
+            shifted[:ahead] = hashes[count - ahead :]
             combined = mix64(combined * _NGRAM_MUL + shifted)
             same_doc = np.zeros(count, dtype=bool)
-            same_doc[: count - j] = token_docs[j:] == token_docs[: count - j]
+            same_doc[:ahead] = token_docs[count - ahead :] == token_docs[:ahead]
             valid &= same_doc
     return combined, valid
 
