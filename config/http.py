@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -22,6 +24,12 @@ class HttpSettings(BaseModel):
     per_host_delay: float = Field(1.0, ge=0, description="Seconds between the starts of two requests to the same host.")
     max_crawl_delay: float = Field(30.0, ge=0, description="Upper bound on a robots.txt Crawl-delay, which otherwise raises the per-host delay.")
     per_host_concurrency: int = Field(2, ge=1, le=64, description="Requests in flight at once to one host.")
+    host_limits: Literal["process", "prefect"] = Field(
+        "process",
+        description="Where per_host_delay and per_host_concurrency hold: `process` (each fetch on its own, the fast path for one "
+        "machine) or `prefect` (across every flow run and worker: one run at a time fetches a host, holding a Prefect global "
+        "concurrency limit `host:NAME`; `pressroom deploy` sets it for runs on the work pool).",
+    )
     global_concurrency: int = Field(32, ge=1, le=1024, description="Requests in flight at once in all.")
     user_agent: str = Field(
         "pressroom/0.1 (news archiver; +https://github.com/pressroom)",

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -43,6 +43,9 @@ from tasks.identity import doc_id_for_url, sha256_hex
 from tasks.records import FetchedDocument, Format, InputRef, QuarantineRecord, Rejected
 from tasks.stage import StageOutput, StageStats
 from tasks.urls import canonical_url
+
+if TYPE_CHECKING:
+    from tasks.fetch.host_leases import HostLease
 
 STAGE = "fetch"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -138,24 +141,65 @@ def conditional_headers(known: KnownVersion | None) -> dict[str, str]:
 
 
 class _HostGate:
-    """Limits requests to one host: at most `concurrency` in flight, starts `delay` seconds apart."""
+    """Limits requests to one host: at most `concurrency` in flight, starts `delay` seconds apart.
 
-    def __init__(self, concurrency: int, delay: float) -> None:
+    With a `lease` (politeness across flow runs, `tasks.fetch.host_leases`), requests also wait
+    for the host's lease, held while any request to the host waits or runs and given back once
+    `delay` has passed since the last start, so the next holder may start at once.
+    """
+
+    def __init__(self, concurrency: int, delay: float, lease: HostLease | None = None) -> None:
         self.delay = delay
         self._slots = asyncio.Semaphore(concurrency)
         self._spacing = asyncio.Lock()
         self._next_start = 0.0
+        self._lease = lease
+        self._lease_lock = asyncio.Lock()
+        self._held = False
+        self._users = 0
+        self._releases: set[asyncio.Task[None]] = set()
+        self.leases_taken = 0
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        async with self._slots:
-            async with self._spacing:
-                loop = asyncio.get_running_loop()
-                wait = self._next_start - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                self._next_start = loop.time() + self.delay
-            yield
+        self._users += 1
+        try:
+            if self._lease is not None:
+                await self._hold_lease(self._lease)
+            async with self._slots:
+                async with self._spacing:
+                    loop = asyncio.get_running_loop()
+                    wait = self._next_start - loop.time()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    self._next_start = loop.time() + self.delay
+                yield
+        finally:
+            self._users -= 1
+            if self._lease is not None and self._users == 0:
+                release = asyncio.create_task(self._release_when_idle(self._lease))
+                self._releases.add(release)
+                release.add_done_callback(self._releases.discard)
+
+    async def _hold_lease(self, lease: HostLease) -> None:
+        async with self._lease_lock:
+            if not self._held:
+                await lease.acquire()
+                self._held = True
+                self.leases_taken += 1
+
+    async def _release_when_idle(self, lease: HostLease) -> None:
+        wait = self._next_start - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        async with self._lease_lock:
+            if self._held and self._users == 0:
+                await lease.release()
+                self._held = False
+
+    async def close(self) -> None:
+        """Wait until the host's lease, if any, is given back."""
+        await asyncio.gather(*self._releases)
 
     def hold_off(self, seconds: float) -> None:
         """Start no request to this host for `seconds` (the host asked for it)."""
@@ -208,6 +252,7 @@ class HttpSession:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        await asyncio.gather(*(gate.close() for gate in self._hosts.values()))
         await self._client.aclose()
         await self._public_client.aclose()
 
@@ -215,8 +260,18 @@ class HttpSession:
         host = (urlsplit(url).hostname or "").lower()
         gate = self._hosts.get(host)
         if gate is None:
-            gate = self._hosts[host] = _HostGate(self.settings.per_host_concurrency, self.settings.per_host_delay)
+            lease = None
+            if self.settings.host_limits == "prefect":
+                from tasks.fetch.host_leases import HostLease  # imports Prefect's client: only when asked
+
+                lease = HostLease(host)
+            gate = self._hosts[host] = _HostGate(self.settings.per_host_concurrency, self.settings.per_host_delay, lease)
         return gate
+
+    @property
+    def leases_taken(self) -> int:
+        """How often this session took a host's lease (politeness across flow runs)."""
+        return sum(gate.leases_taken for gate in self._hosts.values())
 
     def _backoff(self, attempt: int) -> float:
         s = self.settings
@@ -493,6 +548,7 @@ async def _fetch_all(refs: list[InputRef], known: Mapping[str, KnownVersion], se
         unique.setdefault(canonical_url(ref.uri), ref)
     async with HttpSession(settings, robots) as session:
         outcomes = await asyncio.gather(*(_fetch_page(session, ref, known) for ref in unique.values()))
+    leases = session.leases_taken
     documents = [o for o in outcomes if isinstance(o, FetchedDocument)]
     quarantined = [o for o in outcomes if isinstance(o, QuarantineRecord)]
     stats = StageStats(
@@ -502,7 +558,7 @@ async def _fetch_all(refs: list[InputRef], known: Mapping[str, KnownVersion], se
         quarantined=Counter(q.error for q in quarantined),
         bytes_in=sum(len(d.body) for d in documents),
         seconds=time.perf_counter() - started,
-        counts=+Counter(not_modified=sum(1 for o in outcomes if o is _NOT_MODIFIED), duplicates=len(refs) - len(unique)),
+        counts=+Counter(not_modified=sum(1 for o in outcomes if o is _NOT_MODIFIED), duplicates=len(refs) - len(unique), host_leases=leases),
     )
     return StageOutput(documents, quarantined, stats)
 

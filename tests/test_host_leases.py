@@ -1,0 +1,75 @@
+"""Politeness across flow runs (`HttpSettings.host_limits = "prefect"`): two fetches of one host
+at once, as two flow runs on two workers would do, against a real Prefect API and a real HTTP
+server that counts the requests in flight."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
+
+from config.http import HttpSettings
+from tasks.fetch.http import fetch_urls
+from tasks.records import InputRef
+from tasks.stage import StageOutput
+
+POLITE = HttpSettings(per_host_concurrency=1, per_host_delay=0.3, retries=0, read_timeout=10.0)
+
+
+def _fetch_together(server: WebServer, settings: HttpSettings, pages: int) -> list[StageOutput]:
+    """Two fetch sessions on their own threads (their own event loops), released at once, each
+    asking the server for `pages` pages of its own."""
+    for n in range(2 * pages):
+        server.add(f"/p{n}", Reply(200, f"<html><body><p>page {n}</p></body></html>".encode(), {"Content-Type": "text/html"}, delay=0.4))
+    start = threading.Barrier(2)
+    outputs: list[StageOutput] = []
+
+    def one(first: int) -> None:
+        refs = [InputRef("test", server.url(f"/p{n}"), "url") for n in range(first, first + pages)]
+        start.wait()
+        outputs.append(fetch_urls(refs, {}, settings))
+
+    threads = [threading.Thread(target=one, args=(i * pages,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(outputs) == 2
+    return outputs
+
+
+def test_without_shared_limits_two_fetches_add_up(web_server: WebServer):
+    """The in-process limit alone: each session keeps its own pace, the host sees both."""
+    _fetch_together(web_server, POLITE, pages=3)
+    assert web_server.max_in_flight == 2
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_shared_limits_hold_across_fetches(web_server: WebServer):
+    from prefect.client.orchestration import get_client
+
+    from tasks.fetch.host_leases import limit_name
+
+    settings = POLITE.model_copy(update={"host_limits": "prefect"})
+    outputs = _fetch_together(web_server, settings, pages=3)
+
+    assert all(len(out.items) == 3 and not out.quarantined for out in outputs)
+    assert web_server.max_in_flight == 1
+    pages = sorted(r.at for r in web_server.requests if r.path.startswith("/p"))
+    assert len(pages) == 6
+    # the delay holds across the sessions too (the clock is the server's; a little slack for
+    # the time between the client's start and the server's read of the request line)
+    gaps = [b - a for a, b in zip(pages, pages[1:])]
+    assert min(gaps) >= POLITE.per_host_delay - 0.05, gaps
+    assert sum(out.stats.counts["host_leases"] for out in outputs) >= 2
+    with get_client(sync_client=True) as client:
+        limit = client.read_global_concurrency_limit_by_name(limit_name("127.0.0.1"))
+    assert (limit.limit, limit.active_slots) == (1, 0)  # created with one slot, and given back
+
+
+def test_limit_names_are_valid_prefect_names():
+    from tasks.fetch.host_leases import limit_name
+
+    assert limit_name("News.Example.ORG") == "host:news.example.org"
+    assert limit_name("fe80::1%eth0") == "host:fe80::1_eth0"
