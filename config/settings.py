@@ -39,6 +39,13 @@ class Settings(BaseSettings):
         description="Where commands run their flows when PREFECT_API_URL is not set: `background` starts a local Prefect "
         "server on first use and reuses it (runs show in its UI); `ephemeral` starts one per command.",
     )
+    work_pool: str = Field(
+        "pressroom",
+        min_length=1,
+        pattern=r"^[^/%&<>]+$",
+        description="The Prefect process work pool `pressroom deploy` registers the deployments on and `pressroom worker` "
+        "takes runs from (created when absent).",
+    )
     server_idle_minutes: float = Field(60.0, gt=0, description="The background Prefect server stops after this long without a command.")
     http: HttpSettings = Field(
         default_factory=HttpSettings,

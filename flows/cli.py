@@ -6,6 +6,7 @@ import argparse
 import errno
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,10 +21,10 @@ PREFECT_DEFAULTS = {
 }
 
 
-# Prefect's log level by command and verbosity (-q, default, -v). serve and server show INFO by
+# Prefect's log level by command and verbosity (-q, default, -v). serve, server and worker show INFO by
 # default: their logs are what the UI shows of each run. The flow commands log warnings only,
 # since task-run chatter would break the progress bar; their summary is printed at the end.
-LOG_LEVELS = {"serve": ("WARNING", "INFO", "DEBUG"), "server": ("WARNING", "INFO", "DEBUG")}
+LOG_LEVELS = {command: ("WARNING", "INFO", "DEBUG") for command in ("serve", "server", "worker")}
 FLOW_LOG_LEVELS = ("ERROR", "WARNING", "INFO")
 # Choices of `pressroom export` (warehouse/export.py's FORMATS and COMPRESSIONS; a test checks
 # they agree): named here so the parser is built without importing DuckDB and pyarrow.
@@ -402,14 +403,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from flows.deploy import NoServer, serve_deployments
+def _against_server(command: Callable[[], None]) -> int:
+    """Run a command that talks to a Prefect server; a server that is missing, down or refuses
+    the credentials is one line and exit code 2."""
+    from flows.deploy import NoServer
 
     try:
-        serve_deployments(Path(args.sources) if args.sources else None)
+        command()
     except NoServer as exc:
         return _fail(str(exc))
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.deploy import serve_deployments
+
+    return _against_server(lambda: serve_deployments(Path(args.sources) if args.sources else None))
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from flows.work_pool import deploy_to_pool
+
+    return _against_server(lambda: deploy_to_pool(Path(args.sources) if args.sources else None))
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from flows.work_pool import run_worker
+
+    return _against_server(lambda: run_worker(args.name, args.limit))
 
 
 def cmd_server(args: argparse.Namespace) -> int:
@@ -423,11 +444,15 @@ def cmd_server(args: argparse.Namespace) -> int:
         state = prefect_api.running_server()
         print(f"pressroom server: background Prefect server at {state['api_url'].removesuffix('/api')} (pid {state['pid']})" if state else "pressroom server: no background server running")
         return 0
-    from flows.deploy import run_local_server, server_start_problem
+    from flows.deploy import run_local_server, run_prefect_server_command, server_start_problem
 
+    if args.action == "services":
+        run_prefect_server_command(["services", "start"])
+    if args.action == "migrate":
+        run_prefect_server_command(["database", "upgrade", "-y"])
     if problem := server_start_problem(args.host, args.port, args.insecure):
         return _fail(problem)
-    run_local_server(args.host, args.port)
+    run_local_server(args.host, args.port, services=not args.no_services)
     return 0
 
 
@@ -490,8 +515,11 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=description, parents=[common], epilog=VERBOSITY_HELP,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    def source_options(p: argparse.ArgumentParser) -> None:
+    def sources_file_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
+
+    def source_options(p: argparse.ArgumentParser) -> None:
+        sources_file_option(p)
         p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable)")
         p.add_argument("--limit", type=int, metavar="N", help="at most N inputs")
 
@@ -561,18 +589,40 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.set_defaults(func=cmd_doctor)
 
     serve = command("serve", "serve the deployments to a Prefect server's UI", "Serve the deployments (schedules from the sources file) to a Prefect server and its UI.")
-    serve.add_argument("--sources", metavar="FILE", help="sources file (default: PRESSROOM_SOURCES or config/sources.toml)")
+    sources_file_option(serve)
     worker_options(serve, "inputs (ingest) or articles (languages)")
     serve.set_defaults(func=cmd_serve)
+
+    deploy = command(
+        "deploy", "register the deployments on a Prefect work pool",
+        "Register the deployments (schedules from the sources file) on the Prefect process work pool PRESSROOM_WORK_POOL "
+        "(created when absent), for `pressroom worker` processes on any machine to run.",
+    )
+    sources_file_option(deploy)
+    deploy.set_defaults(func=cmd_deploy)
+
+    worker = command(
+        "worker", "run flow runs of the work pool (a Prefect worker)",
+        "A Prefect process worker on the work pool PRESSROOM_WORK_POOL: it runs the deployments' flow runs as subprocesses.",
+    )
+    worker.add_argument("--name", help="the worker's name in the UI (default: Prefect's, unique per worker)")
+    worker.add_argument("--limit", type=_positive_int, metavar="N", help="at most N flow runs at once on this worker (default: no limit)")
+    worker_options(worker, "inputs (ingest) or articles (languages)")
+    worker.set_defaults(func=cmd_worker)
 
     server = command(
         "server", "Prefect's own server and UI on this machine",
         "Start Prefect's own server and UI on this machine (SQLite), or stop or show the background server commands start.",
     )
-    server.add_argument("action", nargs="?", choices=["start", "stop", "status"], default="start", help="start (in the foreground), stop or status of the background server")
+    server.add_argument(
+        "action", nargs="?", choices=["start", "stop", "status", "services", "migrate"], default="start",
+        help="start (in the foreground), stop or status of the background server; services: Prefect's background services "
+        "alone (beside servers started with --no-services); migrate: upgrade the server's database",
+    )
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     server.add_argument("--port", type=int, default=4200, help="port of the UI and API (default: 4200)")
     server.add_argument("--insecure", action="store_true", help="listen beyond loopback without PREFECT_SERVER_API_AUTH_STRING")
+    server.add_argument("--no-services", action="store_true", help="the API and UI only: the background services run in `pressroom server services`")
     server.set_defaults(func=cmd_server)
 
     check = command(

@@ -14,6 +14,7 @@ import importlib
 import ipaddress
 import os
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from uuid import UUID
@@ -50,6 +51,11 @@ TAGS = ["pressroom"]
 # queues instead of doubling the load. Runs of different flows may overlap: the warehouse lock
 # (warehouse/lock.py) keeps their writes apart.
 ONE_RUN_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+# On a work pool, ingest runs may run side by side on several workers (ingesting other sources,
+# or URIs given in the run form): the warehouse lock keeps their writes apart and the per-host
+# limits (HttpSettings.host_limits) their requests. Languages and dedup work on the whole
+# warehouse and the pipeline runs both, so one run of each at a time stays the rule.
+PARALLEL_ON_POOL = frozenset({"ingest"})
 # Seconds between the runner's checks for runs to start (Prefect's default, 10 s, makes a run
 # started from the UI wait up to ~14 s).
 POLL_SECONDS = 2
@@ -92,25 +98,31 @@ def build_schedules(sources: SourcesFile) -> list[Schedule]:
     return [_schedule(name, sources.schedules[name], names) for name, names in groups.items() if names]
 
 
-def build_deployments(sources: SourcesFile, flows: tuple[str, ...] = FLOWS) -> list[RunnerDeployment]:
-    """The deployments `pressroom serve` serves: one per flow, the schedules on the pipeline's.
+def build_deployments(
+    sources: SourcesFile, flows: tuple[str, ...] = FLOWS, run_environment: dict[str, str] | None = None
+) -> list[RunnerDeployment]:
+    """The deployments: one per flow, the schedules on the pipeline's.
 
     A flow without schedules gets an explicit empty list, so re-serving after a schedule was
-    removed from the sources file removes it from the server too.
+    removed from the sources file removes it from the server too. `run_environment` is for
+    deployments on a work pool (`pressroom deploy`): the variables their runs get, and there the
+    flows of `PARALLEL_ON_POOL` have no one-run-at-a-time limit.
     """
     schedules = build_schedules(sources)
     deployments = []
     for target in flows:
         flow = load_flow(target)
+        parallel = run_environment is not None and flow.name in PARALLEL_ON_POOL
         deployments.append(
             flow.to_deployment(
                 name=flow.name,
                 schedules=schedules if flow.name == SCHEDULED_FLOW else [],
                 tags=TAGS,
-                concurrency_limit=ONE_RUN_AT_A_TIME,
+                concurrency_limit=None if parallel else ONE_RUN_AT_A_TIME,
                 enforce_parameter_schema=True,
                 # imported by module name, so runs work whatever folder `serve` started in
                 entrypoint_type=EntrypointType.MODULE_PATH,
+                job_variables={"env": run_environment} if run_environment is not None else None,
             )
         )
     return deployments
@@ -135,10 +147,13 @@ def _when(spec: ScheduleSpec) -> str:
     return f"{every} ({spec.timezone})"
 
 
-def describe(deployments: list[RunnerDeployment], ids: dict[str, object], ui_url: str | None, sources: SourcesFile) -> str:
-    """What `pressroom serve` prints: where the UI is, and each deployment with its schedules."""
+def describe(
+    deployments: list[RunnerDeployment], ids: dict[str, object], ui_url: str | None, sources: SourcesFile, heading: str = "pressroom serve:"
+) -> str:
+    """What `pressroom serve` (or `deploy`, with its `heading`) prints: where the UI is, and each
+    deployment with its schedules."""
     groups = sources.sources_by_schedule()
-    lines = [f"pressroom serve: {len(deployments)} deployments for the Prefect UI at {ui_url or '(no UI URL)'}"]
+    lines = [f"{heading} {len(deployments)} deployments for the Prefect UI at {ui_url or '(no UI URL)'}"]
     for d in deployments:
         link = f"{ui_url}/deployments/deployment/{ids[d.name]}" if ui_url and d.name in ids else ""
         lines.append(f"  {d.flow_name + '/' + d.name:<24} {link}".rstrip())
@@ -149,8 +164,8 @@ def describe(deployments: list[RunnerDeployment], ids: dict[str, object], ui_url
     return "\n".join(lines)
 
 
-def _check_server() -> str:
-    """The API URL, after checking that the server answers."""
+def check_server() -> str:
+    """The API URL, after checking that the server answers (NoServer, saying why, if not)."""
     url = get_current_settings().api.url
     if not url:
         raise NoServer(
@@ -184,7 +199,7 @@ def serve_deployments(sources_file: Path | None = None) -> None:
     sources = load_sources(sources_path)
     os.environ["PRESSROOM_SOURCES"] = str(sources_path)
     os.environ["PRESSROOM_WAREHOUSE"] = str(settings.warehouse_root())
-    _check_server()
+    check_server()
     deployments = build_deployments(sources)
     poll = float(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY", POLL_SECONDS))
     runner = Runner(name="pressroom", pause_on_shutdown=True, query_seconds=poll)
@@ -201,6 +216,14 @@ def serve_deployments(sources_file: Path | None = None) -> None:
         pass
 
 
+def offline_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` with Prefect's telemetry off unless it says otherwise."""
+    env = dict(environ)
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env.setdefault("DO_NOT_TRACK", "1")
+    return env
+
+
 def local_server_environment(host: str, port: int, environ: dict[str, str]) -> dict[str, str]:
     """The environment for Prefect's own server on this machine; settings already in `environ` win.
 
@@ -208,9 +231,7 @@ def local_server_environment(host: str, port: int, environ: dict[str, str]) -> d
     (127.0.0.1 when the server listens on every interface).
     """
     browser_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
-    env = dict(environ)
-    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    env.setdefault("DO_NOT_TRACK", "1")
+    env = offline_environment(environ)
     env.setdefault("PREFECT_UI_API_URL", f"http://{browser_host}:{port}/api")
     return env
 
@@ -247,9 +268,11 @@ def server_start_problem(host: str, port: int, insecure: bool) -> str | None:
     )
 
 
-def run_local_server(host: str, port: int) -> None:
+def run_local_server(host: str, port: int, services: bool = True) -> None:
     """Replace this process with `prefect server start` (SQLite in PREFECT_HOME unless
-    PREFECT_API_DATABASE_CONNECTION_URL names another database), after saying how to use it."""
+    PREFECT_API_DATABASE_CONNECTION_URL names another database), after saying how to use it;
+    without `services`, the API and UI alone (`run_prefect_server_command(["services", "start"])`
+    runs the background services elsewhere)."""
     env = local_server_environment(host, port, dict(os.environ))
     api = env["PREFECT_UI_API_URL"]
     named = [k for k in ("PREFECT_API_DATABASE_CONNECTION_URL", "PREFECT_SERVER_DATABASE_CONNECTION_URL") if env.get(k)]
@@ -262,4 +285,11 @@ def run_local_server(host: str, port: int) -> None:
         f"  pressroom serve",
         flush=True,
     )
-    os.execve(sys.executable, [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)], env)
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)]
+    os.execve(sys.executable, command + ([] if services else ["--no-services"]), env)
+
+
+def run_prefect_server_command(arguments: list[str]) -> None:
+    """Replace this process with `prefect server ARGUMENTS` (`services start`, `database upgrade
+    -y`) with analytics off, as docker-compose runs the server's parts in containers of their own."""
+    os.execve(sys.executable, [sys.executable, "-m", "prefect", "server", *arguments], offline_environment(os.environ))
