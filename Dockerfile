@@ -1,5 +1,6 @@
-# The pressroom image: `pressroom serve` (and, in docker-compose.yml, the Prefect server too, so
-# both run the Prefect version pinned in uv.lock). Build: docker build -t pressroom .
+# The pressroom image: `pressroom serve`, or `pressroom deploy` and `pressroom worker` (and, in
+# docker-compose.yml, the Prefect server's API and services too, so every part runs the Prefect
+# version pinned in uv.lock). Build: docker build -t pressroom .
 FROM python:3.11-slim-bookworm
 
 # the uv that wrote uv.lock (lock revision 5); --frozen installs exactly what the lock says

@@ -21,7 +21,7 @@ import yaml
 
 from config.deploy_env import PLACEHOLDER, SECRETS
 from config.settings import DEFAULT_SOURCES, Settings
-from flows.cli import build_parser, cmd_check_env, cmd_serve, cmd_server, main
+from flows.cli import build_parser, cmd_check_env, cmd_deploy, cmd_server, cmd_worker, main
 
 PROJECT = Path(__file__).resolve().parents[1]
 COMPOSE = PROJECT / "docker-compose.yml"
@@ -68,8 +68,12 @@ def prefect_setting_names() -> set[str]:
 
 
 def is_known_name(name: str) -> bool:
+    from prefect_redis.client import RedisMessagingSettings
+
     if name.startswith("PRESSROOM_"):
         return name.removeprefix("PRESSROOM_").lower() in Settings.model_fields
+    if name.startswith("PREFECT_REDIS_MESSAGING_"):  # prefect-redis's own settings
+        return name.removeprefix("PREFECT_REDIS_MESSAGING_").lower() in RedisMessagingSettings.model_fields
     return name in prefect_setting_names() or name in CONVENTIONS
 
 
@@ -100,15 +104,28 @@ def published(service: dict) -> list[tuple[str, int, int]]:
     return out
 
 
+# The services running pressroom's image, and the command each runs.
+COMMANDS = {
+    "check-env": (cmd_check_env, None), "migrate": (cmd_server, "migrate"), "prefect-server": (cmd_server, "start"),
+    "prefect-services": (cmd_server, "services"), "deploy": (cmd_deploy, None), "worker": (cmd_worker, None),
+}
+# The containers that run flows (and so hold no database password).
+CLIENTS = ("deploy", "worker")
+
+
 def test_services_wait_for_healthy_dependencies(compose: dict):
     services = compose["services"]
-    assert set(services) == {"check-env", "postgres", "prefect-server", "pressroom"}
+    assert set(services) == set(COMMANDS) | {"postgres", "redis"}
     # the database is initialised with the password it first starts with: not before the check
     assert services["postgres"]["depends_on"] == {"check-env": {"condition": "service_completed_successfully"}}
-    assert services["check-env"]["restart"] == "no"
-    assert services["prefect-server"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    assert services["pressroom"]["depends_on"] == {"prefect-server": {"condition": "service_healthy"}}
-    for name in ("postgres", "prefect-server"):
+    for one_shot in ("check-env", "migrate", "deploy"):
+        assert services[one_shot]["restart"] == "no"
+    assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for part in ("prefect-server", "prefect-services"):  # the schema is upgraded before either starts
+        assert services[part]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}, "redis": {"condition": "service_healthy"}}
+    assert services["deploy"]["depends_on"] == {"prefect-server": {"condition": "service_healthy"}}
+    assert services["worker"]["depends_on"] == {"deploy": {"condition": "service_completed_successfully"}}
+    for name in ("postgres", "redis", "prefect-server"):
         assert services[name]["healthcheck"]["test"], f"{name} needs a health check for depends_on to wait on"
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
 
@@ -116,15 +133,46 @@ def test_services_wait_for_healthy_dependencies(compose: dict):
 def test_commands_are_pressroom_subcommands(compose: dict, dockerfile: list[tuple[str, str]]):
     scripts = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"]
     assert entrypoint(dockerfile) == ["pressroom"] and scripts["pressroom"] == "flows.cli:main"
-    expected = {"check-env": cmd_check_env, "prefect-server": cmd_server, "pressroom": cmd_serve}
     services = image_services(compose)
-    assert set(services) == set(expected)
+    assert set(services) == set(COMMANDS)
     for name, service in services.items():
         try:
             args = build_parser().parse_args(service["command"])
         except SystemExit:
             pytest.fail(f"{name}: `pressroom {' '.join(service['command'])}` is not a valid pressroom command")
-        assert args.func is expected[name]
+        function, action = COMMANDS[name]
+        assert args.func is function and getattr(args, "action", None) == action
+
+
+def test_the_server_runs_as_api_and_services_on_postgres_and_redis(compose: dict):
+    """As Prefect's self-hosting guide lays it out: API processes started --no-services, one
+    process of background services, the same database and Redis for both, and the schema
+    upgraded once beforehand instead of by each process as it starts."""
+    services = compose["services"]
+    api = build_parser().parse_args(services["prefect-server"]["command"])
+    assert api.no_services
+    parts = {name: services[name]["environment"] for name in ("prefect-server", "prefect-services")}
+    redis_settings = {"PREFECT_MESSAGING_BROKER": "prefect_redis.messaging", "PREFECT_MESSAGING_CACHE": "prefect_redis.messaging",
+                      "PREFECT_SERVER_EVENTS_CAUSAL_ORDERING": "prefect_redis.ordering",
+                      "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": "prefect_redis.lease_storage"}
+    for name, env in parts.items():
+        assert redis_settings.items() <= env.items(), name
+        assert env["PREFECT_REDIS_MESSAGING_HOST"] == "redis" and urlsplit(env["PREFECT_SERVER_DOCKET_URL"]).hostname == "redis"
+        assert env["PREFECT_API_DATABASE_MIGRATE_ON_START"] == "false"
+        assert env["PREFECT_API_DATABASE_CONNECTION_URL"] == services["migrate"]["environment"]["PREFECT_API_DATABASE_CONNECTION_URL"]
+    assert "PREFECT_SERVER_API_AUTH_STRING" not in parts["prefect-services"]  # it serves no API
+    assert not published(services["redis"]) and not published(services["prefect-services"])
+    import prefect_redis.lease_storage  # noqa: F401 - the image has what these settings name
+    import prefect_redis.messaging  # noqa: F401
+    import prefect_redis.ordering  # noqa: F401
+
+
+def test_workers_scale(compose: dict):
+    """`docker compose up --scale worker=3`: nothing in the worker service may exist once only."""
+    worker = compose["services"]["worker"]
+    assert "container_name" not in worker and not published(worker) and "hostname" not in worker
+    assert worker["volumes"] == compose["services"]["deploy"]["volumes"]  # the paths deploy pins for the runs
+    assert worker["environment"] == compose["services"]["deploy"]["environment"]
 
 
 def test_environment_names_are_real_settings(compose: dict, dockerfile: list[tuple[str, str]]):
@@ -156,9 +204,10 @@ def test_ports_and_urls_meet(compose: dict, dockerfile: list[tuple[str, str]]):
     ui_api = urlsplit(server["environment"]["PREFECT_UI_API_URL"])
     assert (ui_api.hostname, ui_api.port, ui_api.path) == ("127.0.0.1", host_port, "/api")
 
-    api = urlsplit(compose["services"]["pressroom"]["environment"]["PREFECT_API_URL"])
-    assert (api.hostname, api.port, api.path) == ("prefect-server", args.port, "/api")
-    assert not published(compose["services"]["pressroom"])
+    for name in CLIENTS:
+        api = urlsplit(compose["services"][name]["environment"]["PREFECT_API_URL"])
+        assert (api.hostname, api.port, api.path) == ("prefect-server", args.port, "/api")
+        assert not published(compose["services"][name])
 
     health = " ".join(server["healthcheck"]["test"])
     assert f"127.0.0.1:{args.port}/api/health" in health
@@ -186,9 +235,9 @@ def test_volumes_are_where_the_code_looks(compose: dict, dockerfile: list[tuple[
                 used.add(source)
     assert used == declared == {"postgres", "warehouse"}
 
-    pressroom = compose["services"]["pressroom"]
-    mounts = dict(spec.split(":")[:2][::-1] for spec in pressroom["volumes"])
-    warehouse = pressroom["environment"]["PRESSROOM_WAREHOUSE"]
+    client = compose["services"]["worker"]
+    mounts = dict(spec.split(":")[:2][::-1] for spec in client["volumes"])
+    warehouse = client["environment"]["PRESSROOM_WAREHOUSE"]
     assert mounts[warehouse] == "warehouse"
     assert dockerfile_env(dockerfile)["PRESSROOM_WAREHOUSE"] == warehouse
 
@@ -303,11 +352,13 @@ def test_real_secrets_start_and_each_container_gets_only_what_it_uses(monkeypatc
     def holding(secret: str) -> set[str]:
         return {name for name, s in services.items() if any(secret in str(v) for v in s.get("environment", {}).values())}
 
-    assert holding(REAL["POSTGRES_PASSWORD"]) == {"check-env", "postgres", "prefect-server"}  # not the flows' container
-    assert holding(REAL["PREFECT_SERVER_API_AUTH_STRING"]) == {"check-env", "prefect-server", "pressroom"}
-    server, client = services["prefect-server"]["environment"], services["pressroom"]["environment"]
+    # not the containers that run flows
+    assert holding(REAL["POSTGRES_PASSWORD"]) == {"check-env", "postgres", "migrate", "prefect-server", "prefect-services"}
+    assert holding(REAL["PREFECT_SERVER_API_AUTH_STRING"]) == {"check-env", "prefect-server", *CLIENTS}
+    server = services["prefect-server"]["environment"]
     assert urlsplit(server["PREFECT_API_DATABASE_CONNECTION_URL"]).password == REAL["POSTGRES_PASSWORD"]
-    assert server["PREFECT_SERVER_API_AUTH_STRING"] == client["PREFECT_API_AUTH_STRING"] == REAL["PREFECT_SERVER_API_AUTH_STRING"]
+    for name in CLIENTS:
+        assert server["PREFECT_SERVER_API_AUTH_STRING"] == services[name]["environment"]["PREFECT_API_AUTH_STRING"] == REAL["PREFECT_SERVER_API_AUTH_STRING"]
 
 
 def test_dockerfile_builds_from_the_lock(dockerfile: list[tuple[str, str]]):
