@@ -48,12 +48,12 @@ def test_help_lists_every_command_on_one_line(monkeypatch, capsys):
         main(["--help"])
     out = capsys.readouterr().out
     listed = out.split("commands:")[1].split("\n\n")[0].splitlines()[2:]  # after the title and COMMAND
-    assert [line.split()[0] for line in listed] == ["run", "ingest", "languages", "dedup", "sql", "export", "search", "doctor", "serve", "server", "check-env"]
+    assert [line.split()[0] for line in listed] == ["run", "ingest", "languages", "dedup", "sql", "export", "search", "doctor", "serve", "deploy", "worker", "server", "check-env"]
     assert all(len(line.split(maxsplit=1)) == 2 for line in listed)  # name and help on the same line
     assert "-v, --verbose" in out and "-q, --quiet" in out and "--workers and --batch-size override" in out
 
 
-@pytest.mark.parametrize("command", [["run"], ["ingest"], ["languages"], ["dedup"], ["sql", "SELECT 1"], ["export", "x.jsonl"], ["serve"], ["server"]])
+@pytest.mark.parametrize("command", [["run"], ["ingest"], ["languages"], ["dedup"], ["sql", "SELECT 1"], ["export", "x.jsonl"], ["serve"], ["deploy"], ["worker"], ["server"]])
 def test_verbose_and_quiet_before_or_after_every_command(command):
     from flows.cli import build_parser
 
@@ -100,7 +100,8 @@ def test_workers_and_batch_size_override_the_environment_for_the_command(monkeyp
 
 @pytest.mark.parametrize(
     ("argv", "level"),
-    [(["ingest", "-q"], "ERROR"), (["ingest", "-v"], "INFO"), (["serve", "-q"], "WARNING"), (["server", "-v"], "DEBUG")],
+    [(["ingest", "-q"], "ERROR"), (["ingest", "-v"], "INFO"), (["serve", "-q"], "WARNING"), (["server", "-v"], "DEBUG"),
+     (["worker", "-v"], "DEBUG"), (["deploy", "-v"], "INFO")],
 )
 def test_verbosity_sets_prefect_logging_over_the_environment(argv, level, monkeypatch):
     from flows.cli import _configure_prefect, build_parser
