@@ -73,3 +73,19 @@ def test_limit_names_are_valid_prefect_names():
 
     assert limit_name("News.Example.ORG") == "host:news.example.org"
     assert limit_name("fe80::1%eth0") == "host:fe80::1_eth0"
+
+
+def test_without_the_prefect_api_a_page_is_quarantined_not_fetched():
+    """No lease, no request: the page is one quarantine row with the reason, and a rerun
+    fetches it. (A host of its own: Prefect's client keeps, per limit name, the API it first used.)"""
+    from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+    from prefect_server import free_port
+
+    settings = POLITE.model_copy(update={"host_limits": "prefect", "obey_robots": False})
+    with WebServer("127.0.0.2") as web, temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{free_port()}/api", PREFECT_CLIENT_MAX_RETRIES: 0}):
+        web.add("/story", Reply(200, b"<html><body><p>story</p></body></html>", {"Content-Type": "text/html"}))
+        out = fetch_urls([InputRef("test", web.url("/story"), "url")], {}, settings)
+        assert out.items == [] and [q.error for q in out.quarantined] == ["host_lease_unavailable"]
+        assert "host:127.0.0.2" in out.quarantined[0].detail
+        assert web.requests == []

@@ -19,10 +19,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import httpx
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-from prefect.concurrency.asyncio import concurrency
+from prefect.concurrency.asyncio import ConcurrencySlotAcquisitionError, concurrency
 from prefect.exceptions import ObjectAlreadyExists
+
+from tasks.records import Rejected
 
 # How long a lease outlives a holder that stopped renewing it (a killed worker); a live holder
 # renews it every 3/4 of this.
@@ -66,7 +69,14 @@ class HostLease:
         self._holder: asyncio.Task[None] | None = None
 
     async def acquire(self) -> None:
-        """Wait for the host's slot (raises when the Prefect API cannot grant it)."""
+        """Wait for the host's slot; `Rejected("host_lease_unavailable")` when the Prefect API
+        cannot grant it (the request is not sent: without the lease it could break the limits)."""
+        try:
+            await self._acquire()
+        except (ConcurrencySlotAcquisitionError, httpx.HTTPError) as exc:
+            raise Rejected("host_lease_unavailable", f"{self.name}: {type(exc).__name__}: {exc}") from None
+
+    async def _acquire(self) -> None:
         await ensure_limit(self.name)
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._release = asyncio.Event()
