@@ -1,4 +1,5 @@
-"""Deployments: one per flow, served by `pressroom serve`; schedules come from the sources file.
+"""Deployments: one per flow, served by `pressroom serve` (or put on a work pool by `pressroom
+deploy`, flows/work_pool.py); schedules come from the sources file.
 
 Every flow in `FLOWS` becomes a deployment of the same name (`ingest/ingest`, ...) whose run form
 in the Prefect UI is the flow's pydantic parameter model. Each `[schedules.NAME]` group of the

@@ -23,7 +23,8 @@ from warehouse.catalog import ensure_catalog
 from warehouse.lock import warehouse_lock
 from warehouse.query import run_query
 
-DELAY = 0.25  # PRESSROOM_HTTP__PER_HOST_DELAY of the workers' runs
+DELAY = 0.6  # PRESSROOM_HTTP__PER_HOST_DELAY of the workers' runs
+REPLY_SECONDS = 0.2  # shorter than DELAY: starts DELAY apart show the spacing held across runs
 PAGES = 6
 
 
@@ -136,7 +137,7 @@ def four_runs(tmp_path_factory: pytest.TempPathFactory):
     with WebServer() as web:
         urls = []
         for n in range(PAGES):
-            web.add(f"/news/{n}", Reply(200, article_html(100 + n, rng).encode(), {"Content-Type": "text/html; charset=utf-8"}, delay=0.3))
+            web.add(f"/news/{n}", Reply(200, article_html(100 + n, rng).encode(), {"Content-Type": "text/html; charset=utf-8"}, delay=REPLY_SECONDS))
             urls.append(web.url(f"/news/{n}"))
         folder = {name: str(tmp / name) for name in folders}
         inputs = [
@@ -207,4 +208,4 @@ def test_runs_on_two_workers_keep_to_the_per_host_limits(four_runs):
     assert len(pages) >= PAGES  # a page two runs asked for may be fetched by both
     assert web.max_in_flight == 1
     gaps = [b - a for a, b in zip(pages, pages[1:])]
-    assert min(gaps) >= DELAY - 0.05, gaps
+    assert min(gaps) >= DELAY - 0.2 > REPLY_SECONDS, gaps  # slack: the server's clock, a loaded machine
