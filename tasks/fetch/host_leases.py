@@ -89,7 +89,9 @@ class HostLease:
 
     async def _hold(self, granted: asyncio.Future[None]) -> None:
         try:
-            async with concurrency(self.name, occupy=1, lease_duration=LEASE_SECONDS, strict=True):
+            # a renewal that fails (the API busy for a moment) must not cancel the fetch: the lease
+            # then runs out by itself, and Prefect logs that the limit may be exceeded meanwhile
+            async with concurrency(self.name, occupy=1, lease_duration=LEASE_SECONDS, strict=True, raise_on_lease_renewal_failure=False):
                 granted.set_result(None)
                 await self._release.wait()
         except Exception as exc:
