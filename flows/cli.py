@@ -51,6 +51,9 @@ def _configure_prefect(command: str, quiet: bool, verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", levels[1])
 
 
+# `pressroom server ACTION` for the parts of a server run as several processes (docker-compose):
+# the `prefect server` arguments of each.
+SERVER_PARTS = {"services": ["services", "start"], "migrate": ["database", "upgrade", "-y"]}
 # Commands that run flows, and so need a Prefect API.
 FLOW_COMMANDS = frozenset({"run", "ingest", "languages", "dedup"})
 
@@ -446,10 +449,8 @@ def cmd_server(args: argparse.Namespace) -> int:
         return 0
     from flows.deploy import run_local_server, run_prefect_server_command, server_start_problem
 
-    if args.action == "services":
-        run_prefect_server_command(["services", "start"])
-    if args.action == "migrate":
-        run_prefect_server_command(["database", "upgrade", "-y"])
+    if args.action in SERVER_PARTS:
+        run_prefect_server_command(SERVER_PARTS[args.action])  # replaces this process
     if problem := server_start_problem(args.host, args.port, args.insecure):
         return _fail(problem)
     run_local_server(args.host, args.port, services=not args.no_services)
