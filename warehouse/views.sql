@@ -117,8 +117,9 @@ CREATE OR REPLACE VIEW unique_articles AS
 -- (a fetched version and its quarantine row are one). Empty bodies are inputs whose text came
 -- out empty (quarantined `extract/no_text`, `decode/empty`); short bodies are articles of fewer
 -- than 50 words. Shares are of: inputs (quarantine), articles plus empty bodies (empty or short),
--- articles (missing fields), articles with a dedup decision (duplicates; NULL before dedup ran).
--- Rows written by language and dedup runs (their quarantine) are not counted.
+-- articles (missing fields), articles with a dedup decision, `deduplicated` (duplicates: members
+-- of a group other than its canonical article; NULL before dedup ran). Rows written by language
+-- and dedup runs (their quarantine) are not counted.
 CREATE OR REPLACE VIEW source_health AS
     WITH other_runs AS (
         SELECT run_id FROM runs WHERE flow <> 'ingest'
@@ -171,6 +172,7 @@ CREATE OR REPLACE VIEW source_health AS
         coalesce(a.missing_published_at, 0) AS missing_published_at,
         coalesce(a.missing_authors, 0) AS missing_authors,
         a.median_words,
+        coalesce(a.dedup_decided, 0) AS deduplicated,
         CASE WHEN a.dedup_decided > 0 THEN a.duplicates END AS duplicates,
         coalesce(q.quarantined, 0) / i.inputs AS quarantine_share,
         (coalesce(q.empty_bodies, 0) + coalesce(a.short_bodies, 0)) / nullif(coalesce(a.articles, 0) + coalesce(q.empty_bodies, 0), 0) AS empty_or_short_share,
