@@ -55,7 +55,8 @@ class Timeline:
 
 @dataclass(frozen=True)
 class SourceFigures:
-    """One source over all its ingest runs (sums of `source_health`), with its quarantine reasons."""
+    """One source over all its ingest runs (sums of `source_health`), with its quarantine reasons and
+    the median words of its latest article versions."""
 
     source: str
     runs: int
@@ -135,13 +136,15 @@ class ReportData:
     alerts: list[SourceAlertRow]
 
 
-# The columns of the latest article versions the report reads, taken once.
-_LATEST = """
-CREATE TEMP TABLE report_articles AS
-SELECT published_at, coalesce(language, '') AS language, coalesce(script, '') AS script,
-       dup_group, is_canonical, dup_kind, source
-FROM articles
-"""
+# What the report reads of the latest article versions and of `source_health`, each computed
+# once (every chart would otherwise scan and join the part files again).
+_TAKE_ONCE = (
+    """CREATE TEMP TABLE report_articles AS
+       SELECT article_id, published_at, coalesce(language, '') AS language, coalesce(script, '') AS script,
+              dup_group, is_canonical, dup_kind, source, title, site, url, word_count
+       FROM articles""",
+    "CREATE TEMP TABLE report_health AS SELECT * FROM source_health",
+)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[tuple]:
@@ -207,17 +210,17 @@ def _sources(con: duckdb.DuckDBPyConnection) -> list[SourceFigures]:
     for source, reason, n in _rows(con, """
             SELECT source, reason, sum(n)::BIGINT FROM (
                 SELECT source, unnest(map_keys(quarantined_by_reason)) AS reason, unnest(map_values(quarantined_by_reason)) AS n
-                FROM source_health
+                FROM report_health
             ) GROUP BY ALL ORDER BY 3 DESC, 2"""):
         reasons.setdefault(source, {})[reason] = n
     rows = _rows(con, """
-        WITH words AS (SELECT source, median(word_count)::DOUBLE AS median_words FROM article_versions GROUP BY source)
+        WITH words AS (SELECT source, median(word_count)::DOUBLE AS median_words FROM report_articles GROUP BY source)
         SELECT h.source, count(*), max(h.started_at),
                sum(h.inputs)::BIGINT, sum(h.articles)::BIGINT, sum(h.quarantined)::BIGINT, sum(h.empty_bodies)::BIGINT,
                sum(h.short_bodies)::BIGINT, sum(h.missing_title)::BIGINT, sum(h.missing_published_at)::BIGINT,
                sum(h.missing_authors)::BIGINT, sum(h.deduplicated)::BIGINT, coalesce(sum(h.duplicates), 0)::BIGINT,
                any_value(w.median_words)
-        FROM source_health AS h LEFT JOIN words AS w USING (source)
+        FROM report_health AS h LEFT JOIN words AS w USING (source)
         GROUP BY h.source ORDER BY sum(h.inputs) DESC, h.source""")
     return [SourceFigures(*row, reasons=reasons.get(row[0], {})) for row in rows]
 
@@ -229,8 +232,8 @@ def _groups(con: duckdb.DuckDBPyConnection) -> list[DuplicateGroup]:
             FROM report_articles WHERE dup_group IS NOT NULL
             GROUP BY dup_group ORDER BY size DESC, dup_group LIMIT $groups
         )
-        SELECT l.dup_group, l.size, l.kinds, a.title, a.site, a.language, a.dup_kind, a.is_canonical, a.published_at, a.url
-        FROM largest AS l JOIN articles AS a USING (dup_group)
+        SELECT l.dup_group, l.size, l.kinds, a.title, a.site, nullif(a.language, ''), a.dup_kind, a.is_canonical, a.published_at, a.url
+        FROM largest AS l JOIN report_articles AS a USING (dup_group)
         QUALIFY row_number() OVER (PARTITION BY l.dup_group ORDER BY a.is_canonical DESC, a.published_at, a.article_id) <= $members
         ORDER BY l.size DESC, l.dup_group, a.is_canonical DESC, a.published_at, a.article_id""",
         {"groups": TOP_GROUPS, "members": GROUP_MEMBERS})
@@ -259,7 +262,8 @@ def read_report_data(root: Path) -> ReportData:
     there is none)."""
     con = query_connection(root)
     try:
-        con.execute(_LATEST)
+        for statement in _TAKE_ONCE:
+            con.execute(statement)
         top = _top_languages(con)
         return ReportData(
             _overview(con), [_language_label(code) for code in top], _timeline(con, top), _sources(con), _groups(con), _scripts(con), _alerts(con)
