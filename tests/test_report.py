@@ -170,3 +170,16 @@ def test_report_command_reads_only_refuses_to_overwrite_and_scales(tmp_path: Pat
     total = sum(int(rect.get("data-value")) for rect in chart("articles-over-time").xpath(".//rect[@class='mark']"))
     assert total == sum(1 for i in range(3000) if i % 50)  # every dated article (the corpus leaves every 50th undated)
     shutil.rmtree(root)
+
+
+def test_an_empty_warehouse_reports_what_is_missing(tmp_path: Path):
+    from tasks.report import write_report
+    from warehouse.catalog import ensure_catalog
+
+    root = tmp_path / "warehouse"
+    ensure_catalog(root)
+    result = write_report(root, tmp_path / "report.html")
+    page = lxml_html.fromstring(result.path.read_bytes())
+    figures = page.xpath("//figure[@data-chart]")
+    assert len(figures) == 6 and all(f.get("data-empty") == "true" and not f.xpath(".//rect") for f in figures)
+    assert result.articles == 0

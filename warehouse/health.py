@@ -19,12 +19,16 @@ class SourceHistory:
     history: list[dict[str, Any]]
 
 
+# The view once (MATERIALIZED): each reference would otherwise scan the tables again.
 _RUN_AND_HISTORY = """
-WITH current AS (
-    SELECT * FROM source_health WHERE run_id = $run_id
+WITH health AS MATERIALIZED (
+    SELECT * FROM source_health
+),
+current AS (
+    SELECT * FROM health WHERE run_id = $run_id
 ),
 history AS (
-    SELECT h.* FROM source_health AS h
+    SELECT h.* FROM health AS h
     JOIN current AS c ON h.source = c.source AND h.started_at < c.started_at
     WHERE h.run_id <> $run_id AND h.status = 'completed'
     QUALIFY row_number() OVER (PARTITION BY h.source ORDER BY h.started_at DESC, h.run_id) <= $history_runs
