@@ -108,7 +108,7 @@ def stacked_columns(
     svg = _svg(height, axis_label)
     plot = WIDTH - left - right
     slot = plot / max(len(periods), 1)
-    bar = max(slot * 0.8, 0.8)
+    bar = min(max(slot * 0.8, 0.8), 48.0)  # a day or two of articles: columns, not walls
     for tick in ticks:
         y = height - bottom - tick * scale
         ET.SubElement(svg, "line", {"x1": str(left), "x2": str(WIDTH - right), "y1": f"{y:.1f}", "y2": f"{y:.1f}", "class": "grid"})
