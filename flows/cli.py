@@ -416,12 +416,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     import duckdb
 
     from config.settings import Settings
+    from flows.progress import report
     from tasks.report import NoWarehouse, ReportRefused, write_report
     from warehouse.doctor import damage_named_in
 
     root = Path(args.warehouse).expanduser().resolve() if args.warehouse else Settings().warehouse_root()
+    done = 0
+
+    def queried(now: int, total: int) -> None:
+        nonlocal done
+        report("report queries", now - done, total)
+        done = now
+
     try:
-        result = write_report(root, Path(args.out), args.force)
+        result = _with_progress(lambda: write_report(root, Path(args.out), args.force, queried), _shows_bar(args))
     except (ReportRefused, NoWarehouse) as exc:
         return _fail(str(exc))
     except duckdb.Error as exc:

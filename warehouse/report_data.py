@@ -4,9 +4,11 @@ the articles themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -20,6 +22,7 @@ OTHER = "other"
 UNTAGGED = "untagged"
 # The coarsest time step that keeps a timeline to at most about this many columns.
 MAX_PERIODS = 130
+T = TypeVar("T")
 STEPS = (("day", 1), ("week", 7), ("month", 31), ("quarter", 92), ("year", 366))
 
 
@@ -257,16 +260,28 @@ def _alerts(con: duckdb.DuckDBPyConnection) -> list[SourceAlertRow]:
     return [SourceAlertRow(*row) for row in rows]
 
 
-def read_report_data(root: Path) -> ReportData:
+STEPS_TOTAL = len(_TAKE_ONCE) + 6  # what `read_report_data` tells its progress callback it will do
+
+
+def read_report_data(root: Path, progress: Callable[[int, int], None] | None = None) -> ReportData:
     """The report's figures, from the warehouse at `root` (read-only; raises NoWarehouse when
-    there is none)."""
+    there is none). `progress(done, total)` is told after each query."""
     con = query_connection(root)
+    done = 0
+
+    def step(value: T) -> T:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, STEPS_TOTAL)
+        return value
+
     try:
         for statement in _TAKE_ONCE:
-            con.execute(statement)
-        top = _top_languages(con)
-        return ReportData(
-            _overview(con), [_language_label(code) for code in top], _timeline(con, top), _sources(con), _groups(con), _scripts(con), _alerts(con)
-        )
+            step(con.execute(statement))
+        top = step(_top_languages(con))
+        overview, timeline, sources = step(_overview(con)), step(_timeline(con, top)), step(_sources(con))
+        groups, scripts, alerts = step(_groups(con)), step(_scripts(con)), _alerts(con)
+        return ReportData(overview, [_language_label(code) for code in top], timeline, sources, groups, scripts, alerts)
     finally:
         con.close()

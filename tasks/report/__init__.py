@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,15 +42,16 @@ def check_place(root: Path, out: Path, force: bool = False) -> None:
         raise ReportRefused(f"{out} is inside the warehouse {root}; write it elsewhere")
 
 
-def write_report(root: Path, out: Path, force: bool = False) -> ReportResult:
-    """Write the report of the warehouse at `root` to `out`, reading the warehouse only.
+def write_report(root: Path, out: Path, force: bool = False, progress: Callable[[int, int], None] | None = None) -> ReportResult:
+    """Write the report of the warehouse at `root` to `out`, reading the warehouse only;
+    `progress(done, total)` is told as the queries are done.
 
     OUT appears whole or not at all (written beside it, then renamed). Raises ReportRefused
     (see `check_place`), and NoWarehouse when `root` holds no warehouse."""
     out = out.expanduser().absolute()
     check_place(root, out, force)
     require_warehouse(root)
-    data = read_report_data(root)
+    data = read_report_data(root, progress)
     page = render_page(data, root, datetime.now(timezone.utc))
     staging = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
