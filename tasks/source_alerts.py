@@ -53,14 +53,15 @@ class ShareFigure:
     column: str
     label: str
     pages: Callable[[dict[str, Any]], int]
+    of: str  # what `pages` counts, for the message
 
 
 SHARES = (
-    ShareFigure("empty_or_short_share", "empty or very short bodies", lambda r: r["articles"] + r["empty_bodies"]),
-    ShareFigure("quarantine_share", "quarantined inputs", lambda r: r["inputs"]),
-    ShareFigure("missing_title_share", "articles without a title", lambda r: r["articles"]),
-    ShareFigure("missing_published_at_share", "articles without a date", lambda r: r["articles"]),
-    ShareFigure("missing_authors_share", "articles without an author", lambda r: r["articles"]),
+    ShareFigure("empty_or_short_share", "empty or very short bodies", lambda r: r["articles"] + r["empty_bodies"], "pages"),
+    ShareFigure("quarantine_share", "quarantined inputs", lambda r: r["inputs"], "inputs"),
+    ShareFigure("missing_title_share", "articles without a title", lambda r: r["articles"], "articles"),
+    ShareFigure("missing_published_at_share", "articles without a date", lambda r: r["articles"], "articles"),
+    ShareFigure("missing_authors_share", "articles without an author", lambda r: r["articles"], "articles"),
 )
 
 
@@ -94,7 +95,7 @@ def judge_source(run_id: str, found: SourceHistory, settings: HealthSettings) ->
         past = [r[figure.column] for r in history if r[figure.column] is not None]
         if value is None or pages < settings.min_pages or not past or not _too_far(value, past, settings.min_jump, settings.mad_factor):
             continue
-        message = f"{name}: {figure.label} {_percent(statistics.median(past))} -> {_percent(value)} of {pages} ({_span(past, _percent)})"
+        message = f"{name}: {figure.label} {_percent(statistics.median(past))} -> {_percent(value)} of {pages} {figure.of} ({_span(past, _percent)})"
         alerts.append(_alert(run_id, found.source, figure.column, value, past, pages, message))
     past_articles = [r["articles"] for r in history]
     if now["articles"] == 0 and now["inputs"] >= settings.min_pages and past_articles and statistics.median(past_articles) >= settings.min_pages:

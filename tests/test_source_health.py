@@ -67,7 +67,7 @@ def test_a_redesign_that_empties_bodies_is_reported_once(web_server: WebServer, 
     assert healthy.alerts == [] and "ALERT" not in healthy.to_text()
     assert recovered.alerts == [] and "ALERT" not in recovered.to_text()
     text = redesigned.to_text()
-    assert f"ALERT source '{SOURCE}': empty or very short bodies 0% -> 100% of {PAGES_PER_RUN} (last run: 0%)" in text, text
+    assert f"ALERT source '{SOURCE}': empty or very short bodies 0% -> 100% of {PAGES_PER_RUN} pages (last run: 0%)" in text, text
     assert f"source '{SOURCE}'" in redesigned.to_markdown()
 
     _, rows = run_query(warehouse, "SELECT run_id, inputs, articles, empty_bodies + short_bodies, empty_or_short_share FROM source_health ORDER BY started_at")
