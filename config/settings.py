@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.health import HealthSettings
 from config.http import HttpSettings
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent / "sources.toml"
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(
         default_factory=HttpSettings,
         description="The HTTP client's timeouts, retries, politeness and limits (e.g. PRESSROOM_HTTP__USER_AGENT).",
+    )
+
+    health: HealthSettings = Field(
+        default_factory=HealthSettings,
+        description="When a source's figures in an ingest run are reported as far outside its recent runs (e.g. PRESSROOM_HEALTH__HISTORY_RUNS).",
     )
 
     def warehouse_root(self) -> Path:

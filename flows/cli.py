@@ -218,7 +218,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.pipeline import PipelineParameters, pipeline
 
     _check_sources(args)
-    params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit))
+    report_path = str(Path(args.report).expanduser().absolute()) if args.report else None
+    if report_path:
+        from config.settings import Settings
+        from tasks.report import ReportRefused, check_place
+
+        try:
+            check_place(Settings().warehouse_root(), Path(report_path), force=True)
+        except ReportRefused as exc:
+            return _fail(f"--report: {exc}")
+    params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit), report_path=report_path)
     _check_warehouse()
     summaries = _with_progress(lambda: pipeline(params), _shows_bar(args))
     _summary(args, "\n".join(s.to_text() for s in summaries))
@@ -406,6 +415,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the warehouse's report: one self-contained HTML page of charts and tables."""
+    import duckdb
+
+    from config.settings import Settings
+    from flows.progress import report
+    from tasks.report import NoWarehouse, ReportRefused, write_report
+    from warehouse.doctor import damage_named_in
+
+    root = Path(args.warehouse).expanduser().resolve() if args.warehouse else Settings().warehouse_root()
+    done = 0
+
+    def queried(now: int, total: int) -> None:
+        nonlocal done
+        report("report queries", now - done, total)
+        done = now
+
+    try:
+        result = _with_progress(lambda: write_report(root, Path(args.out), args.force, queried), _shows_bar(args))
+    except (ReportRefused, NoWarehouse) as exc:
+        return _fail(str(exc))
+    except duckdb.Error as exc:
+        if damage := damage_named_in(root, exc):
+            return _fail(str(damage))
+        raise
+    _summary(args, f"report of {result.articles:,} articles written to {result.path} ({result.bytes / 1e3:,.0f} kB)")
+    return 0
+
+
 def _against_server(command: Callable[[], None]) -> int:
     """Run a command that talks to a Prefect server; a server that is missing, down or refuses
     the credentials is one line and exit code 2."""
@@ -532,6 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = command("run", "ingest, tag and deduplicate: the whole pipeline", "The pipeline: ingest, then the language and dedup flows; prints a summary of each.")
     source_options(run)
     worker_options(run, "inputs (ingest) or articles (languages)")
+    run.add_argument("--report", metavar="OUT.html", help="then write the warehouse's report to OUT.html (replaced if it exists)")
     run.set_defaults(func=cmd_run)
 
     ingest = command("ingest", "fetch and clean the sources, or the given URIs", "The ingest flow alone, on the sources file or on the given URIs.")
@@ -581,6 +620,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
     search.add_argument("--format", choices=["text", "json"], default="text")
     search.set_defaults(func=cmd_search)
+
+    report = command(
+        "report", "a self-contained HTML page of charts about the warehouse",
+        "Write one HTML page (no network needed to view it) of charts and tables: articles per day by language, "
+        "per-source health and alerts, the largest duplicate groups, languages by script. Reads the warehouse only.",
+    )
+    report.add_argument("out", metavar="OUT.html", help="the file to write; refused if it exists, unless --force")
+    report.add_argument("--warehouse", metavar="DIR", help="the warehouse to report on (default: PRESSROOM_WAREHOUSE, else ./data/warehouse)")
+    report.add_argument("--force", action="store_true", help="replace OUT.html if it exists")
+    report.set_defaults(func=cmd_report)
 
     doctor = command(
         "doctor", "list damaged, copied and stray warehouse files",
@@ -653,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.quiet and args.verbose:  # one before the command, one after: argparse sees two groups
         return _fail("-v/--verbose and -q/--quiet exclude each other")
-    if args.command not in {"sql", "export", "doctor", "check-env", "search"}:  # the commands that start no Prefect flow
+    if args.command not in {"sql", "export", "doctor", "check-env", "search", "report"}:  # the commands that start no Prefect flow
         _configure_prefect(args.command, args.quiet, args.verbose)
     import duckdb
     from pydantic import ValidationError

@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.artifacts import publish_sources
 from flows.overlap import one_behind, prefetched
 from flows.parameters import IngestParameters
 from flows.progress import report
@@ -17,6 +18,7 @@ from tasks.clean import clean_documents
 from tasks.executors import worker_pool
 from tasks.fetch import RobotsCache, choose_sources, fetch_inputs, plan_inputs
 from tasks.run_summary import RunSummary
+from tasks.source_alerts import check_sources
 from tasks.stage import batches
 from tasks.store import select_unseen, write_batch
 
@@ -25,6 +27,7 @@ fetch = task(fetch_inputs, name="fetch", cache_policy=NO_CACHE)
 unseen = task(select_unseen, name="skip-unchanged", cache_policy=NO_CACHE)
 clean = task(clean_documents, name="clean", cache_policy=NO_CACHE)
 write = task(write_batch, name="write", cache_policy=NO_CACHE)
+health = task(check_sources, name="source-health", cache_policy=NO_CACHE)
 
 
 @flow(name="ingest", log_prints=True)
@@ -56,4 +59,8 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
                     "batch %d: %d inputs, %d new versions, %d articles, %d quarantined",
                     number, len(batch), len(fresh.items), len(cleaned.items), len(quarantined),
                 )
+        judged = health(root, summary.run_id, settings.health)  # each source against its recent runs
+        summary.add(judged)
+        summary.alerts += [alert.message for alert in judged.items]
+        publish_sources("ingest", root, summary.run_id)
     return summary

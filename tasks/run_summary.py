@@ -24,6 +24,7 @@ class RunSummary:
     stages: dict[str, StageStats] = field(default_factory=dict)
     rows_added: Counter[str] = field(default_factory=Counter)
     breakdowns: dict[str, Counter[str]] = field(default_factory=dict)
+    alerts: list[str] = field(default_factory=list)  # figures of a source far outside its recent runs
 
     def add(self, output: StageOutput | StageStats) -> None:
         """Fold one batch's counters of a stage (or of its parts) and the rows it added into the run's."""
@@ -72,6 +73,7 @@ class RunSummary:
                 {
                     "stages": [s.as_dict() for s in self.stages.values()],
                     "breakdowns": {k: dict(v) for k, v in self.breakdowns.items()},
+                    "alerts": self.alerts,
                 },
                 ensure_ascii=False,
             ),
@@ -94,6 +96,7 @@ class RunSummary:
             + ", ".join(f"{n} {t} rows added" for t, n in sorted(self.rows_added.items()))
             + f", {self.quarantined} quarantined.",
             "",
+            *(["## Alerts", "", *(f"- {alert}" for alert in self.alerts), ""] if self.alerts else []),
             "| stage | in | out | quarantined | MB in | seconds |",
             "|---|---:|---:|---:|---:|---:|",
         ]
@@ -114,6 +117,7 @@ class RunSummary:
         """A few lines for the terminal."""
         added = ", ".join(f"{t} +{n}" for t, n in sorted(self.rows_added.items())) or "nothing added"
         lines = [f"{self.flow}: {self.status} in {self._seconds():.1f} s; {self.inputs} inputs; {added}; {self.quarantined} quarantined"]
+        lines += [f"  ALERT {alert}" for alert in self.alerts]
         for s in self.stages.values():
             q = sum(s.quarantined.values())
             lines.append(f"  {s.stage:<10} in {s.docs_in:>6}  out {s.docs_out:>6}  quarantined {q:>5}  {s.seconds:7.2f} s")

@@ -48,7 +48,7 @@ def test_help_lists_every_command_on_one_line(monkeypatch, capsys):
         main(["--help"])
     out = capsys.readouterr().out
     listed = out.split("commands:")[1].split("\n\n")[0].splitlines()[2:]  # after the title and COMMAND
-    assert [line.split()[0] for line in listed] == ["run", "ingest", "languages", "dedup", "sql", "export", "search", "doctor", "serve", "deploy", "worker", "server", "check-env"]
+    assert [line.split()[0] for line in listed] == ["run", "ingest", "languages", "dedup", "sql", "export", "search", "report", "doctor", "serve", "deploy", "worker", "server", "check-env"]
     assert all(len(line.split(maxsplit=1)) == 2 for line in listed)  # name and help on the same line
     assert "-v, --verbose" in out and "-q, --quiet" in out and "--workers and --batch-size override" in out
 

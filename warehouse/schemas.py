@@ -226,6 +226,31 @@ FEED_STATE = Table(
     key=("source", "url", "content_sha256", "etag", "last_modified"),
 )
 
+# What an ingest run found far outside a source's recent runs (tasks/source_alerts.py): one row
+# per run, source and figure (`empty_or_short_share`, `quarantine_share`, `missing_title_share`,
+# ..., `articles`, `median_words`). `value` is this run's, `baseline_*` the median and range of
+# the `history_runs` runs it was compared with, `pages` the count the share is of.
+SOURCE_ALERTS = Table(
+    "source_alerts",
+    pa.schema(
+        [
+            ("run_id", pa.string()),
+            ("source", pa.string()),
+            ("figure", pa.string()),
+            ("value", pa.float64()),
+            ("baseline_median", pa.float64()),
+            ("baseline_low", pa.float64()),
+            ("baseline_high", pa.float64()),
+            ("history_runs", pa.int32()),
+            ("pages", pa.int64()),
+            ("message", pa.string()),
+            ("raised_at", UTC_TS),
+        ]
+    ),
+    key=("run_id", "source", "figure"),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (DOCUMENTS, ARTICLES, QUARANTINE, RUNS, LANGUAGES, DUPLICATES, SIGNATURES, SITEMAP_LASTMODS, FEED_STATE)
+    t.name: t
+    for t in (DOCUMENTS, ARTICLES, QUARANTINE, RUNS, LANGUAGES, DUPLICATES, SIGNATURES, SITEMAP_LASTMODS, FEED_STATE, SOURCE_ALERTS)
 }

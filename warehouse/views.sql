@@ -108,3 +108,90 @@ CREATE OR REPLACE VIEW articles AS
 -- Articles that are unique or the canonical member of their duplicate group.
 CREATE OR REPLACE VIEW unique_articles AS
     SELECT * FROM articles WHERE dup_group IS NULL OR is_canonical;
+
+-- Per source and ingest run: what the run added for the source and how healthy it looks.
+-- Counted from the rows the run wrote: new versions (`documents`), their articles, and
+-- quarantine rows. An input found unchanged (a 304, the same bytes) writes no row, and a failure
+-- identical to one already stored (same input, stage, reason and bytes) is not stored again, so
+-- a run that changed nothing for a source has no row for it. `inputs` counts distinct inputs
+-- (a fetched version and its quarantine row are one). Empty bodies are inputs whose text came
+-- out empty (quarantined `extract/no_text`, `decode/empty`); short bodies are articles of fewer
+-- than 50 words. Shares are of: inputs (quarantine), articles plus empty bodies (empty or short),
+-- articles (missing fields), articles with a dedup decision, `deduplicated` (duplicates: members
+-- of a group other than its canonical article; NULL before dedup ran). Rows written by language
+-- and dedup runs (their quarantine) are not counted.
+CREATE OR REPLACE VIEW source_health AS
+    WITH other_runs AS (
+        SELECT run_id FROM runs WHERE flow <> 'ingest'
+    ),
+    inputs AS (
+        SELECT source, run_id, uri, fetched_at AS seen_at FROM documents
+        UNION ALL
+        SELECT source, run_id, uri, seen_at FROM quarantine
+    ),
+    input_figures AS (
+        SELECT source, run_id, count(DISTINCT uri) AS inputs, min(seen_at) AS first_seen_at
+        FROM inputs GROUP BY ALL
+    ),
+    reasons AS (
+        SELECT source, run_id, stage || '/' || error AS reason, count(*) AS n,
+               count(*) FILTER (WHERE (stage = 'extract' AND error = 'no_text') OR (stage = 'decode' AND error = 'empty')) AS empty
+        FROM quarantine GROUP BY ALL
+    ),
+    quarantine_figures AS (
+        SELECT source, run_id, sum(n)::BIGINT AS quarantined, sum(empty)::BIGINT AS empty_bodies,
+               map(list(reason ORDER BY n DESC, reason), list(n ORDER BY n DESC, reason)) AS quarantined_by_reason
+        FROM reasons GROUP BY ALL
+    ),
+    article_figures AS (
+        SELECT
+            a.source, a.run_id,
+            count(*) AS articles,
+            count(*) FILTER (WHERE coalesce(a.word_count, 0) < 50) AS short_bodies,
+            count(*) FILTER (WHERE a.title IS NULL OR trim(a.title) = '') AS missing_title,
+            count(*) FILTER (WHERE a.published_at IS NULL) AS missing_published_at,
+            count(*) FILTER (WHERE a.authors IS NULL OR len(a.authors) = 0) AS missing_authors,
+            median(a.word_count)::DOUBLE AS median_words,
+            count(d.article_id) AS dedup_decided,
+            count(*) FILTER (WHERE d.dup_group IS NOT NULL AND NOT d.is_canonical) AS duplicates
+        FROM article_versions AS a
+        LEFT JOIN duplicates AS d USING (article_id)
+        GROUP BY ALL
+    )
+    SELECT
+        i.source, i.run_id,
+        coalesce(r.started_at, i.first_seen_at) AS started_at,
+        r.status,
+        i.inputs,
+        coalesce(a.articles, 0) AS articles,
+        coalesce(q.quarantined, 0) AS quarantined,
+        coalesce(q.quarantined_by_reason, MAP {}::MAP(VARCHAR, BIGINT)) AS quarantined_by_reason,
+        coalesce(q.empty_bodies, 0) AS empty_bodies,
+        coalesce(a.short_bodies, 0) AS short_bodies,
+        coalesce(a.missing_title, 0) AS missing_title,
+        coalesce(a.missing_published_at, 0) AS missing_published_at,
+        coalesce(a.missing_authors, 0) AS missing_authors,
+        a.median_words,
+        coalesce(a.dedup_decided, 0) AS deduplicated,
+        CASE WHEN a.dedup_decided > 0 THEN a.duplicates END AS duplicates,
+        coalesce(q.quarantined, 0) / i.inputs AS quarantine_share,
+        (coalesce(q.empty_bodies, 0) + coalesce(a.short_bodies, 0)) / nullif(coalesce(a.articles, 0) + coalesce(q.empty_bodies, 0), 0) AS empty_or_short_share,
+        a.missing_title / nullif(a.articles, 0) AS missing_title_share,
+        a.missing_published_at / nullif(a.articles, 0) AS missing_published_at_share,
+        a.missing_authors / nullif(a.articles, 0) AS missing_authors_share,
+        a.duplicates / nullif(a.dedup_decided, 0) AS duplicate_share
+    FROM input_figures AS i
+    LEFT JOIN article_figures AS a USING (source, run_id)
+    LEFT JOIN quarantine_figures AS q USING (source, run_id)
+    LEFT JOIN runs AS r USING (run_id)
+    WHERE i.run_id NOT IN (SELECT run_id FROM other_runs);
+
+-- What ingest runs found far outside a source's recent runs (tasks/source_alerts.py).
+CREATE OR REPLACE VIEW source_alerts AS
+    SELECT * EXCLUDE (filename)
+    FROM read_parquet('{root}/source_alerts/**/*.parquet', hive_partitioning = false, filename = true)
+    SEMI JOIN (
+        SELECT run_id, source, figure, min(filename) AS filename
+        FROM read_parquet('{root}/source_alerts/**/*.parquet', hive_partitioning = false, filename = true)
+        GROUP BY ALL
+    ) USING (run_id, source, figure, filename);
