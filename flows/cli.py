@@ -368,7 +368,10 @@ def _check_warehouse() -> None:
 
 # What to do about a disk that cannot be written, by errno.
 _FULL = "free space on that disk (or point PRESSROOM_WAREHOUSE at a copy on another) and rerun: the run goes on where it stopped"
-_READ_ONLY = "sql, search, export and doctor read it as it is; flows need it writable (or PRESSROOM_WAREHOUSE pointing at a writable copy)"
+_READ_ONLY = (
+    "flows need it writable (or PRESSROOM_WAREHOUSE pointing at a writable copy); sql, search, export and doctor "
+    "read it as it is once its views are current (any command where it is writable makes them so)"
+)
 _DISK_ADVICE = {errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EFBIG: _FULL, errno.EROFS: _READ_ONLY, errno.EACCES: _READ_ONLY, errno.EPERM: _READ_ONLY}
 
 
