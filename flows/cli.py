@@ -70,15 +70,23 @@ def _choose_prefect_api() -> None:
         print(f"pressroom: Prefect server at {api.url.removesuffix('/api')}", file=sys.stderr, flush=True)
 
 
-def _quiet_interrupt_logs() -> None:
-    """Prefect logs a run stopped by Ctrl-C as crashed, at ERROR; the command says it in one line."""
+def _leave_to_one_line(verbose: bool) -> None:
+    """Prefect logs a run stopped by Ctrl-C as crashed, and a run that hit a full or read-only
+    disk as failed with its traceback, at ERROR: the command says either in one line, so those
+    records are dropped (a disk error's are kept with -v, where logs are what the user asked for)."""
     import logging
 
-    def not_an_interrupt(record: logging.LogRecord) -> bool:
-        return "interrupt signal" not in record.getMessage()
+    def not_told_in_one_line(record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "interrupt signal" in message:
+            return False
+        disk_error = any(text in message for text in _DISK_ERRORS) or (
+            record.exc_info is not None and isinstance(record.exc_info[1], OSError) and _os_error(record.exc_info[1]) is not None
+        )
+        return verbose or not disk_error
 
     for name in ("prefect.flow_runs", "prefect.task_runs"):
-        logging.getLogger(name).addFilter(not_an_interrupt)
+        logging.getLogger(name).addFilter(not_told_in_one_line)
 
 
 class Interrupted(Exception):
@@ -131,8 +139,9 @@ def _progress_bar(show: bool):
     )
 
 
-def _with_progress(run, show: bool = True):
-    """Call `run()` while showing the progress bar (if `show`), fed by flows.progress."""
+def _with_progress(run, show: bool = True, verbose: bool = False):
+    """Call `run()` while showing the progress bar (if `show`), fed by flows.progress; `verbose`:
+    Prefect's logs of a disk error are shown too (see _leave_to_one_line)."""
     from flows.progress import set_reporter
 
     progress = _progress_bar(show)
@@ -147,7 +156,7 @@ def _with_progress(run, show: bool = True):
             progress.advance(bars[phase], advance)
 
     set_reporter(reporter)
-    _quiet_interrupt_logs()
+    _leave_to_one_line(verbose)
     try:
         with progress:
             return run()
@@ -208,7 +217,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}", file=sys.stderr)
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
-    summary = _with_progress(lambda: ingest(params), _shows_bar(args))
+    summary = _with_progress(lambda: ingest(params), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return _ingest_outcome(summary, args.uris, args.source)
 
@@ -229,7 +238,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             return _fail(f"--report: {exc}")
     params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit), report_path=report_path)
     _check_warehouse()
-    summaries = _with_progress(lambda: pipeline(params), _shows_bar(args))
+    summaries = _with_progress(lambda: pipeline(params), _shows_bar(args), args.verbose)
     _summary(args, "\n".join(s.to_text() for s in summaries))
     return _ingest_outcome(summaries[0], [], args.source)
 
@@ -239,7 +248,7 @@ def cmd_languages(args: argparse.Namespace) -> int:
     from flows.parameters import LanguageParameters
 
     _check_warehouse()
-    summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)), _shows_bar(args))
+    summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return 0
 
@@ -250,7 +259,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from flows.parameters import DedupParameters
 
     _check_warehouse()
-    summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))), _shows_bar(args))
+    summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return 0
 
@@ -370,21 +379,40 @@ def _check_warehouse() -> None:
     check_readable(root)
 
 
+# What to do about a disk that cannot be written, by errno.
+_FULL = "free space on that disk (or point PRESSROOM_WAREHOUSE at a copy on another) and rerun: the run goes on where it stopped"
+_READ_ONLY = (
+    "flows need it writable (or PRESSROOM_WAREHOUSE pointing at a writable copy); sql, search, export and doctor "
+    "read it as it is once its views are current (any command where it is writable makes them so)"
+)
+_DISK_ADVICE = {errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EFBIG: _FULL, errno.EROFS: _READ_ONLY, errno.EACCES: _READ_ONLY, errno.EPERM: _READ_ONLY}
+
+
 def _os_error(exc: OSError) -> str | None:
-    """One line for a warehouse that cannot be written (read-only, not ours, full); else None."""
-    if exc.errno not in {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}:
+    """One line for a warehouse that cannot be written (read-only, not ours, full), naming the
+    path and what to do, and the notes a flow added (recorded_run's, when the run's `runs` row
+    could not be written either); else None."""
+    if exc.errno not in _DISK_ADVICE:
         return None
     where = f" ({exc.filename})" if exc.filename else ""
-    return f"cannot write the warehouse: {exc.strerror or exc}{where}"
+    notes = "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
+    return f"cannot write the warehouse: {exc.strerror or exc}{where}; {_DISK_ADVICE[exc.errno]}{notes}"
 
 
-_DISK_ERRORS = ("Read-only file system", "Permission denied", "No space left on device", "Disk quota exceeded")
+# How DuckDB and Prefect's messages spell the disk errors (DuckDB's carry no errno).
+_DISK_ERRORS = {
+    "Read-only file system": errno.EROFS, "Permission denied": errno.EACCES,
+    "No space left on device": errno.ENOSPC, "Disk quota exceeded": errno.EDQUOT, "File too large": errno.EFBIG,
+}
 
 
 def _duckdb_disk_error(exc: Exception) -> str | None:
     """One line for a DuckDB error that is the disk's (read-only, not ours, full); else None."""
     first = str(exc).splitlines()[0]
-    return f"cannot write the warehouse: {first}" if any(text in first for text in _DISK_ERRORS) else None
+    for text, number in _DISK_ERRORS.items():
+        if text in first:
+            return f"cannot write the warehouse: {first}; {_DISK_ADVICE[number]}"
+    return None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -713,6 +741,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _override_settings(args)
         if args.command in FLOW_COMMANDS:
+            from flows.process_guard import start_guard
+
+            start_guard()  # what this command starts ends with it, however it ends
             _choose_prefect_api()  # before anything imports Prefect
         return args.func(args)
     except (SourcesError, WarehouseDamaged) as exc:

@@ -14,12 +14,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.exceptions import TerminationSignal
 from prefect.runtime import flow_run
 
+from config.pause_points import pause_point
 from config.settings import Settings
 from tasks.run_summary import RunSummary
 from tasks.store import record_run
 from warehouse.catalog import ensure_catalog
 from warehouse.doctor import check_readable, damage_named_in
 from warehouse.writer import clear_staging
+
+
+# Added to the error that stopped a run whose `runs` row could not be written (a full disk).
+NOT_RECORDED = "this run is not in `runs`: its row could not be written either"
 
 
 @dataclass
@@ -51,6 +56,7 @@ def recorded_run(flow: str) -> Iterator[FlowRun]:
     prepare_warehouse(root)
     run = FlowRun(settings, root, RunSummary(run_id=str(flow_run.id or "local"), flow=flow))
     try:
+        pause_point("start")
         yield run
     except duckdb.Error as exc:
         # a read that failed on a damaged part: name the file and what to do, not DuckDB's internals
@@ -63,8 +69,10 @@ def recorded_run(flow: str) -> Iterator[FlowRun]:
     except BaseException as exc:
         status = "interrupted" if isinstance(exc, (KeyboardInterrupt, TerminationSignal)) else "failed"
         # best effort: the error that stopped the run is what the caller must see
-        with suppress(Exception):
+        try:
             record_run(root, run.summary.finish(status))
+        except Exception:  # noqa: BLE001 - the disk that failed the run may fail this write too
+            exc.add_note(NOT_RECORDED)
         raise
     record_run(root, run.summary.finish())
     create_markdown_artifact(key=f"{flow}-summary", markdown=run.summary.to_markdown(), description=f"{flow} run summary")

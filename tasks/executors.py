@@ -69,12 +69,21 @@ def worker_pool(
         return
     initializer = partial(_start_pool_worker, preload, preload_args)
     context = multiprocessing.get_context("spawn")
-    with RenewablePool(partial(ProcessPoolExecutor, workers, mp_context=context, initializer=initializer), workers) as pool:
+    _resource_tracker_of_its_own()
+    pool = RenewablePool(partial(ProcessPoolExecutor, workers, mp_context=context, initializer=initializer), workers)
+    try:
         if start_now:
             # a spawning pool starts a worker per submitted task while none is idle
             for _ in range(workers):
                 pool.submit(_no_op)
         yield pool
+    except BaseException:
+        # Ctrl-C or a failure: a worker may be busy for a while yet (a document may take up to
+        # its time limit), and nothing will read what it returns
+        pool.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 class RenewablePool(Executor):
@@ -95,13 +104,17 @@ class RenewablePool(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
-    def renew(self) -> None:
-        """Kill every worker (their tasks' futures fail with BrokenProcessPool) and start a new
-        pool of as many. `_processes` is the pool's own table of its workers: the standard library
-        offers no way to stop a running task."""
+    def kill(self) -> None:
+        """Kill every worker (their tasks' futures fail with BrokenProcessPool). `_processes` is
+        the pool's own table of its workers: the standard library offers no way to stop a running
+        task."""
         for process in list(self.pool._processes.values()):  # noqa: SLF001
             process.kill()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def renew(self) -> None:
+        """Kill every worker and start a new pool of as many."""
+        self.kill()
         self.pool = self._start()
 
 
@@ -133,6 +146,30 @@ def _exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _resource_tracker_of_its_own() -> None:
+    """Start multiprocessing's resource tracker (if this process has none yet) in a session of
+    its own. The pool's queues are named POSIX semaphores (`/dev/shm/sem.mp-*`); the tracker
+    unlinks those left when every process holding its pipe is gone. Started as usual, it is in
+    the command's process group, so a `kill -9` of the group (or a terminal's hangup) killed it
+    with the rest and the semaphores stayed in /dev/shm for good. In its own session it outlives
+    the group by the moment it takes to unlink them, then exits. It ignores SIGINT and SIGTERM
+    either way. The standard library offers no setting for this: its spawn function is
+    swapped for the duration of the start."""
+    from multiprocessing import resource_tracker, util
+
+    def spawn_in_own_session(path: str, args: list[str], passfds: tuple[int, ...]) -> int:
+        for fd in passfds:
+            os.set_inheritable(fd, True)  # the tracker's end of its pipe, and stderr
+        return os.posix_spawn(path, args, os.environ, setsid=True)
+
+    spawn = util.spawnv_passfds
+    util.spawnv_passfds = spawn_in_own_session
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        util.spawnv_passfds = spawn
 
 
 def _no_op() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401  Table.cast imports it on first use (~40 ms inside a run); load it with the writer
 import pyarrow.parquet as pq
 
+from config.pause_points import pause_point
 from warehouse.lock import LOCK_TIMEOUT_SECONDS, LockTimeout, warehouse_lock
 from warehouse.schemas import TABLES, Table
 from warehouse.scratch import scratch_connection
@@ -106,8 +108,18 @@ def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | N
         name = f"part-{part}-{uuid.uuid4().hex[:12]}.parquet"
         staged = root / STAGING / name
         staged.parent.mkdir(parents=True, exist_ok=True)
-        _write_parquet(new, staged)
+        try:
+            _write_parquet(new, staged)
+        except OSError as exc:
+            with suppress(OSError):
+                staged.unlink(missing_ok=True)  # give back the space a partial file took
+            if exc.errno is not None and not exc.filename:
+                # pyarrow's errors leave the path out (a full disk): the one line names it
+                raise OSError(exc.errno, os.strerror(exc.errno), str(staged)) from exc
+            raise
+        pause_point(f"staged {table.name}")
         folder = root / table.name / partition if partition else root / table.name
         folder.mkdir(parents=True, exist_ok=True)
         os.replace(staged, folder / name)
+        pause_point(f"stored {table.name}")
     return new.num_rows

@@ -24,6 +24,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
 
+from config.pause_points import pause_point
 from tasks.clean.decode import STAGE as DECODE
 from tasks.clean.decode import decode_document
 from tasks.clean.extract import extract_document
@@ -56,6 +57,7 @@ class CleanOutcome:
 def clean_document(doc: FetchedDocument, seconds: float | None = None) -> CleanOutcome:
     """Decode, extract and normalize one document; a step's failure ends it there, and so does
     running out of `seconds` (None: no limit)."""
+    pause_point("clean")
     outcome = CleanOutcome(article=None)
     value: object = doc
     step, started = DECODE, time.perf_counter()
