@@ -71,10 +71,18 @@ def worker_pool(
     context = multiprocessing.get_context("spawn")
     with RenewablePool(partial(ProcessPoolExecutor, workers, mp_context=context, initializer=initializer), workers) as pool:
         if start_now:
-            # a spawning pool starts a worker per submitted task while none is idle
-            for _ in range(workers):
-                pool.submit(_no_op)
+            start_workers(pool)
         yield pool
+
+
+def start_workers(pool: Executor | None) -> None:
+    """Start every worker of a `worker_pool` process pool now, so their preloads run side by side
+    (and beside whatever the caller does next) rather than during the first batch; call it once
+    there is work for them. Other executors start their workers themselves."""
+    if isinstance(pool, RenewablePool):
+        # a spawning pool starts a worker per submitted task while none is idle
+        for _ in range(pool.workers):
+            pool.submit(_no_op)
 
 
 class RenewablePool(Executor):
