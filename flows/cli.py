@@ -25,6 +25,8 @@ PREFECT_DEFAULTS = {
 # since task-run chatter would break the progress bar; their summary is printed at the end.
 LOG_LEVELS = {"serve": ("WARNING", "INFO", "DEBUG"), "server": ("WARNING", "INFO", "DEBUG")}
 FLOW_LOG_LEVELS = ("ERROR", "WARNING", "INFO")
+# Source kinds an ingest plans from the local disk alone (a rerun over them may have nothing to do).
+_LOCAL_KINDS = frozenset({"file", "folder"})
 # Choices of `pressroom export` (warehouse/export.py's FORMATS and COMPRESSIONS; a test checks
 # they agree): named here so the parser is built without importing DuckDB and pyarrow.
 EXPORT_FORMATS = ("jsonl", "parquet", "csv")
@@ -223,15 +225,46 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for uri in args.uris:  # the first lines: what each input was taken for
         kind = guess_uri_kind(uri)
         _announce(args, f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}")
-    _choose_prefect_api()
-    _check_warehouse()
-    from flows.ingest import ingest
+    api_url = _choose_prefect_api()
+    root = _check_warehouse()
     from flows.parameters import IngestParameters
 
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
+    if (summary := _unchanged_local_inputs(args, params, root, api_url)) is not None:
+        _summary(args, summary.to_text())
+        return _ingest_outcome(summary, args.uris, args.source)
+    from flows.ingest import ingest
+
     summary = _with_progress(lambda: ingest(params), _shows_bar(args))
     _summary(args, summary.to_text())
     return _ingest_outcome(summary, args.uris, args.source)
+
+
+def _unchanged_local_inputs(args: argparse.Namespace, params, root: Path, api_url: str | None) -> RunSummary | None:
+    """An ingest of local files and folders only, whose planning finds no input to read (all
+    unchanged since last read, or none there): its run recorded without importing Prefect
+    (flows/idle_run.py), its summary returned; else None, and the flow runs. Only local sources:
+    planning feeds, sitemaps and URLs fetches them, and WARC files are read to be listed."""
+    from config.settings import Settings
+    from tasks.fetch import choose_sources, plan_inputs
+
+    settings = Settings()
+    sources_file = Path(args.sources) if args.sources else settings.sources
+    if args.uris:
+        from tasks.fetch.uri_kind import guess_uri_kind
+
+        if any(guess_uri_kind(uri) not in _LOCAL_KINDS for uri in args.uris):
+            return None  # decided before choose_sources, which peeks at ambiguous URLs
+    sources = choose_sources(args.uris, args.source, sources_file, settings.http)
+    if any(source.kind not in _LOCAL_KINDS for source in sources):
+        return None
+    planned = plan_inputs(sources, settings.max_document_bytes, root, settings.http)
+    if planned.items or planned.quarantined:
+        return None
+    from flows.idle_run import record_idle_run
+
+    unchanged = planned.stats.counts["unchanged"]
+    return record_idle_run(root, "ingest", {"params": params.model_dump(mode="json")}, api_url, _say, unchanged, (planned.stats,))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -276,13 +309,23 @@ def cmd_languages(args: argparse.Namespace) -> int:
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     _announce(args, f"dedup: grouping the new articles in {_warehouse()} with the stored ones")
-    _choose_prefect_api()
-    _check_warehouse()
+    api_url = _choose_prefect_api()
+    root = _check_warehouse()
     from config.dedup import DedupSettings
-    from flows.dedup import dedup
     from flows.parameters import DedupParameters
+    from tasks.dedup import nothing_new
 
-    summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))), _shows_bar(args))
+    params = DedupParameters(settings=DedupSettings(threshold=args.threshold))
+    if nothing_new(root, params.settings):
+        # nothing stored since the last dedup run: recorded without importing Prefect (flows/idle_run.py)
+        from flows.idle_run import record_idle_run
+
+        summary = record_idle_run(root, "dedup", {"params": params.model_dump(mode="json")}, api_url, _say)
+        _summary(args, summary.to_text())
+        return 0
+    from flows.dedup import dedup
+
+    summary = _with_progress(lambda: dedup(params), _shows_bar(args))
     _summary(args, summary.to_text())
     return 0
 

@@ -1,8 +1,9 @@
 """A command's run that has nothing to do, recorded without importing Prefect.
 
 Importing Prefect and starting a flow run cost a command 1-3 s (more on a loaded machine), which
-is most of a `pressroom languages` that finds every article tagged. The command line decides
-that cheaply (one DuckDB query) and then records the run here, as the flow would have: a `runs`
+is most of a `pressroom languages` that finds every article tagged, a `dedup` with nothing new
+or an ingest of unchanged files. The command line decides that cheaply (before Prefect is
+imported) and then records the run here, as the flow would have: a `runs`
 row, and, when a Prefect server is in use, a completed flow run of the same flow with the
 summary as its markdown artifact, created through Prefect's REST API (the same calls Prefect's
 client makes, four small requests, with `PREFECT_API_KEY` or `PREFECT_API_AUTH_STRING` when set).
@@ -20,6 +21,7 @@ import uuid
 from pathlib import Path
 
 from tasks.run_summary import RunSummary
+from tasks.stage import StageStats
 from tasks.store import record_run
 
 _TIMEOUT_SECONDS = 10
@@ -49,10 +51,13 @@ def _finish_flow_run(api_url: str, run: RunSummary) -> None:
     })
 
 
-def record_idle_run(root: Path, flow: str, parameters: dict, api_url: str | None, say) -> RunSummary:
+def record_idle_run(
+    root: Path, flow: str, parameters: dict, api_url: str | None, say, inputs: int = 0, stages: tuple[StageStats, ...] = ()
+) -> RunSummary:
     """Record a run of `flow` that found nothing to do: its `runs` row and, with `api_url`, a
-    completed Prefect flow run with its summary artifact. `say(line)` tells the user when the
-    server could not record it. Returns the finished summary."""
+    completed Prefect flow run with its summary artifact. `inputs` and `stages` are what the
+    check that found nothing counted (an ingest's `discover`). `say(line)` tells the user when
+    the server could not record it. Returns the finished summary."""
     run_id = None
     if api_url:
         try:
@@ -60,7 +65,9 @@ def record_idle_run(root: Path, flow: str, parameters: dict, api_url: str | None
         except (OSError, ValueError, KeyError) as exc:
             say(f"the Prefect server at {api_url} did not record this run ({exc}); it is in the warehouse's runs table")
             api_url = None
-    summary = RunSummary(run_id=run_id or str(uuid.uuid4()), flow=flow)
+    summary = RunSummary(run_id=run_id or str(uuid.uuid4()), flow=flow, inputs=inputs)
+    for stats in stages:
+        summary.add(stats)
     record_run(root, summary.finish())
     if api_url:
         try:

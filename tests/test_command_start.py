@@ -1,5 +1,6 @@
 """A flow command says what it is about to do before the seconds of importing Prefect and the
-stages, and a command with nothing to do does not import Prefect at all (issue 16). Structural,
+stages, and a command with nothing to do (languages with every article tagged, dedup with
+nothing new, an ingest of unchanged or empty folders) does not import Prefect at all (issue 16). Structural,
 not timed: each command runs in its own process with an import hook that reports the moment
 `prefect` is first imported and stops the command there."""
 
@@ -14,7 +15,9 @@ import pytest
 from prefect_server import clean_environment
 from warehouse_factory import small_warehouse
 
+from config.dedup import DedupSettings
 from flows.cli import DEDUP_THRESHOLD, main
+from tasks.dedup import nothing_new
 from warehouse.catalog import connect, ensure_catalog
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -114,7 +117,52 @@ def test_an_idle_languages_run_shows_in_the_prefect_api_as_a_completed_flow_run(
     assert [a["key"] for a in artifacts] == ["languages-summary"]
 
 
-def test_the_dedup_threshold_default_is_the_settings_default():
-    from config.dedup import DedupSettings
+@pytest.mark.usefixtures("prefect_harness")
+def test_dedup_with_nothing_new_since_its_last_run_records_its_run_without_importing_prefect(warehouse: Path, tmp_path: Path):
+    from flows.dedup import dedup
+    from flows.parameters import DedupParameters
 
+    small_warehouse(warehouse)
+    assert not nothing_new(warehouse, DedupSettings())  # never run
+    dedup(DedupParameters())
+    assert nothing_new(warehouse, DedupSettings())
+    assert not nothing_new(warehouse, DedupSettings(threshold=0.7))  # other settings: regrouped
+
+    result = _probe(["dedup"], warehouse, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert PREFECT_IMPORTED not in result.stderr
+    assert result.stdout.startswith("dedup: completed in ")
+    with connect(warehouse) as con:
+        assert con.execute("SELECT flow, status FROM runs ORDER BY started_at").fetchall() == [("dedup", "completed")] * 2
+
+    small_warehouse(warehouse, n=1, start=100)  # a new article: there is work again
+    assert not nothing_new(warehouse, DedupSettings())
+    assert _probe(["dedup"], warehouse, tmp_path).returncode == 99  # the flow is imported
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_ingest_of_unchanged_or_empty_folders_records_its_run_without_importing_prefect(sources: Path, warehouse: Path, tmp_path: Path):
+    from flows.ingest import ingest
+    from flows.parameters import IngestParameters
+
+    pages, empty = sources.parent / "pages", tmp_path / "empty"
+    empty.mkdir()
+    ingest(IngestParameters(uris=[str(pages)]))
+
+    rerun = _probe(["ingest", str(pages)], warehouse, tmp_path)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert PREFECT_IMPORTED not in rerun.stderr
+    assert rerun.stdout.splitlines()[-1] == "nothing new: 1 input unchanged since last read"
+
+    nothing = _probe(["ingest", str(empty)], warehouse, tmp_path)
+    assert nothing.returncode == 1 and PREFECT_IMPORTED not in nothing.stderr
+    assert nothing.stderr.splitlines()[-1] == f"pressroom: nothing ingested: found nothing to read in {empty}"
+    with connect(warehouse) as con:
+        assert con.execute("SELECT flow, inputs FROM runs ORDER BY started_at").fetchall() == [("ingest", 1), ("ingest", 1), ("ingest", 0)]
+
+    (pages / "b.txt").write_text("Another article, about the new bridge over the river.\n", encoding="utf-8")
+    assert _probe(["ingest", str(pages)], warehouse, tmp_path).returncode == 99  # a new file: the flow runs
+
+
+def test_the_dedup_threshold_default_is_the_settings_default():
     assert DedupSettings.model_fields["threshold"].default == DEDUP_THRESHOLD
