@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from flows.parameters import IngestParameters
     from tasks.run_summary import RunSummary
 
 # Offline-safe Prefect defaults (see docs/architecture.md); a user's own settings win.
@@ -240,7 +241,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return _ingest_outcome(summary, args.uris, args.source)
 
 
-def _unchanged_local_inputs(args: argparse.Namespace, params, root: Path, api_url: str | None) -> RunSummary | None:
+def _unchanged_local_inputs(args: argparse.Namespace, params: IngestParameters, root: Path, api_url: str | None) -> RunSummary | None:
     """An ingest of local files and folders only, whose planning finds no input to read (all
     unchanged since last read, or none there): its run recorded without importing Prefect
     (flows/idle_run.py), its summary returned; else None, and the flow runs. Only local sources:
