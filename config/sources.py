@@ -317,3 +317,15 @@ def load_sources(path: Path) -> SourcesFile:
     except OSError as exc:
         raise SourcesError(f"{path}: cannot read sources file: {exc.strerror or exc}") from None
     return parse_sources(text, path.resolve().parent, origin=str(path))
+
+
+def named_sources(path: Path, names: list[str]) -> list[Source]:
+    """The named sources of a sources file, or all its enabled ones when no name is given; an
+    unknown name is an error naming it."""
+    declared = load_sources(path).source
+    if not names:
+        return [s for s in declared if s.enabled]
+    unknown = sorted(set(names) - {s.name for s in declared})
+    if unknown:
+        raise SourcesError(f"{path}: no source named {', '.join(map(repr, unknown))}")
+    return [s for s in declared if s.name in names]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from flows.parameters import IngestParameters
     from tasks.run_summary import RunSummary
 
 # Offline-safe Prefect defaults (see docs/architecture.md); a user's own settings win.
@@ -26,10 +27,14 @@ PREFECT_DEFAULTS = {
 # since task-run chatter would break the progress bar; their summary is printed at the end.
 LOG_LEVELS = {command: ("WARNING", "INFO", "DEBUG") for command in ("serve", "server", "worker")}
 FLOW_LOG_LEVELS = ("ERROR", "WARNING", "INFO")
+# Source kinds an ingest plans from the local disk alone (a rerun over them may have nothing to do).
+_LOCAL_KINDS = frozenset({"file", "folder"})
 # Choices of `pressroom export` (warehouse/export.py's FORMATS and COMPRESSIONS; a test checks
 # they agree): named here so the parser is built without importing DuckDB and pyarrow.
 EXPORT_FORMATS = ("jsonl", "parquet", "csv")
 EXPORT_COMPRESSIONS = ("gzip", "zstd")
+# DedupSettings.threshold's default, named here for the same reason (a test checks they agree).
+DEDUP_THRESHOLD = 0.8
 
 VERBOSITY_HELP = """output:
   default         a progress bar on long work (on a terminal), then a summary
@@ -58,16 +63,30 @@ SERVER_PARTS = {"services": ["services", "start"], "migrate": ["database", "upgr
 FLOW_COMMANDS = frozenset({"run", "ingest", "languages", "dedup"})
 
 
-def _choose_prefect_api() -> None:
+def _choose_prefect_api() -> str | None:
     """Point this command at a running Prefect server (starting pressroom's background one on
-    first use) before Prefect is imported; see flows/prefect_api.py."""
+    first use) before Prefect is imported; see flows/prefect_api.py. Returns its API URL, None
+    for an ephemeral server."""
     from config.settings import Settings
     from flows.prefect_api import choose_api
 
     settings = Settings()
-    api = choose_api(settings.prefect_server, settings.server_idle_minutes, lambda line: print(f"pressroom: {line}", file=sys.stderr, flush=True))
+    api = choose_api(settings.prefect_server, settings.server_idle_minutes, _say)
     if api.how == "reused" and sys.stderr.isatty():
-        print(f"pressroom: Prefect server at {api.url.removesuffix('/api')}", file=sys.stderr, flush=True)
+        _say(f"Prefect server at {api.url.removesuffix('/api')}")
+    return api.url
+
+
+def _say(line: str) -> None:
+    """A line from pressroom itself on stderr, shown at once."""
+    print(f"pressroom: {line}", file=sys.stderr, flush=True)
+
+
+def _announce(args: argparse.Namespace, line: str) -> None:
+    """A flow command's first line, what it is about to do (unless -q): printed before Prefect and
+    the stages are imported, which takes seconds, so the user sees at once that it runs."""
+    if not args.quiet:
+        print(line, file=sys.stderr, flush=True)
 
 
 def _leave_to_one_line(verbose: bool) -> None:
@@ -173,14 +192,26 @@ def _summary(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
-def _check_sources(args: argparse.Namespace) -> None:
+def _check_sources(args: argparse.Namespace) -> Path:
     """Validate the sources file and source names before a flow starts, so a mistake is one
-    line here rather than a failed flow run (raises SourcesError)."""
-    from config.http import HttpSettings
+    line here rather than a failed flow run (raises SourcesError); returns the file's path."""
     from config.settings import Settings
-    from tasks.fetch import choose_sources
+    from config.sources import named_sources
 
-    choose_sources([], args.source, Path(args.sources) if args.sources else Settings().sources, HttpSettings())
+    path = Path(args.sources) if args.sources else Settings().sources
+    named_sources(path, args.source)
+    return path
+
+
+def _sources_named(args: argparse.Namespace, path: Path) -> str:
+    return f"{'sources ' + ', '.join(args.source) if args.source else 'the sources'} of {path}"
+
+
+def _warehouse() -> Path:
+    """The warehouse as the user set it (PRESSROOM_WAREHOUSE), for the first line."""
+    from config.settings import Settings
+
+    return Settings().warehouse
 
 
 def _ingest_outcome(summary: RunSummary, uris: list[str], names: list[str]) -> int:
@@ -202,31 +233,66 @@ def _ingest_outcome(summary: RunSummary, uris: list[str], names: list[str]) -> i
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest
-    from flows.parameters import IngestParameters
-    from tasks.fetch import AMBIGUOUS, guess_uri_kind
+    from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind
 
-    if not args.uris:
-        _check_sources(args)
     for uri in args.uris:
         if "://" not in uri and not Path(uri).expanduser().exists():
             return _fail(f"no such file or folder: {uri}")
-    _check_warehouse()
-    for uri in args.uris:
+    if not args.uris:
+        _announce(args, f"ingest: {_sources_named(args, _check_sources(args))} into {_warehouse()}")
+    for uri in args.uris:  # the first lines: what each input was taken for
         kind = guess_uri_kind(uri)
-        if not args.quiet:
-            print(f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}", file=sys.stderr)
+        _announce(args, f"{uri}: {'web resource (its content type will tell)' if kind == AMBIGUOUS else kind}")
+    api_url = _choose_prefect_api()
+    root = _check_warehouse()
+    from flows.parameters import IngestParameters
+
     params = IngestParameters(uris=args.uris, sources=args.source, sources_file=args.sources, limit=args.limit)
+    if (summary := _unchanged_local_inputs(args, params, root, api_url)) is not None:
+        _summary(args, summary.to_text())
+        return _ingest_outcome(summary, args.uris, args.source)
+    from flows.ingest import ingest
+
     summary = _with_progress(lambda: ingest(params), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return _ingest_outcome(summary, args.uris, args.source)
 
 
+def _unchanged_local_inputs(args: argparse.Namespace, params: IngestParameters, root: Path, api_url: str | None) -> RunSummary | None:
+    """An ingest of local files and folders only, whose planning finds no input to read (all
+    unchanged since last read, or none there): its run recorded without importing Prefect
+    (flows/idle_run.py), its summary returned; else None, and the flow runs. Only local sources:
+    planning feeds, sitemaps and URLs fetches them, and WARC files are read to be listed."""
+    from config.settings import Settings
+    from tasks.fetch import choose_sources, plan_inputs
+
+    settings = Settings()
+    sources_file = Path(args.sources) if args.sources else settings.sources
+    if args.uris:
+        from tasks.fetch.uri_kind import guess_uri_kind
+
+        if any(guess_uri_kind(uri) not in _LOCAL_KINDS for uri in args.uris):
+            return None  # decided before choose_sources, which peeks at ambiguous URLs
+    sources = choose_sources(args.uris, args.source, sources_file, settings.http)
+    if any(source.kind not in _LOCAL_KINDS for source in sources):
+        return None
+    planned = plan_inputs(sources, settings.max_document_bytes, root, settings.http)
+    if planned.items or planned.quarantined:
+        return None
+    from flows.idle_run import record_idle_run
+
+    unchanged = planned.stats.counts["unchanged"]
+    return record_idle_run(root, "ingest", {"params": params.model_dump(mode="json")}, api_url, _say, unchanged, (planned.stats,))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    sources = _check_sources(args)
+    _announce(args, f"run: ingest, languages and dedup of {_sources_named(args, sources)} into {_warehouse()}")
+    _choose_prefect_api()
+    _check_warehouse()
     from flows.parameters import IngestParameters
     from flows.pipeline import PipelineParameters, pipeline
 
-    _check_sources(args)
     report_path = str(Path(args.report).expanduser().absolute()) if args.report else None
     if report_path:
         from config.settings import Settings
@@ -237,29 +303,56 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ReportRefused as exc:
             return _fail(f"--report: {exc}")
     params = PipelineParameters(ingest=IngestParameters(sources=args.source, sources_file=args.sources, limit=args.limit), report_path=report_path)
-    _check_warehouse()
     summaries = _with_progress(lambda: pipeline(params), _shows_bar(args), args.verbose)
     _summary(args, "\n".join(s.to_text() for s in summaries))
     return _ingest_outcome(summaries[0], [], args.source)
 
 
 def cmd_languages(args: argparse.Namespace) -> int:
-    from flows.language import languages
+    what = "retagging every article" if args.retag else "tagging the articles without a language tag"
+    _announce(args, f"languages: {what} in {_warehouse()}")
+    api_url = _choose_prefect_api()
+    root = _check_warehouse()
     from flows.parameters import LanguageParameters
 
-    _check_warehouse()
-    summary = _with_progress(lambda: languages(LanguageParameters(retag=args.retag)), _shows_bar(args), args.verbose)
+    params = LanguageParameters(retag=args.retag)
+    if not args.retag:
+        from tasks.language import tagger_name
+        from warehouse.pending import untagged_count
+
+        if not untagged_count(root, tagger_name(params.detector)):
+            # nothing to tag: the run is recorded without importing Prefect (flows/idle_run.py)
+            from flows.idle_run import record_idle_run
+
+            summary = record_idle_run(root, "languages", {"params": params.model_dump(mode="json")}, api_url, _say)
+            _summary(args, summary.to_text())
+            return 0
+    from flows.language import languages
+
+    summary = _with_progress(lambda: languages(params), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return 0
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
+    _announce(args, f"dedup: grouping the new articles in {_warehouse()} with the stored ones")
+    api_url = _choose_prefect_api()
+    root = _check_warehouse()
     from config.dedup import DedupSettings
-    from flows.dedup import dedup
     from flows.parameters import DedupParameters
+    from tasks.dedup import nothing_new
 
-    _check_warehouse()
-    summary = _with_progress(lambda: dedup(DedupParameters(settings=DedupSettings(threshold=args.threshold))), _shows_bar(args), args.verbose)
+    params = DedupParameters(settings=DedupSettings(threshold=args.threshold))
+    if nothing_new(root, params.settings):
+        # nothing stored since the last dedup run: recorded without importing Prefect (flows/idle_run.py)
+        from flows.idle_run import record_idle_run
+
+        summary = record_idle_run(root, "dedup", {"params": params.model_dump(mode="json")}, api_url, _say)
+        _summary(args, summary.to_text())
+        return 0
+    from flows.dedup import dedup
+
+    summary = _with_progress(lambda: dedup(params), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return 0
 
@@ -363,11 +456,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_warehouse() -> None:
+def _check_warehouse() -> Path:
     """Prepare the warehouse before a flow starts, as the flow will: a damaged or read-only one
     is then one line here instead of a failed run's log. Staging leftovers are cleared only if no
     writer holds the warehouse lock (a running writer may hold it a while: the flow's own start
-    waits for it)."""
+    waits for it). Returns the warehouse root."""
     from config.settings import Settings
     from warehouse.catalog import ensure_catalog
     from warehouse.doctor import check_readable
@@ -377,6 +470,7 @@ def _check_warehouse() -> None:
     ensure_catalog(root)
     clear_staging(root, wait=False)
     check_readable(root)
+    return root
 
 
 # What to do about a disk that cannot be written, by errno.
@@ -554,9 +648,7 @@ def cmd_check_env(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line's arguments, with defaults read from the settings models."""
-    from config.dedup import DedupSettings
-
+    """The command line's arguments (built without importing pydantic: the first line comes first)."""
     parser = _Parser(
         prog="pressroom",
         description="Fetch, clean, tag and deduplicate articles into a Parquet warehouse queried with DuckDB.",
@@ -613,8 +705,7 @@ def build_parser() -> argparse.ArgumentParser:
     langs.set_defaults(func=cmd_languages)
 
     dedup = command("dedup", "group exact copies, near copies and translations", "The dedup flow alone: group exact copies, near copies and translations.")
-    threshold = DedupSettings.model_fields["threshold"].default
-    dedup.add_argument("--threshold", type=float, default=threshold, metavar="J", help=f"Jaccard similarity of near duplicates (default {threshold})")
+    dedup.add_argument("--threshold", type=float, default=DEDUP_THRESHOLD, metavar="J", help=f"Jaccard similarity of near duplicates (default {DEDUP_THRESHOLD})")
     worker_options(dedup, None)  # dedup sizes its tasks by DedupSettings.signature_batch
     dedup.set_defaults(func=cmd_dedup)
 
@@ -732,39 +823,46 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("-v/--verbose and -q/--quiet exclude each other")
     if args.command not in {"sql", "export", "doctor", "check-env", "search", "report"}:  # the commands that start no Prefect flow
         _configure_prefect(args.command, args.quiet, args.verbose)
-    import duckdb
-    from pydantic import ValidationError
-
-    from config.sources import SourcesError
-    from warehouse.doctor import WarehouseDamaged
-
     try:
         _override_settings(args)
         if args.command in FLOW_COMMANDS:
             from flows.process_guard import start_guard
 
             start_guard()  # what this command starts ends with it, however it ends
-            _choose_prefect_api()  # before anything imports Prefect
+        # a flow command prints its first line, then chooses the Prefect API before Prefect is imported
         return args.func(args)
-    except (SourcesError, WarehouseDamaged) as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        if (line := _os_error(exc)) is None:
-            raise
-        return _fail(line)
-    except duckdb.Error as exc:
-        if (line := _duckdb_disk_error(exc)) is None:
-            raise
-        return _fail(line)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        return _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
     except Interrupted as exc:
         print(f"pressroom: {exc}", file=sys.stderr)
         return 130
     except KeyboardInterrupt:
         print("pressroom: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if (line := _one_line(exc)) is None:
+            raise
+        return _fail(line)
+
+
+def _one_line(exc: Exception) -> str | None:
+    """The one line for an error the user can act on (a bad sources file or setting; a damaged,
+    read-only or full warehouse), or None for anything else, whose traceback must show. The
+    error types are imported only here, when one is raised, so they do not slow every start."""
+    import duckdb
+    from pydantic import ValidationError
+
+    from config.sources import SourcesError
+    from warehouse.doctor import WarehouseDamaged
+
+    if isinstance(exc, (SourcesError, WarehouseDamaged)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return _os_error(exc)
+    if isinstance(exc, duckdb.Error):
+        return _duckdb_disk_error(exc)
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+    return None
 
 
 if __name__ == "__main__":

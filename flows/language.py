@@ -11,7 +11,7 @@ from prefect.utilities.annotations import quote
 from flows.parameters import LanguageParameters
 from flows.progress import report
 from flows.recorded_run import recorded_run
-from tasks.executors import worker_pool
+from tasks.executors import start_workers, worker_pool
 from tasks.language import LanguageInput, preload_detector, tag_languages, tagger_name
 from tasks.run_summary import RunSummary
 from tasks.store import write_rows
@@ -28,11 +28,15 @@ def languages(params: LanguageParameters = LanguageParameters()) -> RunSummary:
     with recorded_run("languages") as run:
         settings, root, summary = run.settings, run.root, run.summary
         tagger = tagger_name(params.detector)
-        pending = untagged_articles(
-            root, tagger, params.retag, params.batch_size or settings.batch_size, on_total=lambda n: report("languages", 0, n)
-        )
-        # each worker loads the detector once, all side by side before the first batch
-        with worker_pool(settings.workers, preload_detector, (params.detector,), start_now=True, executor=settings.executor) as pool:
+        # each worker loads the detector once; the workers start only when there is work
+        with worker_pool(settings.workers, preload_detector, (params.detector,), executor=settings.executor) as pool:
+
+            def found(total: int) -> None:
+                report("languages", 0, total)
+                if total:
+                    start_workers(pool)  # their start-up runs while the first batch is read
+
+            pending = untagged_articles(root, tagger, params.retag, params.batch_size or settings.batch_size, on_total=found)
             for number, records in enumerate(pending, start=1):
                 batch = [LanguageInput(**row) for row in records.to_pylist()]
                 tags = tag(quote(batch), params.detector, pool)

@@ -73,9 +73,7 @@ def worker_pool(
     pool = RenewablePool(partial(ProcessPoolExecutor, workers, mp_context=context, initializer=initializer), workers)
     try:
         if start_now:
-            # a spawning pool starts a worker per submitted task while none is idle
-            for _ in range(workers):
-                pool.submit(_no_op)
+            start_workers(pool)
         yield pool
     except BaseException:
         # Ctrl-C or a failure: a worker may be busy for a while yet (a document may take up to
@@ -84,6 +82,16 @@ def worker_pool(
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def start_workers(pool: Executor | None) -> None:
+    """Start every worker of a `worker_pool` process pool now, so their preloads run side by side
+    (and beside whatever the caller does next) rather than during the first batch; call it once
+    there is work for them. Other executors start their workers themselves."""
+    if isinstance(pool, RenewablePool):
+        # a spawning pool starts a worker per submitted task while none is idle
+        for _ in range(pool.workers):
+            pool.submit(_no_op)
 
 
 class RenewablePool(Executor):

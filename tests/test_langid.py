@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from config.language import LanguageSettings
 from tasks.executors import worker_pool
 from tasks.language.detect import (
+    ALGORITHM_VERSION,
     DETECTOR_VERSION,
     LanguageInput,
     preload_detector,
@@ -188,19 +189,19 @@ def test_tags_carry_the_script(text: str, language: str, script: str) -> None:
 
 def test_tagger_name_changes_with_what_changes_the_tags() -> None:
     base = tagger_name(DEFAULT)
-    assert base == f"{DETECTOR_VERSION}/high/all/v2"
+    assert base == f"{DETECTOR_VERSION}/high/all/{ALGORITHM_VERSION}"
     assert base.startswith("fasttext-") and "+lingua-" in base
     low = tagger_name(LanguageSettings(accuracy="low"))
     subset = tagger_name(LanguageSettings(languages=["en", "de", "fr"]))
     tuned = tagger_name(LanguageSettings(window_chars=500))
     assert len({base, low, subset, tuned}) == 4
-    assert subset == f"{DETECTOR_VERSION}/high/de-en-fr/v2"
+    assert subset == f"{DETECTOR_VERSION}/high/de-en-fr/{ALGORITHM_VERSION}"
     # The same set however it is written is the same tagger.
     assert tagger_name(LanguageSettings(languages=["fra", "EN", "de", "en"])) == subset
     # Settings equal to the defaults name the default tagger.
     assert tagger_name(LanguageSettings(window_chars=DEFAULT.window_chars)) == base
     many = tagger_name(LanguageSettings(languages=["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "fi"]))
-    assert many.startswith(f"{DETECTOR_VERSION}/high/10langs-") and many.endswith("/v2")
+    assert many.startswith(f"{DETECTOR_VERSION}/high/10langs-") and many.endswith(f"/{ALGORITHM_VERSION}")
 
 
 def test_settings_reject_bad_languages_and_describe_every_field() -> None:
@@ -218,7 +219,7 @@ def test_restricted_language_set_is_used() -> None:
     settings = LanguageSettings(languages=["en", "es"])
     tag = tag_language(_item(SPANISH), settings)
     assert tag.language == "es"
-    assert tag.tagger.endswith("/high/en-es/v2")
+    assert tag.tagger.endswith(f"/high/en-es/{ALGORITHM_VERSION}")
     # French is not among the choices: the detector can only answer one of the two.
     french = "Le conseil municipal a voté mardi l'extension du réseau de bus vers la banlieue nord."
     assert tag_language(_item(french), settings).language in {"en", "es", "und"}

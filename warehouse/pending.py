@@ -28,17 +28,8 @@ def untagged_articles(
     is told how many there are before the first batch (a progress bar's total).
 
     """
-    condition = "" if retag else (
-        f"ANTI JOIN (SELECT article_id FROM {table_scan(root, LANGUAGES)} "
-        "WHERE tagger = $tagger) USING (article_id)"
-    )
     with scratch_connection() as con:
-        con.execute(
-            f"""CREATE TEMP TABLE pending_untagged AS
-                SELECT article_id, filename FROM {table_scan(root, ARTICLES, filename=True)}
-                {condition}""",
-            {"tagger": tagger} if not retag else {},
-        )
+        con.execute(f"CREATE TEMP TABLE pending_untagged AS {_untagged_sql(root, retag)}", {} if retag else {"tagger": tagger})
         if on_total is not None:
             on_total(con.execute("SELECT count(*) FROM pending_untagged").fetchall()[0][0])
         files = [row[0] for row in con.execute("SELECT DISTINCT filename FROM pending_untagged ORDER BY 1").fetchall()]
@@ -50,6 +41,21 @@ def untagged_articles(
                ORDER BY a.article_id""",
             params={"files": files},
         ).to_arrow_reader(batch_rows)
+
+
+def _untagged_sql(root: Path, retag: bool) -> str:
+    """`article_id, filename` of the article versions without a tag from `$tagger` (all when `retag`)."""
+    condition = "" if retag else (
+        f"ANTI JOIN (SELECT article_id FROM {table_scan(root, LANGUAGES)} WHERE tagger = $tagger) USING (article_id)"
+    )
+    return f"SELECT article_id, filename FROM {table_scan(root, ARTICLES, filename=True)} {condition}"
+
+
+def untagged_count(root: Path, tagger: str) -> int:
+    """How many article versions have no tag from `tagger` (what a language run would tag); the
+    command line asks before it starts a flow, so a run with nothing to do costs one query."""
+    with scratch_connection() as con:
+        return con.execute(f"SELECT count(*) FROM ({_untagged_sql(root, retag=False)})", {"tagger": tagger}).fetchall()[0][0]
 
 
 def compared_articles(con: duckdb.DuckDBPyConnection) -> str:

@@ -15,6 +15,7 @@ import pyarrow as pa
 from config.dedup import DedupSettings
 from tasks.dedup.cache import DedupCache, attached_cache, sync
 from tasks.dedup.grouping import find_duplicates
+from tasks.dedup.last_run import compared_files, remember_run
 from tasks.stage import StageOutput, StageStats
 from warehouse.catalog import connect
 from warehouse.pending import compared_articles, unsigned_articles
@@ -43,12 +44,15 @@ class DedupSession:
 def dedup_session(root: Path, settings: DedupSettings, memory_limit: str | None = None) -> Iterator[DedupSession]:
     """Hold the warehouse's dedup cache (one dedup run at a time) for the block, with the
     compared set (each document's latest version and its language) taken as stored now; when
-    the block completes, the cache reads what the run wrote, so the next run starts current."""
+    the block completes, the cache reads what the run wrote, so the next run starts current, and
+    what the run saw is remembered (a command with nothing new then starts no flow)."""
     con = connect(root, memory_limit)
     try:
         with attached_cache(con, root, settings) as cache:
+            compared = compared_files(root)  # before the compared set is taken (tasks/dedup/last_run.py)
             yield DedupSession(con, root, cache, settings, compared_articles(con))
             sync(con, root, settings)
+            remember_run(root, settings, compared)
     finally:
         con.close()
 

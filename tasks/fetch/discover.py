@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from config.http import HttpSettings
-from config.sources import MODEL_BY_KIND, Source, SourcesError, load_sources
+from config.sources import MODEL_BY_KIND, Source, named_sources
 from tasks.fetch.feeds import feed_inputs
 from tasks.fetch.local_files import file_inputs
 from tasks.fetch.plan import PlanContext, Planner
@@ -88,10 +88,4 @@ def choose_sources(uris: list[str], names: list[str], sources_file: Path, http: 
     of the sources file. An unknown source name is an error naming it."""
     if uris:
         return sources_for_uris(uris, http)
-    declared = load_sources(sources_file).source
-    if not names:
-        return [s for s in declared if s.enabled]
-    unknown = sorted(set(names) - {s.name for s in declared})
-    if unknown:
-        raise SourcesError(f"{sources_file}: no source named {', '.join(map(repr, unknown))}")
-    return [s for s in declared if s.name in names]
+    return named_sources(sources_file, names)

@@ -13,12 +13,13 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from config.http import HttpSettings
-from tasks.fetch.decompress import DecompressionError, SizeCapExceeded, gunzip_capped, is_gzip
-from tasks.fetch.http import HttpSession, run_async
+from typing import TYPE_CHECKING
+
 from tasks.fetch.media_types import PAGE_FORMATS
-from tasks.fetch.robots import RobotsCache
-from tasks.records import Rejected
+
+if TYPE_CHECKING:
+    from config.http import HttpSettings
+    from tasks.fetch.robots import RobotsCache
 
 KINDS = ("file", "folder", "warc", "url", "feed", "sitemap")
 AMBIGUOUS = "ambiguous"
@@ -94,6 +95,10 @@ def kind_of_content(media_type: str | None, body: bytes) -> str:
 
 
 async def _peek(url: str, settings: HttpSettings, robots: RobotsCache | None) -> str:
+    # imported here: the command line guesses kinds by name before the HTTP client is loaded
+    from tasks.fetch.decompress import DecompressionError, SizeCapExceeded, gunzip_capped, is_gzip
+    from tasks.fetch.http import HttpSession
+
     async with HttpSession(settings, robots) as session:
         response = await session.get(url)
     body = response.body
@@ -109,6 +114,9 @@ def peek_web_kind(url: str, settings: HttpSettings, robots: RobotsCache | None =
     """Fetch `url` (politely, obeying robots.txt) and say whether it is a `feed`, a `sitemap` or
     a page (`url`). A URL that cannot be fetched is called a page, so that the fetch stage
     records the failure with its reason."""
+    from tasks.fetch.http import run_async
+    from tasks.records import Rejected
+
     try:
         return run_async(lambda: _peek(url, settings, robots))
     except Rejected:
