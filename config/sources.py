@@ -109,10 +109,25 @@ class SitemapSource(_Source):
 
 
 class WarcSource(_Source):
-    """A local WARC file whose `response` records become documents."""
+    """A WARC or WET file, local (`path`) or at an `http(s)://` URL (`url`, streamed record by
+    record), whose page and text records become documents."""
 
     kind: Literal["warc"]
-    path: Path
+    path: Path | None = Field(None, description="A local `.warc`, `.warc.gz` or `.warc.wet.gz` file.")
+    url: str | None = Field(None, description="An http(s) URL of a WARC or WET file, read as a stream, never downloaded whole.")
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL (give a local file as `path`)")
+        return value
+
+    @model_validator(mode="after")
+    def _path_or_url(self) -> WarcSource:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give exactly one of `path` (a local file) or `url` (a remote one)")
+        return self
 
 
 _INTERVAL = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")

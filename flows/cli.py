@@ -191,11 +191,13 @@ def _ingest_outcome(summary: RunSummary, uris: list[str], names: list[str]) -> i
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
     from flows.parameters import IngestParameters
-    from tasks.fetch import AMBIGUOUS, guess_uri_kind
+    from tasks.fetch import AMBIGUOUS, WAT_REFUSAL, guess_uri_kind, is_wat_name
 
     if not args.uris:
         _check_sources(args)
     for uri in args.uris:
+        if is_wat_name(uri):
+            return _fail(f"{uri}: {WAT_REFUSAL}")
         if "://" not in uri and not Path(uri).expanduser().exists():
             return _fail(f"no such file or folder: {uri}")
     _check_warehouse()
