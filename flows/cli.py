@@ -510,7 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = command("ingest", "fetch and clean the sources, or the given URIs", "The ingest flow alone, on the sources file or on the given URIs.")
     source_options(ingest)
     worker_options(ingest, "inputs")
-    ingest.add_argument("uris", nargs="*", metavar="URI", help="files, folders, URLs, feeds, sitemaps, WARC files")
+    ingest.add_argument("uris", nargs="*", metavar="URI", help="files, folders, URLs, feeds, sitemaps, WARC and WET files (local or http(s), streamed)")
     ingest.set_defaults(func=cmd_ingest)
 
     langs = command("languages", "tag articles with their language and script", "The language flow alone: tag articles without a tag of the current tagger.")

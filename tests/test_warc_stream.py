@@ -202,3 +202,34 @@ def test_a_sources_file_names_a_remote_archive_by_url(tmp_path: Path) -> None:
                           ('url = "ftp://h/x.warc.gz"', r"is not an http\(s\) URL")]:
         with pytest.raises(SourcesError, match=problem):
             parse_sources(f'[[source]]\nname = "cc"\nkind = "warc"\n{body}\n', tmp_path)
+
+
+@pytest.mark.usefixtures("prefect_harness", "quick_http")
+def test_a_common_crawl_path_listing_streams_each_listed_file(web_server: WebServer, warehouse: Path, tmp_path: Path) -> None:
+    import gzip
+
+    segment = "crawl-data/CC-MAIN-2024-18/segments/1712296816853.44/wet"
+    for n in range(2):
+        web_server.add(f"/{segment}/CC-MAIN-{n}.warc.wet.gz", Reply(200, crawl(20, wet=True, seed=10 + n)[0]))
+    paths = [f"{segment}/CC-MAIN-{n}.warc.wet.gz" for n in range(3)] + [f"{segment}/CC-MAIN-3.warc.wet.gz"]
+    web_server.add("/crawl-data/CC-MAIN-2024-18/wet.paths.gz", Reply(200, gzip.compress("\n".join(paths).encode() + b"\n")))
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "cc"\nkind = "warc_paths"\nurl = "{web_server.url("/crawl-data/CC-MAIN-2024-18/wet.paths.gz")}"\n'
+                       f'base_url = "{web_server.base_url}"\nmax_files = 3\n')
+
+    summary = _ingest(sources_file=str(sources))
+    assert summary.rows_added["articles"] == 40
+    _, rows = run_query(warehouse, "select uri, error from quarantine")
+    assert rows == [(web_server.url(f"/{segment}/CC-MAIN-2.warc.wet.gz"), "http_404")], "a listed file that is missing is one row"
+    assert not web_server.requests_to(f"/{segment}/CC-MAIN-3.warc.wet.gz"), "max_files: the fourth is not read"
+    assert _ingest(sources_file=str(sources)).rows_added["articles"] == 0
+
+
+def test_listed_archives_are_joined_to_the_base_url() -> None:
+    from tasks.fetch.archive_lists import listed_archives
+
+    listing = b"crawl-data/a.warc.gz\n\n# a comment\n/crawl-data/b.warc.gz\nhttps://mirror.example/c.warc.gz\n"
+    assert listed_archives(listing, "https://data.commoncrawl.org") == [
+        "https://data.commoncrawl.org/crawl-data/a.warc.gz", "https://data.commoncrawl.org/crawl-data/b.warc.gz", "https://mirror.example/c.warc.gz"]
+    [source] = sources_for_uris(["https://data.commoncrawl.org/crawl-data/CC-MAIN-2024-18/wet.paths.gz"], HTTP)
+    assert (source.kind, source.url) == ("warc_paths", "https://data.commoncrawl.org/crawl-data/CC-MAIN-2024-18/wet.paths.gz")

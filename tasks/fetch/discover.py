@@ -13,6 +13,7 @@ from pathlib import Path
 
 from config.http import HttpSettings
 from config.sources import MODEL_BY_KIND, Source, SourcesError, load_sources
+from tasks.fetch.archive_lists import archive_list_inputs
 from tasks.fetch.feeds import feed_inputs
 from tasks.fetch.local_files import file_inputs
 from tasks.fetch.plan import PlanContext, Planner
@@ -32,8 +33,9 @@ PLANNERS: dict[str, Planner] = {
     "feed": feed_inputs,
     "sitemap": sitemap_inputs,
     "warc": warc_inputs,
+    "warc_paths": archive_list_inputs,
 }
-_PATH_KINDS = frozenset({"file", "folder", "warc"})
+_PATH_KINDS = frozenset({"file", "folder", "warc", "warc_paths"})
 _WEB_SCHEMES = ("http://", "https://")
 _DOCUMENT_LIST_KINDS = frozenset({"feed", "sitemap"})
 
@@ -50,7 +52,7 @@ def sources_for_uris(uris: list[str], http: HttpSettings, name: str = "cli") -> 
         kind = guess_uri_kind(uri)
         if kind == AMBIGUOUS:
             kind = peek_web_kind(uri, http)
-        if kind == "warc" and uri.lower().startswith(_WEB_SCHEMES):
+        if kind in {"warc", "warc_paths"} and uri.lower().startswith(_WEB_SCHEMES):
             sources.append(MODEL_BY_KIND[kind](name=name, kind=kind, url=url_text(uri)))
         elif kind in _PATH_KINDS:
             path = Path(uri.removeprefix("file://")).expanduser().resolve()

@@ -21,12 +21,14 @@ from tasks.fetch.robots import RobotsCache
 from tasks.fetch.warc import opens_like_warc
 from tasks.records import Rejected
 
-KINDS = ("file", "folder", "warc", "url", "feed", "sitemap")
+KINDS = ("file", "folder", "warc", "warc_paths", "url", "feed", "sitemap")
 AMBIGUOUS = "ambiguous"
 
 # WET files are `.warc.wet.gz` at Common Crawl; `.warc.gz` may hold either kind
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 _WAT_SUFFIXES = (".wat", ".wat.gz")
+# Common Crawl's listings of a crawl's files: `warc.paths.gz`, `wet.paths.gz`
+_PATHS_SUFFIXES = (".paths", ".paths.gz")
 _SITEMAP_SUFFIXES = (".xml", ".xml.gz", ".txt", ".txt.gz")
 _FEED_SUFFIXES = (".rss", ".atom", ".rdf", ".jsonfeed")
 _FEED_NAMES = frozenset({"feed", "feeds", "rss", "atom", "rss2", "rss.xml", "atom.xml", "feed.xml", "feed.json", "rss.json", "index.rss"})
@@ -61,10 +63,13 @@ def _starts_with_warc_record(path: Path) -> bool:
 
 
 def guess_uri_kind(uri: str) -> str:
-    """`file`, `folder` or `warc` (a WARC or WET file, by its name or its first bytes) for a
-    local path; `warc`, `feed`, `sitemap` or `url` (a page) for a web URL whose name says so;
-    `ambiguous` for a web URL that must be peeked at."""
+    """`file`, `folder`, `warc` (a WARC or WET file, by its name or its first bytes) or
+    `warc_paths` (a Common Crawl path listing) for a local path; `warc`, `warc_paths`, `feed`,
+    `sitemap` or `url` (a page) for a web URL whose name says so; `ambiguous` for a web URL that
+    must be peeked at."""
     parts = urlsplit(uri)
+    if parts.path.lower().endswith(_PATHS_SUFFIXES):
+        return "warc_paths"
     if parts.scheme.lower() not in {"http", "https"}:
         path = Path(parts.path if parts.scheme.lower() == "file" else uri).expanduser()
         if path.is_dir():
