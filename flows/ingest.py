@@ -19,9 +19,9 @@ from flows.recorded_run import recorded_run
 from tasks.clean import clean_documents
 from tasks.executors import worker_pool
 from tasks.fetch import RobotsCache, choose_sources, fetch_inputs, plan_inputs, stream_archives
-from tasks.records import FetchedDocument, InputRef
+from tasks.fetch.warc import Fetched
 from tasks.run_summary import RunSummary
-from tasks.stage import StageOutput, batches
+from tasks.stage import batches
 from tasks.store import select_unseen, write_batch
 
 plan = task(plan_inputs, name="discover", cache_policy=NO_CACHE)
@@ -29,7 +29,6 @@ fetch = task(fetch_inputs, name="fetch", cache_policy=NO_CACHE)
 unseen = task(select_unseen, name="skip-unchanged", cache_policy=NO_CACHE)
 clean = task(clean_documents, name="clean", cache_policy=NO_CACHE)
 write = task(write_batch, name="write", cache_policy=NO_CACHE)
-Fetched = tuple[list[InputRef], StageOutput[list[FetchedDocument]]]
 
 
 def _counted(streamed: Iterator[Fetched], summary: RunSummary, total: int) -> Iterator[Fetched]:
@@ -60,7 +59,8 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
         report("ingest", 0, len(refs))
         # quote(): Prefect would otherwise walk every record of every batch it is handed
         start_fetch = lambda batch: fetch.submit(quote(batch), root, settings.http, robots)  # noqa: E731
-        streamed = _counted(stream_archives(inputs.items, size, settings.http, robots), summary, len(refs))
+        left = params.limit - len(refs) if params.limit else None  # what --limit leaves to remote archives
+        streamed = _counted(stream_archives(inputs.items, size, settings.http, robots, left), summary, len(refs))
         with worker_pool(settings.workers, executor=settings.executor) as pool, one_behind(summary.add) as write_behind:
             for number, (batch, fetched) in enumerate(chain(prefetched(batches(refs, size), start_fetch), streamed), 1):
                 fresh = unseen(root, quote(fetched.items))

@@ -233,3 +233,14 @@ def test_listed_archives_are_joined_to_the_base_url() -> None:
         "https://data.commoncrawl.org/crawl-data/a.warc.gz", "https://data.commoncrawl.org/crawl-data/b.warc.gz", "https://mirror.example/c.warc.gz"]
     [source] = sources_for_uris(["https://data.commoncrawl.org/crawl-data/CC-MAIN-2024-18/wet.paths.gz"], HTTP)
     assert (source.kind, source.url) == ("warc_paths", "https://data.commoncrawl.org/crawl-data/CC-MAIN-2024-18/wet.paths.gz")
+
+
+def test_a_limit_reads_only_the_first_records(web_server: WebServer) -> None:
+    for n in range(2):
+        web_server.add(f"/{n}.wet.gz", Reply(200, crawl(30, wet=True, seed=20 + n)[0]))
+    refs = [InputRef("s", web_server.url(f"/{n}.wet.gz"), "archive", None, 1 << 20) for n in range(2)]
+    got = [(batch, output) for batch, output in stream_archives(refs, 4, HTTP, limit=35)]
+    documents = [d for _, output in got for d in output.items]
+    assert len(documents) == 35 and len({d.url for d in documents}) == 35
+    assert [len(batch) for batch, _ in got] == [4] * 7 + [2] + [4] + [1], "batches of 4 records, the limit cut across both files"
+    assert list(stream_archives(refs, 4, HTTP, limit=0)) == []

@@ -30,9 +30,10 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -66,6 +67,7 @@ _UNREADABLE = (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError,
 _MAX_HEADER_BYTES = 1024 * 1024
 _CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
 T = TypeVar("T")
+Fetched = tuple[list[InputRef], StageOutput[list[FetchedDocument]]]
 
 
 class Archive(Protocol):
@@ -382,32 +384,42 @@ def _fetch_output(items: list[FetchedDocument | QuarantineRecord], skipped: Coun
     return StageOutput(documents, rows, stats)
 
 
-def stream_archives(
-    refs: list[InputRef], batch_size: int, http: HttpSettings, robots: RobotsCache | None = None
-) -> Iterator[tuple[list[InputRef], StageOutput[list[FetchedDocument]]]]:
-    """The `archive` inputs among `refs` (remote WARC and WET files), each streamed over HTTP in
-    one pass and cut into fetch-stage batches of `batch_size` records as they arrive: one input
-    per record read (its offset), and the batch's documents and quarantine rows. Memory holds
-    one batch and the stream's small window, whatever the file's size."""
-    for ref in refs:
-        if ref.kind != "archive":
-            continue
-        archive = RemoteArchive(ref.uri, http, robots)
-        skipped: Counter[str] = Counter()
-        started = time.perf_counter()
-        batch: list[InputRef] = []
-        items: list[FetchedDocument | QuarantineRecord] = []
-        max_bytes = ref.max_bytes or DEFAULT_MAX_RECORD_BYTES
+def _archive_batches(ref: InputRef, batch_size: int, limit: int | None, http: HttpSettings, robots: RobotsCache | None) -> Iterator[Fetched]:
+    """One remote archive's records, `batch_size` at a time, the first `limit` of them (None: all)."""
+    archive = RemoteArchive(ref.uri, http, robots)
+    max_bytes = ref.max_bytes or DEFAULT_MAX_RECORD_BYTES
+    skipped: Counter[str] = Counter()
+    batch: list[InputRef] = []
+    items: list[FetchedDocument | QuarantineRecord] = []
+    started = time.perf_counter()
 
-        def take(record: ArcWarcRecord, offset: int) -> FetchedDocument:
-            batch.append(InputRef(ref.source, f"{ref.uri}{OFFSET_MARK}{offset}", "warc_record", None, max_bytes))
-            return _page_from_record(record, archive, ref.source, max_bytes)
+    def take(record: ArcWarcRecord, offset: int) -> FetchedDocument:
+        batch.append(InputRef(ref.source, f"{ref.uri}{OFFSET_MARK}{offset}", "warc_record", None, max_bytes))
+        return _page_from_record(record, archive, ref.source, max_bytes)
 
-        for item in walk_records(archive, ref.source, take, skipped):
+    # closing(): a walk stopped at the limit hangs up, and the rest of the file is never read
+    with closing(walk_records(archive, ref.source, take, skipped)) as walk:
+        for item in islice(walk, limit):
             items.append(item)
             if len(items) >= batch_size:
                 yield batch, _fetch_output(items, skipped, started)
                 batch, items, started = [], [], time.perf_counter()
                 skipped.clear()
-        if items or skipped:
-            yield batch, _fetch_output(items, skipped, started)
+    if items or skipped:
+        yield batch, _fetch_output(items, skipped, started)
+
+
+def stream_archives(
+    refs: list[InputRef], batch_size: int, http: HttpSettings, robots: RobotsCache | None = None, limit: int | None = None
+) -> Iterator[Fetched]:
+    """The `archive` inputs among `refs` (remote WARC and WET files), each streamed over HTTP in
+    one pass and cut into fetch-stage batches of `batch_size` records as they arrive: one input
+    per document record read (its offset), and the batch's documents and quarantine rows; the
+    first `limit` records in all (None: every one; the rest is not downloaded). Memory holds one
+    batch and the stream's small window, whatever the file's size."""
+    for ref in refs:
+        if ref.kind != "archive" or limit == 0:
+            continue
+        for batch, output in _archive_batches(ref, batch_size, limit, http, robots):
+            limit = None if limit is None else limit - output.stats.docs_in
+            yield batch, output
