@@ -244,3 +244,32 @@ def test_a_limit_reads_only_the_first_records(web_server: WebServer) -> None:
     assert len(documents) == 35 and len({d.url for d in documents}) == 35
     assert [len(batch) for batch, _ in got] == [4] * 7 + [2] + [4] + [1], "batches of 4 records, the limit cut across both files"
     assert list(stream_archives(refs, 4, HTTP, limit=0)) == []
+
+
+def test_memory_does_not_grow_with_the_files_size(web_server: WebServer) -> None:
+    """Python's allocations while streaming a file ten times larger grow by less than the
+    reader's look-back window, far less than the file (peak RSS of the whole command: bench/)."""
+    import tracemalloc
+
+    def letters(n: int) -> bytes:
+        stream, rng = BytesIO(), random.Random(n)
+        writer = WARCWriter(stream, gzip=True)
+        for i in range(n):  # random letters: gzip cannot make them much smaller than they are
+            text = bytes(97 + rng.randrange(26) for _ in range(4000))
+            writer.write_record(writer.create_warc_record(f"https://a.example/{i}", "conversion", payload=BytesIO(text), warc_content_type="text/plain"))
+        return stream.getvalue()
+
+    peaks, sizes = [], []
+    for n in (300, 3000):
+        data = letters(n)
+        web_server.add(f"/{n}.wet.gz", Reply(200, data))
+        sizes.append(len(data))
+        tracemalloc.start()
+        try:
+            read = sum(len(output.items) for _, output in stream_archives([InputRef("s", web_server.url(f"/{n}.wet.gz"), "archive", None, 1 << 20)], 100, HTTP))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert read == n
+    growth = peaks[1] - peaks[0]
+    assert growth < 4 * 2**20 and growth < (sizes[1] - sizes[0]) / 2, (peaks, sizes)

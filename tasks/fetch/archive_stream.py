@@ -26,8 +26,9 @@ from tasks.records import Rejected
 
 # Chunks the network may run ahead of the reader (httpx hands over up to 64 KiB at a time)
 _QUEUE_CHUNKS = 16
-# Bytes kept behind the reading position: a WARC header block looked back at, with room to spare
-_WINDOW = 2 * 1024 * 1024
+# Bytes kept behind the reading position: the walk looks back at most at the start of the record
+# whose headers warcio just read (headers and one 16 KiB read block), so this is room to spare
+_WINDOW = 1024 * 1024
 _PUT_WAIT = 0.25
 
 
@@ -98,7 +99,8 @@ class RemoteArchive:
         self._position += len(data)
         if self._position - self._start > 2 * _WINDOW:
             drop = self._position - self._start - _WINDOW
-            del self._buffer[:drop]
+            # a new, smaller buffer: `del buffer[:drop]` would keep the old allocation's size
+            self._buffer = self._buffer[drop:]
             self._start += drop
         return data
 
