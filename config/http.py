@@ -38,6 +38,16 @@ class HttpSettings(BaseModel):
     )
     max_body_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Largest response body accepted as sent on the wire; larger ones are `too_large`.")
     max_decompressed_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest body accepted after gzip/deflate/brotli decoding; decoding stops at this size.")
+    max_archive_bytes: int = Field(
+        64 * 1024**3,
+        ge=1,
+        description="Largest WARC or WET file streamed over HTTP (read record by record, never held whole; a Common Crawl "
+        "WARC is about 1 GiB): the records before the limit are kept and the rest is one quarantine row `too_large`.",
+    )
+    archive_base_url: str = Field(
+        "https://data.commoncrawl.org/",
+        description="What the relative paths of a `warc.paths.gz` / `wet.paths.gz` listing are joined to (Common Crawl's bucket).",
+    )
     obey_robots: bool = Field(True, description="Consult robots.txt before every request (switch off only for sites you own).")
     allow_private_addresses: bool = Field(
         False,

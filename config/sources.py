@@ -108,11 +108,41 @@ class SitemapSource(_Source):
     max_depth: int = Field(3, ge=0, le=10, description="How deep sitemap indexes may nest (the root is depth 0).")
 
 
-class WarcSource(_Source):
-    """A local WARC file whose `response` records become documents."""
+class _PathOrUrl(_Source):
+    """A source read from a local file (`path`) or from an http(s) URL (`url`): exactly one."""
+
+    path: Path | None = Field(None, description="A local file.")
+    url: str | None = Field(None, description="An http(s) URL.")
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL (give a local file as `path`)")
+        return value
+
+    @model_validator(mode="after")
+    def _path_or_url(self) -> _PathOrUrl:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give exactly one of `path` (a local file) or `url` (a remote one)")
+        return self
+
+
+class WarcSource(_PathOrUrl):
+    """A WARC or WET file, local (`path`: `.warc`, `.warc.gz`, `.warc.wet.gz`) or at an http(s)
+    URL (`url`: streamed record by record, never downloaded whole), whose page and text records
+    become documents."""
 
     kind: Literal["warc"]
-    path: Path
+
+
+class WarcPathsSource(_PathOrUrl):
+    """A Common Crawl path listing (`warc.paths.gz`, `wet.paths.gz`; local `path` or `url`): the
+    WARC or WET files it names, relative to `base_url`, each streamed record by record."""
+
+    kind: Literal["warc_paths"]
+    base_url: str | None = Field(None, description="What the listed paths are relative to; empty means PRESSROOM_HTTP__ARCHIVE_BASE_URL.")
+    max_files: int | None = Field(None, ge=1, description="Read only the first this many listed files.")
 
 
 _INTERVAL = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -174,7 +204,7 @@ class ScheduleSpec(BaseModel):
 
 
 Source = Annotated[
-    Union[FileSource, FolderSource, UrlsSource, FeedSource, SitemapSource, WarcSource],
+    Union[FileSource, FolderSource, UrlsSource, FeedSource, SitemapSource, WarcSource, WarcPathsSource],
     Field(discriminator="kind"),
 ]
 # Each `kind` tag's model, in declaration order, read off the models so nothing drifts.

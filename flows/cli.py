@@ -233,9 +233,13 @@ def _ingest_outcome(summary: RunSummary, uris: list[str], names: list[str]) -> i
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind
+    from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, is_wat_name
 
     for uri in args.uris:
+        if is_wat_name(uri):
+            from tasks.fetch.warc import WAT_REFUSAL
+
+            return _fail(f"{uri}: {WAT_REFUSAL}")
         if "://" not in uri and not Path(uri).expanduser().exists():
             return _fail(f"no such file or folder: {uri}")
     if not args.uris:
@@ -696,7 +700,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = command("ingest", "fetch and clean the sources, or the given URIs", "The ingest flow alone, on the sources file or on the given URIs.")
     source_options(ingest)
     worker_options(ingest, "inputs")
-    ingest.add_argument("uris", nargs="*", metavar="URI", help="files, folders, URLs, feeds, sitemaps, WARC files")
+    ingest.add_argument("uris", nargs="*", metavar="URI", help="files, folders, URLs, feeds, sitemaps, WARC and WET files (local or http(s), streamed)")
     ingest.set_defaults(func=cmd_ingest)
 
     langs = command("languages", "tag articles with their language and script", "The language flow alone: tag articles without a tag of the current tagger.")

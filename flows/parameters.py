@@ -15,7 +15,8 @@ class IngestParameters(BaseModel):
 
     uris: list[str] = Field(
         default_factory=list,
-        description="Files, folders, URLs, feeds, sitemaps or WARC files to ingest. When given, the sources file is not read.",
+        description="Files, folders, URLs, feeds, sitemaps or WARC files to ingest (WARC and WET files at http(s) URLs are "
+        "streamed record by record). When given, the sources file is not read.",
     )
     sources: list[str] = Field(
         default_factory=list,

@@ -16,7 +16,7 @@ Format = Literal["html", "text", "markdown"]
 
 @dataclass(frozen=True)
 class InputRef:
-    """One input to fetch: a file path, a URL, or a record inside a WARC file.
+    """One input to fetch: a file path, a URL, a record inside a WARC file, or a remote WARC file.
 
     `listed_by` is, for a URL found in fetched content (a feed item, a sitemap entry), the feed
     or sitemap URL the user named; None when the user named `uri` itself. It decides which
@@ -25,7 +25,7 @@ class InputRef:
 
     source: str
     uri: str
-    kind: Literal["file", "url", "warc_record"] = "file"
+    kind: Literal["file", "url", "warc_record", "archive"] = "file"  # archive: a remote WARC or WET file, streamed
     format_hint: Format | None = None
     max_bytes: int | None = None
     obey_robots: bool = True

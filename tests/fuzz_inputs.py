@@ -292,7 +292,8 @@ def sitemap_bodies() -> st.SearchStrategy[bytes]:
 
 @dataclass(frozen=True)
 class WarcFile:
-    """A WARC file as written, and where each document record (response, resource) starts, where
+    """A WARC or WET file as written, and where each document record (response, resource,
+    conversion) starts, where
     its content ends, and where the record ends (after the blank lines of a plain file; in a
     gzipped file a member ends where its content does, since a member cut anywhere is unreadable)."""
 
@@ -325,17 +326,41 @@ def _warc(gzipped: bool) -> WarcFile:
         writer.create_revisit_record("https://news.example/a", digest="sha1:AAAA", refers_to_uri="https://news.example/a",
                                      refers_to_date="2024-05-01T12:00:00Z"),
     ]
+    return _written(writer, stream, records, gzipped)
+
+
+def _written(writer: WARCWriter, stream: BytesIO, records: list, gzipped: bool) -> WarcFile:
     documents = []
     for record in records:
         start = stream.tell()
         writer.write_record(record)
-        if record.rec_type in ("response", "resource"):
+        if record.rec_type in ("response", "resource", "conversion"):
             end = stream.tell()
             documents.append((start, end if gzipped else end - len(b"\r\n\r\n"), end))
     return WarcFile(stream.getvalue(), tuple(documents))
 
 
-WARC_FILES: tuple[WarcFile, ...] = (_warc(gzipped=False), _warc(gzipped=True))
+def _wet(gzipped: bool) -> WarcFile:
+    """A small WET file as Common Crawl writes them: warcinfo, then conversion records of
+    extracted text in several scripts, one of them empty."""
+    stream = BytesIO()
+    writer = WARCWriter(stream, gzip=gzipped)
+
+    def conversion(uri: str, text: str):
+        return writer.create_warc_record(uri, "conversion", payload=BytesIO(text.encode("utf-8")), warc_content_type="text/plain",
+                                         warc_headers_dict={"WARC-Date": "2024-05-01T12:00:00Z", "WARC-Refers-To": "<urn:uuid:1>"})
+
+    records = [
+        writer.create_warcinfo_record("crawl.warc.wet.gz", {"software": "fuzz", "description": "Wide Extracted Text"}),
+        conversion("https://news.example/a", "Headline\nA paragraph of extracted text, as Common Crawl writes it.\n"),
+        conversion("https://news.example/th", "ข่าววันนี้ ฝนตกหนักในกรุงเทพมหานคร\n"),
+        conversion("https://news.example/empty", ""),
+        conversion("https://news.example/zh", "今天的新闻：北京下雨了。\n"),
+    ]
+    return _written(writer, stream, records, gzipped)
+
+
+WARC_FILES: tuple[WarcFile, ...] = (_warc(gzipped=False), _warc(gzipped=True), _wet(gzipped=False), _wet(gzipped=True))
 
 
 @dataclass(frozen=True)
@@ -361,5 +386,5 @@ def _damaged_warc(original: WarcFile, rng: random.Random) -> DamagedWarc:
 
 
 def damaged_warcs() -> st.SearchStrategy[DamagedWarc]:
-    """A WARC file (plain or gzipped) cut short at a random byte, or damaged from there, or both."""
+    """A WARC or WET file (plain or gzipped) cut short at a random byte, or damaged from there, or both."""
     return st.tuples(st.sampled_from(WARC_FILES), seeds).map(lambda drawn: _damaged_warc(*drawn))

@@ -20,6 +20,7 @@ from warehouse.catalog import ensure_catalog
         (["ingest", "--sources", "{bad}"], "unknown key 'includ' in source[0] (a) (did you mean 'include'?)"),
         (["run", "--source", "nope"], "no source named 'nope'"),
         (["ingest", "/no/such/folder"], "no such file or folder: /no/such/folder"),
+        (["ingest", "https://data.commoncrawl.org/x/CC-MAIN-1.warc.wat.gz"], "a WAT file holds crawl metadata (JSON), not text"),
         (["sql", "drop view articles"], "read-only: DROP statements are refused"),
         (["sql", "select nonsense from articles"], 'query failed: Binder Error: Referenced column "nonsense"'),
     ],

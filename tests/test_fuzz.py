@@ -39,7 +39,7 @@ from tasks.fetch.decompress import DecompressionError, SizeCapExceeded, gunzip_c
 from tasks.fetch.feeds import parse_feed, select_new_entries
 from tasks.fetch.retrieve import fetch_inputs
 from tasks.fetch.sitemaps import parse_sitemap
-from tasks.fetch.warc import warc_record_refs
+from tasks.fetch.warc import read_warc, warc_record_refs
 from tasks.language import LanguageInput, tag_languages
 from tasks.records import FetchedDocument, InputRef, QuarantineRecord, Rejected
 from tasks.urls import canonical_url
@@ -266,6 +266,9 @@ def test_warc_files_plan_and_read_every_document_record(tmp_path: Path) -> None:
             inside = [start for start, content_end, _ in warc.original.documents if start < intact < content_end]
             if warc.damaged_from is None and inside:
                 assert [row.error for row in rows] == ["warc_truncated"], (warc, refs, rows)
+            # the same walk read in one pass, as a streamed archive is: the same records, the same end
+            one_pass = list(read_warc(path, "fuzz", 1 << 20))
+            assert len(one_pass) == len(refs) + len(rows), (warc, refs, rows, one_pass)
             planned += refs
         output = fetch_inputs(planned, tmp_path, http)
         check_quarantine(output.quarantined, ("fetch",), lambda uri: uri)

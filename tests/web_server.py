@@ -31,7 +31,8 @@ import pytest
 class Reply:
     """One scripted answer. `delay` waits before the headers; `drip` sends the body one
     `drip_size` piece at a time, `drip` seconds apart; `chunked` sends it with chunked transfer
-    encoding instead of a Content-Length."""
+    encoding instead of a Content-Length; `hang_up_after` closes the connection once that many
+    bytes of the body are sent, as a dropped connection would."""
 
     status: int = 200
     body: bytes = b""
@@ -40,6 +41,7 @@ class Reply:
     drip: float = 0.0
     drip_size: int = 1
     chunked: bool = False
+    hang_up_after: int | None = None
 
 
 @dataclass
@@ -204,13 +206,17 @@ def _handler_for(server: WebServer) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 if reply.status == 304:
                     return
-                size = reply.drip_size if reply.drip else max(len(reply.body), 1)
-                for start in range(0, len(reply.body), size):
-                    piece = reply.body[start:start + size]
+                body = reply.body if reply.hang_up_after is None else reply.body[:reply.hang_up_after]
+                size = reply.drip_size if reply.drip else max(len(body), 1)
+                for start in range(0, len(body), size):
+                    piece = body[start:start + size]
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if reply.chunked else piece)
                     self.wfile.flush()
                     if reply.drip:
                         time.sleep(reply.drip)
+                if reply.hang_up_after is not None:
+                    self.close_connection = True
+                    return
                 if reply.chunked:
                     self.wfile.write(b"0\r\n\r\n")
             finally:

@@ -4,6 +4,7 @@
 files, listed URLs, new or changed entries of feeds and sitemaps. `fetch_inputs`
 (`retrieve.py`) reads each input's bytes: local files, WARC records, and web pages through the
 polite HTTP client (`http.py`, `robots.py`), conditionally when the warehouse holds a version.
+`stream_archives` (`warc.py`) reads remote WARC and WET files in one pass, batch by batch.
 
 The names below are imported on first use (PEP 562): the command line reads `uri_kind` before
 anything heavy is imported, and importing this package must not pull in the HTTP client.
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
     from tasks.fetch.discover import choose_sources, plan_inputs, sources_for_uris
     from tasks.fetch.retrieve import fetch_inputs
     from tasks.fetch.robots import RobotsCache
-    from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind
+    from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, is_wat_name
+    from tasks.fetch.warc import WAT_REFUSAL, stream_archives
 
 _MODULES = {
     "choose_sources": "tasks.fetch.discover",
@@ -28,9 +30,15 @@ _MODULES = {
     "RobotsCache": "tasks.fetch.robots",
     "AMBIGUOUS": "tasks.fetch.uri_kind",
     "guess_uri_kind": "tasks.fetch.uri_kind",
+    "is_wat_name": "tasks.fetch.uri_kind",
+    "WAT_REFUSAL": "tasks.fetch.warc",
+    "stream_archives": "tasks.fetch.warc",
 }
 
-__all__ = ["AMBIGUOUS", "RobotsCache", "choose_sources", "fetch_inputs", "guess_uri_kind", "plan_inputs", "sources_for_uris"]
+__all__ = [
+    "AMBIGUOUS", "WAT_REFUSAL", "RobotsCache", "choose_sources", "fetch_inputs", "guess_uri_kind", "is_wat_name",
+    "plan_inputs", "sources_for_uris", "stream_archives",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -12,15 +12,16 @@ from collections import Counter
 from pathlib import Path
 
 from config.http import HttpSettings
-from config.sources import MODEL_BY_KIND, Source, named_sources
+from config.sources import MODEL_BY_KIND, Source, SourcesError, named_sources
+from tasks.fetch.archive_lists import archive_list_inputs
 from tasks.fetch.feeds import feed_inputs
 from tasks.fetch.local_files import file_inputs
 from tasks.fetch.plan import PlanContext, Planner
 from tasks.fetch.robots import RobotsCache
 from tasks.fetch.sitemaps import sitemap_inputs
-from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, peek_web_kind
+from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, is_wat_name, peek_web_kind
 from tasks.fetch.url_lists import url_inputs
-from tasks.fetch.warc import warc_inputs
+from tasks.fetch.warc import WAT_REFUSAL, warc_inputs
 from tasks.identity import url_text
 from tasks.records import InputRef, QuarantineRecord
 from tasks.stage import StageOutput, StageStats
@@ -32,21 +33,28 @@ PLANNERS: dict[str, Planner] = {
     "feed": feed_inputs,
     "sitemap": sitemap_inputs,
     "warc": warc_inputs,
+    "warc_paths": archive_list_inputs,
 }
-_PATH_KINDS = frozenset({"file", "folder", "warc"})
+_PATH_KINDS = frozenset({"file", "folder", "warc", "warc_paths"})
+_WEB_SCHEMES = ("http://", "https://")
 _DOCUMENT_LIST_KINDS = frozenset({"feed", "sitemap"})
 
 
 def sources_for_uris(uris: list[str], http: HttpSettings, name: str = "cli") -> list[Source]:
     """Sources for URIs given on the command line or in a flow run's parameters, each of the
-    kind `tasks.fetch.uri_kind` guesses (a web URL whose name does not tell is peeked at)."""
+    kind `tasks.fetch.uri_kind` guesses (a web URL whose name does not tell is peeked at). A
+    WAT file is refused with one line: it holds no text."""
     sources: list[Source] = []
     pages: list[str] = []
     for uri in uris:
+        if is_wat_name(uri):
+            raise SourcesError(f"{uri}: {WAT_REFUSAL}")
         kind = guess_uri_kind(uri)
         if kind == AMBIGUOUS:
             kind = peek_web_kind(uri, http)
-        if kind in _PATH_KINDS:
+        if kind in {"warc", "warc_paths"} and uri.lower().startswith(_WEB_SCHEMES):
+            sources.append(MODEL_BY_KIND[kind](name=name, kind=kind, url=url_text(uri)))
+        elif kind in _PATH_KINDS:
             path = Path(uri.removeprefix("file://")).expanduser().resolve()
             sources.append(MODEL_BY_KIND[kind](name=name, kind=kind, path=path))
         elif kind in _DOCUMENT_LIST_KINDS:

@@ -67,6 +67,7 @@ class Response:
     body: bytes
     fetched_at: datetime
     attempts: int = 1
+    stream: httpx.Response | None = None  # the open answer of `HttpSession.open_stream`, body unread
 
     @property
     def media_type(self) -> str | None:
@@ -296,6 +297,22 @@ class HttpSession:
         """
         trusted = url_origin(listed_by or url)
         response = await self._follow(url, known or {}, accept, max_bytes, self.settings.max_redirects, check_robots=True, trusted=trusted)
+        return self._final(response)
+
+    async def open_stream(self, url: str) -> Response:
+        """GET `url`, the user named, for its body as a stream: a 2xx `Response` whose `stream`
+        the caller reads (`aiter_bytes`) and closes, else `Rejected` with the reason.
+
+        Redirects, robots.txt, address rules, politeness and retries are those of `get`, for the
+        opening only: the body, an archive perhaps hours long, is bounded by the read timeout
+        between bytes, not by `total_timeout`. It is asked for without Content-Encoding, so its
+        byte offsets are those of the file.
+        """
+        response = await self._follow(url, {}, None, None, self.settings.max_redirects, check_robots=True, trusted=url_origin(url), stream=True)
+        return self._final(response)
+
+    def _final(self, response: Response) -> Response:
+        """A 2xx or 304 `Response` as it is; `Rejected` for any other last answer."""
         status = response.status
         if 200 <= status < 300 or status == 304:
             return response
@@ -320,6 +337,7 @@ class HttpSession:
         max_redirects: int,
         check_robots: bool,
         trusted: str,
+        stream: bool = False,
     ) -> Response:
         limits = _Limits(
             raw=min(self.settings.max_body_bytes, max_bytes or self.settings.max_body_bytes),
@@ -334,7 +352,7 @@ class HttpSession:
             if check_robots and self.settings.obey_robots:
                 await self._check_robots(current, trusted)
             headers = conditional_headers(known.get(canonical_url(current)))
-            response = await self._with_retries(current, headers, accept, limits, client)
+            response = await self._with_retries(current, headers, accept, limits, client, stream)
             if response.status not in REDIRECT_STATUSES:
                 return response
             location = response.headers.get("location")
@@ -360,12 +378,12 @@ class HttpSession:
         return self._public_client
 
     async def _with_retries(
-        self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits, client: httpx.AsyncClient
+        self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits, client: httpx.AsyncClient, stream: bool = False
     ) -> Response:
         attempt = 0
         while True:
             try:
-                response = await self._attempt(url, headers, accept, limits, client)
+                response = await self._attempt(url, headers, accept, limits, client, stream)
             except _Transient as failure:
                 if attempt >= self.settings.retries:
                     raise Rejected(failure.reason, f"{failure.detail} (after {attempt + 1} attempts)") from None
@@ -384,12 +402,15 @@ class HttpSession:
             attempt += 1
 
     async def _attempt(
-        self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits, client: httpx.AsyncClient
+        self, url: str, headers: dict[str, str], accept: AcceptCheck | None, limits: _Limits, client: httpx.AsyncClient, stream: bool = False
     ) -> Response:
-        """One request: waits its turn at the host, then reads the answer within the total deadline."""
+        """One request: waits its turn at the host, then reads the answer (or, for a `stream`,
+        opens it) within the total deadline."""
         async with self._gate(url).slot(), self._global:
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
+                    if stream:
+                        return await self._open(url, headers, client)
                     return await self._exchange(url, headers, accept, limits, client)
             except (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError) as exc:
                 reason, retry = classify_transport_error(exc)
@@ -428,6 +449,17 @@ class HttpSession:
             except DecompressionError as exc:
                 raise Rejected("bad_content_encoding", f"{exc} ({url})") from None
             return response
+
+    async def _open(self, url: str, headers: dict[str, str], client: httpx.AsyncClient) -> Response:
+        """Send the request and keep a 2xx answer open, its body unread; close any other."""
+        request = client.build_request("GET", url, headers={**headers, "Accept-Encoding": "identity"})
+        answer = await client.send(request, stream=True)
+        response = Response(str(answer.url), answer.status_code, answer.headers, b"", datetime.now(UTC))
+        if 200 <= answer.status_code < 300:
+            response.stream = answer
+        else:
+            await answer.aclose()
+        return response
 
     async def _check_robots(self, url: str, trusted: str) -> None:
         key = origin(url)

@@ -21,10 +21,14 @@ if TYPE_CHECKING:
     from config.http import HttpSettings
     from tasks.fetch.robots import RobotsCache
 
-KINDS = ("file", "folder", "warc", "url", "feed", "sitemap")
+KINDS = ("file", "folder", "warc", "warc_paths", "url", "feed", "sitemap")
 AMBIGUOUS = "ambiguous"
 
-_WARC_SUFFIXES = (".warc", ".warc.gz")
+# WET files are `.warc.wet.gz` at Common Crawl; `.warc.gz` may hold either kind
+_WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
+_WAT_SUFFIXES = (".wat", ".wat.gz")
+# Common Crawl's listings of a crawl's files: `warc.paths.gz`, `wet.paths.gz`
+_PATHS_SUFFIXES = (".paths", ".paths.gz")
 _SITEMAP_SUFFIXES = (".xml", ".xml.gz", ".txt", ".txt.gz")
 _FEED_SUFFIXES = (".rss", ".atom", ".rdf", ".jsonfeed")
 _FEED_NAMES = frozenset({"feed", "feeds", "rss", "atom", "rss2", "rss.xml", "atom.xml", "feed.xml", "feed.json", "rss.json", "index.rss"})
@@ -44,17 +48,39 @@ def _is_sitemap_path(segments: list[str]) -> bool:
     return last.endswith(".xml.gz")  # feeds are not served as gzip files; sitemaps often are
 
 
+def is_wat_name(uri: str) -> bool:
+    """Whether a path or URL names a WAT file (`.warc.wat.gz`): crawl metadata, no text."""
+    return urlsplit(uri).path.lower().endswith(_WAT_SUFFIXES)
+
+
+def _starts_with_warc_record(path: Path) -> bool:
+    """Whether a local file opens with a WARC record, whatever its name."""
+    try:
+        from tasks.fetch.warc import opens_like_warc  # the WARC reader imports the HTTP client
+
+        with path.open("rb") as stream:
+            return opens_like_warc(stream.read(4096))
+    except OSError:
+        return False
+
+
 def guess_uri_kind(uri: str) -> str:
-    """`file`, `folder` or `warc` for a local path; `feed`, `sitemap` or `url` (a page) for a
-    web URL whose name says so; `ambiguous` for a web URL that must be peeked at."""
+    """`file`, `folder`, `warc` (a WARC or WET file, by its name or its first bytes) or
+    `warc_paths` (a Common Crawl path listing) for a local path; `warc`, `warc_paths`, `feed`,
+    `sitemap` or `url` (a page) for a web URL whose name says so; `ambiguous` for a web URL that
+    must be peeked at."""
     parts = urlsplit(uri)
+    if parts.path.lower().endswith(_PATHS_SUFFIXES):
+        return "warc_paths"
     if parts.scheme.lower() not in {"http", "https"}:
         path = Path(parts.path if parts.scheme.lower() == "file" else uri).expanduser()
         if path.is_dir():
             return "folder"
-        return "warc" if path.name.lower().endswith(_WARC_SUFFIXES) else "file"
+        return "warc" if path.name.lower().endswith(_WARC_SUFFIXES) or _starts_with_warc_record(path) else "file"
     segments = [s for s in parts.path.lower().split("/") if s]
     last = segments[-1] if segments else ""
+    if last.endswith(_WARC_SUFFIXES):
+        return "warc"
     query = parse_qsl(parts.query.lower(), keep_blank_values=True)
     if _is_sitemap_path(segments):
         return "sitemap"
