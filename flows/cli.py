@@ -322,6 +322,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from config.settings import Settings
     from warehouse.catalog import NoWarehouse, require_warehouse
     from warehouse.doctor import DAMAGED, examine, repair
+    from warehouse.storage import location
 
     root = Settings().warehouse_root()
     try:
@@ -334,9 +335,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if not findings:
         print(f"{root}: no damaged, copied or stray files")
     elif report is not None:
-        print(f"moved {len(findings)} file{'s' * (len(findings) != 1)} to {report.parent} (why: {report})")
+        print(f"moved {len(findings)} file{'s' * (len(findings) != 1)} to {report.rsplit('/', 1)[0]} (why: {report})")
     else:
-        print(f"run `pressroom doctor --repair` to move {'them' if len(findings) != 1 else 'it'} to {root / DAMAGED}/")
+        print(f"run `pressroom doctor --repair` to move {'them' if len(findings) != 1 else 'it'} to {location(root, DAMAGED)}/")
         return 1
     return 0
 
@@ -609,13 +610,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from config.sources import SourcesError
     from warehouse.doctor import WarehouseDamaged
+    from warehouse.storage import StorageUnreachable
 
     try:
         _override_settings(args)
         if args.command in FLOW_COMMANDS:
             _choose_prefect_api()  # before anything imports Prefect
         return args.func(args)
-    except (SourcesError, WarehouseDamaged) as exc:
+    except (SourcesError, WarehouseDamaged, StorageUnreachable) as exc:
         return _fail(str(exc))
     except OSError as exc:
         if (line := _os_error(exc)) is None:

@@ -10,18 +10,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.schemas import ARTICLES, LANGUAGES
 from warehouse.scratch import scratch_connection
+from warehouse.storage import WarehouseRoot
 from warehouse.tables import table_scan
 
 
 def untagged_articles(
-    root: Path, tagger: str, retag: bool, batch_rows: int, on_total: Callable[[int], None] | None = None
+    root: WarehouseRoot, tagger: str, retag: bool, batch_rows: int, on_total: Callable[[int], None] | None = None
 ) -> Iterator[pa.RecordBatch]:
     """Article versions with no tag from `tagger` (all of them when `retag`), in batches of
     `article_id, content_sha256, title, description, text`, ordered by article_id; `on_total`
@@ -32,7 +32,7 @@ def untagged_articles(
         f"ANTI JOIN (SELECT article_id FROM {table_scan(root, LANGUAGES)} "
         "WHERE tagger = $tagger) USING (article_id)"
     )
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         con.execute(
             f"""CREATE TEMP TABLE pending_untagged AS
                 SELECT article_id, filename FROM {table_scan(root, ARTICLES, filename=True)}
@@ -63,7 +63,7 @@ def compared_articles(con: duckdb.DuckDBPyConnection) -> str:
 
 def unsigned_articles(
     con: duckdb.DuckDBPyConnection,
-    root: Path,
+    root: WarehouseRoot,
     signed: str,
     compared: str,
     batch_rows: int,
