@@ -64,3 +64,15 @@ def test_lock_names_are_valid_prefect_names_per_warehouse(tmp_path: Path):
     for name in names:
         GlobalConcurrencyLimitCreate(name=name, limit=1)  # Prefect refuses '/' in names
     assert global_limit_name(parse_s3_root("s3://other/pressroom/prod", tmp_path, S3Settings()), "write") not in names
+
+
+def test_an_endpoint_that_does_not_answer_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from prefect_server import free_port
+    from warehouse.storage import StorageUnreachable, check_reachable
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nobody listens there
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    root = parse_s3_root("s3://bucket/prefix", tmp_path, S3Settings())
+    with pytest.raises(StorageUnreachable, match=r"^cannot use the warehouse s3://bucket/prefix: cannot connect to http://127\.0\.0\.1:\d+"):
+        check_reachable(root)
