@@ -225,7 +225,8 @@ def configure_duckdb(con: duckdb.DuckDBPyConnection, root: WarehouseRoot) -> Non
     if not isinstance(root, S3Root):
         return
     load_extension(con, "httpfs")
-    con.execute("SET allow_persistent_secrets = false")
+    if con.execute("SELECT current_setting('allow_persistent_secrets')").fetchone()[0]:
+        con.execute("SET allow_persistent_secrets = false")  # a database not opened by warehouse.engine
     try:
         con.execute(s3_secret_sql(root.s3, root.url() + "/"))
     except duckdb.Error as exc:
