@@ -6,6 +6,7 @@ write lock is then a Prefect global concurrency limit); a missing bucket is one 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -81,8 +82,11 @@ def test_the_pipeline_on_s3_and_dask_stores_the_rows_of_a_local_run(
     assert catalog.is_file()
     assert s3.environment()["AWS_SECRET_ACCESS_KEY"].encode() not in catalog.read_bytes()
 
-    # a rerun adds nothing
+    # a rerun adds nothing, on a machine that has none of the local files yet (the catalog, the
+    # dedup cache and the search index are rebuilt from the bucket)
+    shutil.rmtree(catalog.parent)
     _, again, rows = _pipeline(monkeypatch, s3_uri, "processes")
+    assert catalog.is_file() and (catalog.parent / "_dedup").is_dir() and (catalog.parent / "_search").is_dir()
     assert [sum(s.rows_added.values()) for s in again] == [0, 0, 0]
     assert rows == remote
     assert len(s3.keys(root.bucket, "warehouse/runs/")) == 1 + 6  # the schema file and one row per flow run
