@@ -66,6 +66,18 @@ def _choose_prefect_api() -> None:
         print(f"pressroom: Prefect server at {api.url.removesuffix('/api')}", file=sys.stderr, flush=True)
 
 
+def _uses_prefect_api(args: argparse.Namespace) -> bool:
+    """Whether the command talks to the Prefect API: flows report their runs to it, and
+    `doctor --repair` on a warehouse on S3 takes the warehouse's write lock (a global concurrency
+    limit) from the same server as the flows."""
+    if args.command in FLOW_COMMANDS:
+        return True
+    from config.object_storage import S3_SCHEME
+    from config.settings import Settings
+
+    return args.command == "doctor" and args.repair and Settings().warehouse.startswith(S3_SCHEME)
+
+
 def _quiet_interrupt_logs() -> None:
     """Prefect logs a run stopped by Ctrl-C as crashed, at ERROR; the command says it in one line."""
     import logging
@@ -614,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         _override_settings(args)
-        if args.command in FLOW_COMMANDS:
+        if _uses_prefect_api(args):
             _choose_prefect_api()  # before anything imports Prefect
         return args.func(args)
     except (SourcesError, WarehouseDamaged, StorageUnreachable) as exc:

@@ -76,3 +76,14 @@ def test_an_endpoint_that_does_not_answer_is_one_line(tmp_path: Path, monkeypatc
     root = parse_s3_root("s3://bucket/prefix", tmp_path, S3Settings())
     with pytest.raises(StorageUnreachable, match=r"^cannot use the warehouse s3://bucket/prefix: cannot connect to http://127\.0\.0\.1:\d+"):
         check_reachable(root)
+
+
+def test_doctor_repair_of_an_s3_warehouse_takes_its_lock_from_the_flows_prefect_api(monkeypatch: pytest.MonkeyPatch):
+    from flows.cli import _uses_prefect_api, build_parser
+
+    parse = build_parser().parse_args
+    monkeypatch.setenv("PRESSROOM_WAREHOUSE", "s3://bucket/prefix")
+    assert _uses_prefect_api(parse(["doctor", "--repair"])) and _uses_prefect_api(parse(["ingest"]))
+    assert not _uses_prefect_api(parse(["doctor"])) and not _uses_prefect_api(parse(["sql", "SELECT 1"]))
+    monkeypatch.setenv("PRESSROOM_WAREHOUSE", "data/warehouse")  # a folder's lock is a file
+    assert not _uses_prefect_api(parse(["doctor", "--repair"]))
