@@ -6,11 +6,12 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.health import HealthSettings
 from config.http import HttpSettings
+from config.object_storage import S3_SCHEME, S3Root, S3Settings, default_cache, parse_s3_root
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent / "sources.toml"
 
@@ -20,7 +21,17 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PRESSROOM_", env_nested_delimiter="__", extra="ignore")
 
-    warehouse: Path = Field(Path("data/warehouse"), description="Root folder of the Parquet warehouse.")
+    warehouse: str = Field(
+        "data/warehouse",
+        min_length=1,
+        description="Root of the Parquet warehouse: a folder, or `s3://bucket/prefix` (endpoint, region and credentials "
+        "from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; the bucket must exist).",
+    )
+    cache: Path = Field(
+        default_factory=default_cache,
+        description="Local folder for what a warehouse on S3 cannot hold: its DuckDB catalog of views, dedup cache and "
+        "search index (under s3/<endpoint>/<bucket>/<prefix>/). Unused for a warehouse folder, which holds them itself.",
+    )
     sources: Path = Field(DEFAULT_SOURCES, description="The sources file the `run` and `ingest` commands read by default.")
     batch_size: int = Field(200, ge=1, le=100_000, description="Inputs (ingest) or articles (languages) per Prefect task, where a run's parameters do not say; dedup tasks hold DedupSettings.signature_batch articles per worker.")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for CPU-bound stages; 1 runs them in-process.")
@@ -58,6 +69,16 @@ class Settings(BaseSettings):
         description="When a source's figures in an ingest run are reported as far outside its recent runs (e.g. PRESSROOM_HEALTH__HISTORY_RUNS).",
     )
 
-    def warehouse_root(self) -> Path:
-        """The warehouse root as an absolute path (views in warehouse.duckdb store absolute paths)."""
-        return self.warehouse.expanduser().resolve()
+    @field_validator("warehouse")
+    @classmethod
+    def _warehouse_uri(cls, value: str) -> str:
+        if value.startswith(S3_SCHEME):
+            parse_s3_root(value, Path("."), S3Settings())  # a malformed URI is one line, not a traceback later
+        return value
+
+    def warehouse_root(self) -> Path | S3Root:
+        """The warehouse root: an absolute path (views in warehouse.duckdb store absolute paths),
+        or an S3Root for `s3://` (ValueError for a malformed one)."""
+        if self.warehouse.startswith(S3_SCHEME):
+            return parse_s3_root(self.warehouse, self.cache)
+        return Path(self.warehouse).expanduser().resolve()

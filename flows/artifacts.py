@@ -9,6 +9,7 @@ from typing import Any
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from warehouse.health import run_sources
+from warehouse.storage import WarehouseRoot
 
 
 def _share(value: float | None) -> str:
@@ -36,7 +37,7 @@ def source_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def publish_sources(flow: str, root: Path, run_id: str) -> list[dict[str, Any]]:
+def publish_sources(flow: str, root: WarehouseRoot, run_id: str) -> list[dict[str, Any]]:
     """Publish the per-source figures of ingest run `run_id` as the table artifact
     `<flow>-sources`; returns the table."""
     table = source_table(run_sources(root, run_id))

@@ -82,6 +82,18 @@ def _say(line: str) -> None:
     print(f"pressroom: {line}", file=sys.stderr, flush=True)
 
 
+def _takes_remote_lock(args: argparse.Namespace) -> bool:
+    """Whether a command that runs no flow still needs the Prefect API: `doctor --repair` on a
+    warehouse on S3 takes the warehouse's write lock, a global concurrency limit on the same
+    server as the flows."""
+    if args.command != "doctor" or not args.repair:
+        return False
+    from config.object_storage import S3_SCHEME
+    from config.settings import Settings
+
+    return Settings().warehouse.startswith(S3_SCHEME)
+
+
 def _announce(args: argparse.Namespace, line: str) -> None:
     """A flow command's first line, what it is about to do (unless -q): printed before Prefect and
     the stages are imported, which takes seconds, so the user sees at once that it runs."""
@@ -441,6 +453,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from config.settings import Settings
     from warehouse.catalog import NoWarehouse, require_warehouse
     from warehouse.doctor import DAMAGED, examine, repair
+    from warehouse.storage import location
 
     root = Settings().warehouse_root()
     try:
@@ -453,9 +466,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if not findings:
         print(f"{root}: no damaged, copied or stray files")
     elif report is not None:
-        print(f"moved {len(findings)} file{'s' * (len(findings) != 1)} to {report.parent} (why: {report})")
+        print(f"moved {len(findings)} file{'s' * (len(findings) != 1)} to {report.rsplit('/', 1)[0]} (why: {report})")
     else:
-        print(f"run `pressroom doctor --repair` to move {'them' if len(findings) != 1 else 'it'} to {root / DAMAGED}/")
+        print(f"run `pressroom doctor --repair` to move {'them' if len(findings) != 1 else 'it'} to {location(root, DAMAGED)}/")
         return 1
     return 0
 
@@ -833,6 +846,8 @@ def main(argv: list[str] | None = None) -> int:
             from flows.process_guard import start_guard
 
             start_guard()  # what this command starts ends with it, however it ends
+        elif _takes_remote_lock(args):
+            _choose_prefect_api()  # before anything imports Prefect
         # a flow command prints its first line, then chooses the Prefect API before Prefect is imported
         return args.func(args)
     except Interrupted as exc:
@@ -856,8 +871,9 @@ def _one_line(exc: Exception) -> str | None:
 
     from config.sources import SourcesError
     from warehouse.doctor import WarehouseDamaged
+    from warehouse.storage import StorageUnreachable
 
-    if isinstance(exc, (SourcesError, WarehouseDamaged)):
+    if isinstance(exc, (SourcesError, WarehouseDamaged, StorageUnreachable)):
         return str(exc)
     if isinstance(exc, OSError):
         return _os_error(exc)

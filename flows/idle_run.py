@@ -18,11 +18,11 @@ import json
 import os
 import urllib.request
 import uuid
-from pathlib import Path
 
 from tasks.run_summary import RunSummary
 from tasks.stage import StageStats
 from tasks.store import record_run
+from warehouse.storage import WarehouseRoot
 
 _TIMEOUT_SECONDS = 10
 
@@ -52,7 +52,7 @@ def _finish_flow_run(api_url: str, run: RunSummary) -> None:
 
 
 def record_idle_run(
-    root: Path, flow: str, parameters: dict, api_url: str | None, say, inputs: int = 0, stages: tuple[StageStats, ...] = ()
+    root: WarehouseRoot, flow: str, parameters: dict, api_url: str | None, say, inputs: int = 0, stages: tuple[StageStats, ...] = ()
 ) -> RunSummary:
     """Record a run of `flow` that found nothing to do: its `runs` row and, with `api_url`, a
     completed Prefect flow run with its summary artifact. `inputs` and `stages` are what the

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 from prefect.artifacts import create_markdown_artifact
@@ -21,6 +20,7 @@ from tasks.store import record_run
 from warehouse.catalog import ensure_catalog
 from warehouse.doctor import check_readable, damage_named_in
 from warehouse.writer import clear_staging
+from warehouse.storage import WarehouseRoot
 
 
 # Added to the error that stopped a run whose `runs` row could not be written (a full disk).
@@ -32,11 +32,11 @@ class FlowRun:
     """What a flow run works with: the process settings, the warehouse root, its summary."""
 
     settings: Settings
-    root: Path
+    root: WarehouseRoot
     summary: RunSummary
 
 
-def prepare_warehouse(root: Path) -> None:
+def prepare_warehouse(root: WarehouseRoot) -> None:
     """What every flow run does first: make the views current, clear the staging files killed
     writers left (under the lock, so no live writer's), and check every table file is whole
     (raises WarehouseDamaged naming the first that is not). The command line calls it before a

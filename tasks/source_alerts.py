@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -26,6 +25,7 @@ from tasks.stage import StageOutput, StageStats
 from tasks.store import write_table
 from warehouse.health import SourceHistory, run_with_history
 from warehouse.schemas import SOURCE_ALERTS
+from warehouse.storage import WarehouseRoot
 
 MAD_SCALE = 1.4826  # the MAD of normally distributed values times this estimates their standard deviation
 
@@ -111,7 +111,7 @@ def judge_source(run_id: str, found: SourceHistory, settings: HealthSettings) ->
     return alerts
 
 
-def check_sources(root: Path, run_id: str, settings: HealthSettings) -> StageOutput[list[SourceAlert]]:
+def check_sources(root: WarehouseRoot, run_id: str, settings: HealthSettings) -> StageOutput[list[SourceAlert]]:
     """Judge every source the run added rows for against its recent completed runs, and store
     the alerts in `source_alerts` (stage `health`: sources in, alerts out)."""
     started = time.perf_counter()

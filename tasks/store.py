@@ -14,7 +14,6 @@ import time
 from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pyarrow as pa
 
@@ -25,6 +24,7 @@ from tasks.urls import canonical_url
 from warehouse.known import stored_versions
 from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, SITEMAP_LASTMODS, Table
 from warehouse.writer import append_new_rows
+from warehouse.storage import WarehouseRoot
 
 
 def quarantine_id(record: QuarantineRecord) -> str:
@@ -38,7 +38,7 @@ def partition_for(moment: datetime) -> str:
     return f"ingest_date={moment.astimezone(timezone.utc):%Y-%m-%d}"
 
 
-def select_unseen(root: Path, docs: list[FetchedDocument]) -> StageOutput[list[FetchedDocument]]:
+def select_unseen(root: WarehouseRoot, docs: list[FetchedDocument]) -> StageOutput[list[FetchedDocument]]:
     """The fetched versions not stored yet (stage `versions`: known versions are dropped and
     counted as `docs_in - docs_out`)."""
     started = time.perf_counter()
@@ -65,7 +65,7 @@ def _document_row(doc: FetchedDocument, run_id: str) -> dict:
     return row
 
 
-def _write_quarantine(root: Path, run_id: str, records: list[QuarantineRecord], now: datetime, partition: str) -> int:
+def _write_quarantine(root: WarehouseRoot, run_id: str, records: list[QuarantineRecord], now: datetime, partition: str) -> int:
     rows = [{**asdict(q), "quarantine_id": quarantine_id(q), "seen_at": now, "run_id": run_id} for q in records]
     return append_new_rows(root, QUARANTINE, pa.Table.from_pylist(rows, QUARANTINE.schema), partition)
 
@@ -82,7 +82,7 @@ def _lastmod_rows(refs: list[InputRef], quarantined: list[QuarantineRecord], run
 
 
 def write_batch(
-    root: Path,
+    root: WarehouseRoot,
     run_id: str,
     documents: list[FetchedDocument],
     articles: list[ArticleRecord],
@@ -118,13 +118,13 @@ def write_batch(
     return StageOutput(None, [], stats)
 
 
-def record_run(root: Path, summary: RunSummary) -> None:
+def record_run(root: WarehouseRoot, summary: RunSummary) -> None:
     """Store a finished run's summary as its row of the `runs` table."""
     rows = pa.Table.from_pylist([summary.to_row()], RUNS.schema)
     append_new_rows(root, RUNS, rows, partition_for(summary.started_at))
 
 
-def write_rows(root: Path, table: Table, records: list, run_id: str, quarantined: list[QuarantineRecord]) -> StageOutput[None]:
+def write_rows(root: WarehouseRoot, table: Table, records: list, run_id: str, quarantined: list[QuarantineRecord]) -> StageOutput[None]:
     """Write one batch of dataclass records of a derived table (languages, duplicates) with
     `run_id` and a timestamp, plus the batch's quarantine rows (stage `write`)."""
     started = time.perf_counter()
@@ -142,7 +142,7 @@ def write_rows(root: Path, table: Table, records: list, run_id: str, quarantined
     return StageOutput(None, [], stats)
 
 
-def write_table(root: Path, table: Table, rows: pa.Table) -> StageOutput[None]:
+def write_table(root: WarehouseRoot, table: Table, rows: pa.Table) -> StageOutput[None]:
     """Append an Arrow table of rows a stage computed (signatures, duplicates) (stage `write`)."""
     started = time.perf_counter()
     added = append_new_rows(root, table, rows, partition_for(datetime.now(timezone.utc)))

@@ -14,6 +14,7 @@ from tests.corpus_factory import write_corpus
 from warehouse.catalog import ensure_catalog
 from warehouse.lock import warehouse_lock
 from warehouse.query import run_query
+from warehouse.storage import WarehouseRoot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -30,6 +31,32 @@ def running_ingests(api_url: str) -> int:
     with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
         running = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING])))
         return client.count_flow_runs(flow_run_filter=running)
+
+
+def ingests_at_once(root: WarehouseRoot, commands: dict[str, list[str]], env: dict[str, str], tmp_path: Path, api_url: str) -> None:
+    """Run the ingest `commands` (by name) as processes that write at once, each with its own
+    PREFECT_HOME; fail naming a run that did not complete.
+
+    Holding the warehouse lock parks every run at its first write until all are running, so
+    process start-up time (seconds apart under load) cannot serialize them."""
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        with warehouse_lock(root):
+            for name, command in commands.items():
+                processes[name] = subprocess.Popen(
+                    command, env={**env, "PREFECT_HOME": str(tmp_path / f"home-{name}")}, cwd=PROJECT,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                )
+            wait_for(lambda: running_ingests(api_url) == len(commands) or any(p.poll() is not None for p in processes.values()),
+                     240, "every ingest run running")
+        outputs = {name: p.communicate(timeout=600)[0] for name, p in processes.items()}
+    finally:
+        for p in processes.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    for name, p in processes.items():
+        assert p.returncode == 0, f"run {name} failed:\n{outputs[name]}"
 
 
 def one(root: Path, sql: str):
@@ -54,28 +81,9 @@ def test_two_ingest_runs_at_once_store_each_article_once(tmp_path: Path):
             "a": [str(PRESSROOM), "ingest", str(tmp_path / "shared"), str(tmp_path / "only-a")],
             "b": [str(PRESSROOM), "ingest", str(tmp_path / "shared"), str(tmp_path / "only-b")],
         }
-        processes: dict[str, subprocess.Popen] = {}
-        try:
-            # Holding the warehouse lock parks both runs at their first write until both are
-            # running, so process start-up time (seconds apart under load) cannot serialize them.
-            # The warehouse exists first: creating it takes the lock too.
-            ensure_catalog(root)
-            with warehouse_lock(root):
-                for name, command in commands.items():
-                    processes[name] = subprocess.Popen(
-                        command, env={**env, "PREFECT_HOME": str(tmp_path / f"home-{name}")}, cwd=PROJECT,
-                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                    )
-                wait_for(lambda: running_ingests(server.api_url) == 2 or any(p.poll() is not None for p in processes.values()),
-                         240, "both ingest runs running")
-            outputs = {name: p.communicate(timeout=600)[0] for name, p in processes.items()}
-        finally:
-            for p in processes.values():
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
-        for name, p in processes.items():
-            assert p.returncode == 0, f"run {name} failed:\n{outputs[name]}"
+        # The warehouse exists first: creating it takes the lock too.
+        ensure_catalog(root)
+        ingests_at_once(root, commands, env, tmp_path, server.api_url)
 
     runs = run_query(root, "SELECT run_id, status, started_at, finished_at, rows_added['articles'] FROM runs ORDER BY started_at")[1]
     assert [status for _, status, *_ in runs] == ["completed", "completed"]

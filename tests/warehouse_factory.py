@@ -14,7 +14,8 @@ from warehouse.writer import append_new_rows
 FETCHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 
-def _rows(table: Table, n: int, start: int) -> pa.Table:
+def table_rows(table: Table, n: int, start: int) -> pa.Table:
+    """`n` rows of `documents` or `articles` numbered from `start`, as the flows would write them."""
     rows = []
     for i in range(start, start + n):
         row = {name: None for name in table.schema.names}
@@ -31,8 +32,8 @@ def small_warehouse(root: Path, n: int = 5, start: int = 0) -> Path:
     """A warehouse at `root` with `n` documents and their articles (one part file each);
     returns the articles part file written."""
     ensure_catalog(root)
-    append_new_rows(root, DOCUMENTS, _rows(DOCUMENTS, n, start), "ingest_date=2026-01-02")
+    append_new_rows(root, DOCUMENTS, table_rows(DOCUMENTS, n, start), "ingest_date=2026-01-02")
     before = set((root / ARTICLES.name).rglob("part-*.parquet"))
-    append_new_rows(root, ARTICLES, _rows(ARTICLES, n, start), "ingest_date=2026-01-02")
+    append_new_rows(root, ARTICLES, table_rows(ARTICLES, n, start), "ingest_date=2026-01-02")
     (part,) = set((root / ARTICLES.name).rglob("part-*.parquet")) - before
     return part

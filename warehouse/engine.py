@@ -3,7 +3,8 @@
 DuckDB installs and loads a "known" extension on first use of one of its functions or URL
 schemes: a query naming `https://...` or `sqlite_scan` would download code from the internet
 and run it. Nothing here needs an extension (Parquet, JSON and window functions are built in),
-so every database is opened with both off.
+so every database is opened with both off. Persistent secrets are off too: the S3 secret a
+warehouse on S3 needs is created in memory per database (`warehouse.storage`), never written.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import duckdb
 DATABASE_CONFIG: dict[str, bool] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
+    "allow_persistent_secrets": False,
 }
 
 

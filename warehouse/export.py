@@ -28,8 +28,9 @@ from typing import Literal
 import duckdb
 import pyarrow as pa
 
-from warehouse.catalog import ensure_catalog
+from warehouse.catalog import ensure_catalog, holds_warehouse
 from warehouse.query import QueryRefused, check_read_only
+from warehouse.storage import WarehouseRoot, check_reachable, configure_duckdb, location
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
 Compression = Literal["gzip", "zstd"]
@@ -124,7 +125,7 @@ def _one_select(sql: str, option: str) -> str:
 
 
 def export(
-    root: Path,
+    root: WarehouseRoot,
     target: ExportTarget,
     sql: str,
     force: bool = False,
@@ -136,7 +137,8 @@ def export(
     Raises ExportRefused when OUT exists (without `force`), lies inside the warehouse or has
     no parent folder, and duckdb.Error when DuckDB cannot run the query or write the file."""
     out = target.out
-    if not (root / "articles").is_dir():  # an export reads: it must not create an empty warehouse
+    check_reachable(root)
+    if not holds_warehouse(root):  # an export reads: it must not create an empty warehouse
         raise ExportRefused(f"no warehouse at {root} (set PRESSROOM_WAREHOUSE, or run `pressroom ingest` to create one)")
     _check_place(root, out, force)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
@@ -150,26 +152,27 @@ def export(
     return ExportResult(rows, out, size)
 
 
-def _check_place(root: Path, out: Path, force: bool) -> None:
+def _check_place(root: WarehouseRoot, out: Path, force: bool) -> None:
     if out.exists() and not force:
         raise ExportRefused(f"{out} exists; add --force to replace it")
     if not out.parent.is_dir():
         raise ExportRefused(f"no such folder: {out.parent}")
-    if out.resolve().is_relative_to(root) or root.is_relative_to(out.resolve()):
+    if isinstance(root, Path) and (out.resolve().is_relative_to(root) or root.is_relative_to(out.resolve())):
         # the views read every Parquet file under the root: an export there would become data
         raise ExportRefused(f"{out} is inside the warehouse {root} (or holds it); export elsewhere")
 
 
-def _copy(root: Path, sql: str, target: ExportTarget, written: Path, memory_limit: str | None, progress: Progress | None) -> int:
+def _copy(root: WarehouseRoot, sql: str, target: ExportTarget, written: Path, memory_limit: str | None, progress: Progress | None) -> int:
     """COPY the rows of `sql` to `written`; returns the number of rows."""
     reader = _database(memory_limit)
     writer = None
     try:
         reader.execute(f"ATTACH '{_quoted(ensure_catalog(root))}' AS warehouse (READ_ONLY)")
         reader.execute("USE warehouse")
-        _lock(reader, root)
+        configure_duckdb(reader, root)
+        _lock(reader, location(root))
         writer = _database(memory_limit)
-        _lock(writer, written.parent)
+        _lock(writer, str(written.parent))
         total = reader.execute(f"SELECT count(*) FROM (\n{sql}\n) AS export_rows").fetchall()[0][0]
         if progress:
             progress(0, total)
@@ -196,10 +199,11 @@ def _database(memory_limit: str | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _lock(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Let `con` read and write files under `folder` only, for good: no setting can be changed
-    after this, so a query cannot turn the guard off."""
-    con.execute("SET allowed_directories = [?]", [str(folder).rstrip(os.sep) + os.sep])
+def _lock(con: duckdb.DuckDBPyConnection, folder: str) -> None:
+    """Let `con` read and write files under `folder` (a path or an `s3://` prefix) only, for
+    good: no setting can be changed after this, so a query cannot turn the guard off."""
+    separator = "/" if folder.startswith("s3://") else os.sep
+    con.execute("SET allowed_directories = [?]", [folder.rstrip(separator) + separator])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from warehouse.catalog import connect
+from warehouse.storage import WarehouseRoot
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ ORDER BY source, is_current DESC, started_at DESC
 """
 
 
-def run_with_history(root: Path, run_id: str, history_runs: int) -> list[SourceHistory]:
+def run_with_history(root: WarehouseRoot, run_id: str, history_runs: int) -> list[SourceHistory]:
     """Each source the run `run_id` added rows for, with up to `history_runs` earlier completed
     runs of that source (computed in DuckDB: a handful of rows per source come back)."""
     con = connect(root)
@@ -71,7 +71,7 @@ ORDER BY h.inputs DESC, h.source
 """
 
 
-def run_sources(root: Path, run_id: str) -> list[dict[str, Any]]:
+def run_sources(root: WarehouseRoot, run_id: str) -> list[dict[str, Any]]:
     """The `source_health` rows of run `run_id`, most inputs first, each with its alerts' messages."""
     con = connect(root)
     try:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pyarrow as pa
 
 from warehouse.schemas import DOCUMENTS, FEED_STATE, SITEMAP_LASTMODS
 from warehouse.scratch import scratch_connection
-from warehouse.tables import table_scan
+from warehouse.storage import WarehouseRoot, exists
+from warehouse.tables import SCHEMA_FILE, table_scan
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,12 @@ class KnownVersion:
     content_sha256: str | None = None
 
 
-def stored_versions(root: Path, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+def stored_versions(root: WarehouseRoot, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
     """The `(doc_id, content_sha256)` pairs among `keys` that `documents` already holds."""
     if not keys:
         return set()
     wanted = pa.table({"doc_id": [k[0] for k in keys], "content_sha256": [k[1] for k in keys]})
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         con.register("wanted_versions", wanted)
         rows = con.execute(
             f"SELECT doc_id, content_sha256 FROM wanted_versions SEMI JOIN {table_scan(root, DOCUMENTS)} USING (doc_id, content_sha256)"
@@ -38,12 +38,12 @@ def stored_versions(root: Path, keys: list[tuple[str, str]]) -> set[tuple[str, s
     return set(rows)
 
 
-def latest_web_versions(root: Path, keys: list[str]) -> list[tuple[str, str, KnownVersion]]:
+def latest_web_versions(root: WarehouseRoot, keys: list[str]) -> list[tuple[str, str, KnownVersion]]:
     """`(uri, url, version)` of the latest stored version of each web document whose requested
     URI or final URL is one of `keys`."""
     if not keys:
         return []
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         con.register("wanted_urls", pa.table({"key": sorted(set(keys))}))
         rows = con.execute(
             f"""
@@ -56,9 +56,9 @@ def latest_web_versions(root: Path, keys: list[str]) -> list[tuple[str, str, Kno
     return [(uri, url, KnownVersion(etag, last_modified, sha)) for uri, url, etag, last_modified, sha in rows]
 
 
-def fetch_times(root: Path, source: str) -> list[tuple[str, str, datetime]]:
+def fetch_times(root: WarehouseRoot, source: str) -> list[tuple[str, str, datetime]]:
     """`(uri, url, last fetched)` of every web document of `source`."""
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         return con.execute(
             f"""
             SELECT uri, url, max(fetched_at)
@@ -70,10 +70,10 @@ def fetch_times(root: Path, source: str) -> list[tuple[str, str, datetime]]:
         ).fetchall()
 
 
-def seen_lastmods(root: Path, source: str) -> list[tuple[str, datetime]]:
+def seen_lastmods(root: WarehouseRoot, source: str) -> list[tuple[str, datetime]]:
     """`(canonical url, lastmod)`: the lastmod each page of sitemap source `source` had when a
     run last handled it."""
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         return con.execute(
             f"""
             SELECT url, lastmod
@@ -96,9 +96,9 @@ class StoredFeed:
     body: bytes
 
 
-def latest_feed(root: Path, source: str, url: str) -> StoredFeed | None:
+def latest_feed(root: WarehouseRoot, source: str, url: str) -> StoredFeed | None:
     """The newest stored answer of feed `url` of `source`, or None."""
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         row = con.execute(
             f"""
             SELECT final_url, etag, last_modified, content_type, body
@@ -112,12 +112,12 @@ def latest_feed(root: Path, source: str, url: str) -> StoredFeed | None:
     return StoredFeed(*row) if row else None
 
 
-def stored_validators(root: Path, uris: list[str]) -> dict[str, str]:
+def stored_validators(root: WarehouseRoot, uris: list[str]) -> dict[str, str]:
     """The `etag` of the latest stored version of each local file among `uris` (local files have
     no URL) that has one."""
-    if not uris or not (root / DOCUMENTS.name).is_dir():  # no warehouse yet: nothing stored
+    if not uris or not exists(root, f"{DOCUMENTS.name}/{SCHEMA_FILE}"):  # no warehouse yet: nothing stored
         return {}
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         con.register("wanted_files", pa.table({"uri": sorted(set(uris))}))
         rows = con.execute(
             f"""

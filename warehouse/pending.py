@@ -10,25 +10,25 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.schemas import ARTICLES, LANGUAGES
 from warehouse.scratch import scratch_connection
+from warehouse.storage import WarehouseRoot
 from warehouse.tables import table_scan
 
 
 def untagged_articles(
-    root: Path, tagger: str, retag: bool, batch_rows: int, on_total: Callable[[int], None] | None = None
+    root: WarehouseRoot, tagger: str, retag: bool, batch_rows: int, on_total: Callable[[int], None] | None = None
 ) -> Iterator[pa.RecordBatch]:
     """Article versions with no tag from `tagger` (all of them when `retag`), in batches of
     `article_id, content_sha256, title, description, text`, ordered by article_id; `on_total`
     is told how many there are before the first batch (a progress bar's total).
 
     """
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         con.execute(f"CREATE TEMP TABLE pending_untagged AS {_untagged_sql(root, retag)}", {} if retag else {"tagger": tagger})
         if on_total is not None:
             on_total(con.execute("SELECT count(*) FROM pending_untagged").fetchall()[0][0])
@@ -51,10 +51,10 @@ def _untagged_sql(root: Path, retag: bool) -> str:
     return f"SELECT article_id, filename FROM {table_scan(root, ARTICLES, filename=True)} {condition}"
 
 
-def untagged_count(root: Path, tagger: str) -> int:
+def untagged_count(root: WarehouseRoot, tagger: str) -> int:
     """How many article versions have no tag from `tagger` (what a language run would tag); the
     command line asks before it starts a flow, so a run with nothing to do costs one query."""
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         return con.execute(f"SELECT count(*) FROM ({_untagged_sql(root, retag=False)})", {"tagger": tagger}).fetchall()[0][0]
 
 
@@ -69,7 +69,7 @@ def compared_articles(con: duckdb.DuckDBPyConnection) -> str:
 
 def unsigned_articles(
     con: duckdb.DuckDBPyConnection,
-    root: Path,
+    root: WarehouseRoot,
     signed: str,
     compared: str,
     batch_rows: int,

@@ -9,7 +9,6 @@ import os
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
@@ -17,6 +16,7 @@ import duckdb
 from warehouse.catalog import ensure_catalog, require_warehouse
 from warehouse.display_width import display_width, pad, truncate
 from warehouse.engine import open_database
+from warehouse.storage import WarehouseRoot, configure_duckdb, is_remote, location
 
 OutputFormat = Literal["table", "csv", "json"]
 # `EXPLAIN`, `EXPLAIN ANALYZE` and `EXPLAIN (options)` in front of the statement they explain.
@@ -107,7 +107,7 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def query_connection(root: Path) -> duckdb.DuckDBPyConnection:
+def query_connection(root: WarehouseRoot) -> duckdb.DuckDBPyConnection:
     """A connection for a user's query: a database of its own with the catalog attached
     read-only, which may read files under the warehouse root only and whose settings cannot be
     changed (so a statement that slipped past `check_read_only` still cannot load an extension,
@@ -115,6 +115,8 @@ def query_connection(root: Path) -> duckdb.DuckDBPyConnection:
 
     Its own in-memory database, not the catalog file opened directly: DuckDB shares one database
     per file within a process, and these settings would otherwise bind a flow's connection too.
+    For S3, httpfs and the secret are set up first, and the files it may read are those under
+    the warehouse's prefix.
     """
     require_warehouse(root)
     catalog = ensure_catalog(root)
@@ -124,7 +126,8 @@ def query_connection(root: Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"USE {QUERY_DATABASE}")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
-        con.execute(f"SET allowed_directories = [{_quoted(str(root) + os.sep)}]")
+        configure_duckdb(con, root)
+        con.execute(f"SET allowed_directories = [{_quoted(location(root) + ('/' if is_remote(root) else os.sep))}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:
@@ -133,7 +136,7 @@ def query_connection(root: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple]]:
+def run_query(root: WarehouseRoot, sql: str) -> tuple[list[str], list[tuple]]:
     """Run a read-only query on the warehouse views; returns column names and rows."""
     check_read_only(sql)
     con = query_connection(root)

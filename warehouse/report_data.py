@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 
 from warehouse.query import query_connection
+from warehouse.storage import WarehouseRoot
 
 TOP_LANGUAGES = 9  # languages shown by name in the charts; the rest are "other"
 TOP_GROUPS = 12  # duplicate groups shown
@@ -263,7 +263,7 @@ def _alerts(con: duckdb.DuckDBPyConnection) -> list[SourceAlertRow]:
 STEPS_TOTAL = len(_TAKE_ONCE) + 6  # what `read_report_data` tells its progress callback it will do
 
 
-def read_report_data(root: Path, progress: Callable[[int, int], None] | None = None) -> ReportData:
+def read_report_data(root: WarehouseRoot, progress: Callable[[int, int], None] | None = None) -> ReportData:
     """The report's figures, from the warehouse at `root` (read-only; raises NoWarehouse when
     there is none). `progress(done, total)` is told after each query."""
     con = query_connection(root)

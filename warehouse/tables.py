@@ -1,26 +1,24 @@
 """Reading warehouse tables: where a table's Parquet files are, how SQL scans them, and a reader
 by table name and columns. Every read of a table goes through here, so a change of storage
-changes this module and the writer, not the stages."""
+changes this module, `storage` and the writer, not the stages."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from warehouse.schemas import Table
 from warehouse.scratch import scratch_connection
+from warehouse.storage import StoredFile, WarehouseRoot, list_files, location, parquet_file
 
 SCHEMA_FILE = "_schema.parquet"
 
 
-def table_glob(root: Path, table: Table) -> str:
+def table_glob(root: WarehouseRoot, table: Table) -> str:
     """The glob that matches every Parquet file of a table (its schema file included)."""
-    return str(root / table.name / "**" / "*.parquet")
+    return location(root, table.name, "**", "*.parquet")
 
 
-def table_scan(root: Path, table: Table, filename: bool = False) -> str:
+def table_scan(root: WarehouseRoot, table: Table, filename: bool = False) -> str:
     """A SQL table expression scanning every stored row of `table`; with `filename`, each row
     also names the file that holds it (column `filename`). Columns are matched by name, so files
     written before a column was added read it as NULL."""
@@ -28,26 +26,30 @@ def table_scan(root: Path, table: Table, filename: bool = False) -> str:
     return f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true{', filename = true' if filename else ''})"
 
 
-def table_files(root: Path, table: Table) -> list[str]:
+def table_file_stats(root: WarehouseRoot, table: Table) -> list[StoredFile]:
+    """A table's data files (names relative to the root, sizes, modification times), sorted."""
+    return [f for f in list_files(root, table.name) if f.name.endswith(".parquet") and not f.name.endswith("/" + SCHEMA_FILE)]
+
+
+def table_files(root: WarehouseRoot, table: Table) -> list[str]:
     """A table's data files, relative to the root, sorted (a warehouse moved elsewhere keeps
     the names)."""
-    folder = root / table.name
-    return sorted(p.relative_to(root).as_posix() for p in folder.rglob("*.parquet") if p.name != SCHEMA_FILE)
+    return [f.name for f in table_file_stats(root, table)]
 
 
-def file_location(root: Path, name: str) -> str:
+def file_location(root: WarehouseRoot, name: str) -> str:
     """Where a data file named by `table_files` is, for `read_parquet`."""
-    return str(root / name)
+    return location(root, name)
 
 
-def file_rows(root: Path, name: str) -> int:
+def file_rows(root: WarehouseRoot, name: str) -> int:
     """Rows in a data file named by `table_files` (from its footer, without reading its data)."""
-    return pq.ParquetFile(root / name).metadata.num_rows
+    return parquet_file(root, name).metadata.num_rows
 
 
-def read_table(root: Path, table: Table, columns: list[str] | None = None) -> pa.Table:
+def read_table(root: WarehouseRoot, table: Table, columns: list[str] | None = None) -> pa.Table:
     """Every stored row of a table, or of some of its columns (for small tables and tests; the
     flows' large reads are DuckDB queries over `table_scan`)."""
     cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-    with scratch_connection() as con:
+    with scratch_connection(root) as con:
         return con.sql(f"SELECT {cols} FROM {table_scan(root, table)}").to_arrow_table()

@@ -3,7 +3,8 @@
 A write finds which rows are not stored yet (a DuckDB anti-join on the table's key columns),
 writes them to a staging file inside the root and renames it into the table's folder. A reader
 never sees half a file; a killed writer leaves at most a staging file, removed when the next
-flow run starts; rerunning the same write adds nothing.
+flow run starts; rerunning the same write adds nothing. On S3 the file is written straight to
+its key: a PUT is atomic, so there is no staging file (and S3 has no rename).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
+from config.object_storage import S3Root
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  Table.cast imports it on first use (~40 ms inside a run); load it with the writer
 import pyarrow.parquet as pq
@@ -22,6 +24,7 @@ from config.pause_points import pause_point
 from warehouse.lock import LOCK_TIMEOUT_SECONDS, LockTimeout, warehouse_lock
 from warehouse.schemas import TABLES, Table
 from warehouse.scratch import scratch_connection
+from warehouse.storage import WarehouseRoot, check_reachable, exists, parquet_file, put_parquet
 from warehouse.tables import SCHEMA_FILE, table_scan
 
 STAGING = "_staging"
@@ -40,14 +43,17 @@ def _clear_staging(root: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def clear_staging(root: Path, wait: bool = True) -> None:
+def clear_staging(root: WarehouseRoot, wait: bool = True) -> None:
     """Remove the staging files killed writers left behind (every flow run starts with it).
 
     Under the warehouse lock: a writer holds it from writing its staging file until the rename,
     so while this holds it no staging file is a live writer's, whatever other runs are doing.
     With `wait` False, a lock another process holds means a writer is at work: nothing is
-    cleared (its next flow start will), and this does not wait for it.
+    cleared (its next flow start will), and this does not wait for it. A warehouse on S3 has no
+    staging files.
     """
+    if isinstance(root, S3Root):
+        return
     try:
         with warehouse_lock(root, timeout=LOCK_TIMEOUT_SECONDS if wait else 0):
             _clear_staging(root)
@@ -56,9 +62,19 @@ def clear_staging(root: Path, wait: bool = True) -> None:
             raise
 
 
-def initialize(root: Path) -> None:
+def initialize(root: WarehouseRoot) -> None:
     """Create the table folders, each with an empty file that carries its schema, and clear
-    staging files a killed writer left behind."""
+    staging files a killed writer left behind. On S3 (where folders are key prefixes and there
+    is no staging), write the schema files that are missing or outdated; raises
+    StorageUnreachable (one line) for a missing bucket or refused credentials."""
+    if isinstance(root, S3Root):
+        check_reachable(root)
+        for table in TABLES.values():
+            name = f"{table.name}/{SCHEMA_FILE}"
+            # two machines writing the same schema file at once write the same bytes: no lock
+            if not exists(root, name) or parquet_file(root, name).schema_arrow != table.schema:
+                put_parquet(root, name, table.schema.empty_table())
+        return
     with warehouse_lock(root):
         _clear_staging(root)
         staging = root / STAGING
@@ -79,7 +95,7 @@ def conform(rows: pa.Table | list[dict], table: Table) -> pa.Table:
     return rows.select(table.schema.names).cast(table.schema)
 
 
-def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | None = None) -> int:
+def append_new_rows(root: WarehouseRoot, table: Table, rows: pa.Table, partition: str | None = None) -> int:
     """Append the rows whose key is not stored yet; returns how many were added.
 
     `partition` names a Hive-style sub-folder (e.g. `ingest_date=2026-11-24`).
@@ -90,7 +106,7 @@ def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | N
     keys = ", ".join(f'"{k}"' for k in table.key)
     match = " AND ".join(f'stored."{k}" IS NOT DISTINCT FROM incoming."{k}"' for k in table.key)
     with warehouse_lock(root):
-        with scratch_connection() as con:
+        with scratch_connection(root) as con:
             con.register("incoming", rows)
             new = con.sql(
                 f"""
@@ -106,6 +122,9 @@ def append_new_rows(root: Path, table: Table, rows: pa.Table, partition: str | N
         new = new.cast(table.schema)
         part = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         name = f"part-{part}-{uuid.uuid4().hex[:12]}.parquet"
+        if isinstance(root, S3Root):
+            put_parquet(root, "/".join(p for p in (table.name, partition, name) if p), new)
+            return new.num_rows
         staged = root / STAGING / name
         staged.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -38,12 +38,13 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from filelock import FileLock
 
 from config.dedup import DedupSettings
 from tasks.dedup.keys import signature_key
 from warehouse.schemas import DUPLICATES, SIGNATURES
 from warehouse.tables import SCHEMA_FILE, file_location, file_rows, table_files
+from warehouse.lock import exclusive
+from warehouse.storage import WarehouseRoot, local_folder
 
 FORMAT = 6  # bump when the tables below change: an older cache is then rebuilt
 SCHEMA = "dedup_cache"
@@ -74,12 +75,12 @@ _EXACT_KEY = (
 )
 
 
-def cache_path(root: Path) -> Path:
+def cache_path(root: WarehouseRoot) -> Path:
     """Where the cache of a warehouse lives."""
-    return root / "_dedup" / "cache.duckdb"
+    return local_folder(root) / "_dedup" / "cache.duckdb"
 
 
-def _signature_file(root: Path) -> Path:
+def _signature_file(root: WarehouseRoot) -> Path:
     return cache_path(root).with_name(SIGNATURE_FILE)
 
 
@@ -100,13 +101,14 @@ class DedupCache:
 
 
 @contextmanager
-def attached_cache(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings) -> Iterator[DedupCache]:
+def attached_cache(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, settings: DedupSettings) -> Iterator[DedupCache]:
     """Attach the warehouse's cache to `con` as schema `dedup_cache`, brought up to date with the
-    Parquet tables. One process at a time holds it (a file lock), so a dedup run holds it from
-    finding unsigned articles to writing its decisions."""
+    Parquet tables. One process at a time holds it (a file lock; for a warehouse on S3, the
+    warehouse's global `dedup` limit, so one dedup run at a time on any machine), so a dedup
+    run holds it from finding unsigned articles to writing its decisions."""
     path = cache_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path.with_suffix(".lock")), timeout=LOCK_TIMEOUT_SECONDS):
+    with exclusive(root, "dedup", path.with_suffix(".lock"), timeout=LOCK_TIMEOUT_SECONDS):
         try:
             _attach(con, path)
         except duckdb.Error:  # not a database DuckDB can open (a partial copy, another version): rebuild
@@ -135,7 +137,7 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     con.execute(f"ATTACH '{path}' AS {SCHEMA} (READ_WRITE)")
 
 
-def _usable(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings) -> bool:
+def _usable(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, settings: DedupSettings) -> bool:
     """True when the attached cache has this format and signature key, every file it read still
     exists, and its signature file holds every signature row (rows past them are cut off)."""
     try:
@@ -163,7 +165,7 @@ def _signature_bytes(settings: DedupSettings) -> int:
     return 2 * settings.num_perm  # uint16 per permutation (tasks/minhash.compact)
 
 
-def _create(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings) -> None:
+def _create(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, settings: DedupSettings) -> None:
     _signature_file(root).write_bytes(b"")
     with _transaction(con):
         for statement in _TABLES.format(s=SCHEMA).split(";"):
@@ -175,7 +177,7 @@ def _create(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings)
         )
 
 
-def sync(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings) -> None:
+def sync(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, settings: DedupSettings) -> None:
     """Read the Parquet files the attached cache has not read yet: signatures into `sig`, `band`
     and `numkey`; decisions into `decision` where newer than the one held. A run calls it after
     writing signatures (before grouping) and after writing decisions (so the next run starts
@@ -191,7 +193,7 @@ def sync(con: duckdb.DuckDBPyConnection, root: Path, settings: DedupSettings) ->
         _ingest_decisions(con, root, new_decisions)
 
 
-def _chunks(root: Path, files: list[str], rows: int) -> Iterator[list[str]]:
+def _chunks(root: WarehouseRoot, files: list[str], rows: int) -> Iterator[list[str]]:
     chunk: list[str] = []
     total = 0
     for file in files:
@@ -215,7 +217,7 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: Path, files: list[str], settings: DedupSettings) -> None:
+def _ingest_signatures(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, files: list[str], settings: DedupSettings) -> None:
     s = SCHEMA
     try:
         con.execute(
@@ -264,7 +266,7 @@ def _write_signatures(con: duckdb.DuckDBPyConnection, path: Path, signature_byte
         os.fsync(handle.fileno())
 
 
-def _ingest_decisions(con: duckdb.DuckDBPyConnection, root: Path, files: list[str]) -> None:
+def _ingest_decisions(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, files: list[str]) -> None:
     s = SCHEMA
     try:
         con.execute(

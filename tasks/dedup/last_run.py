@@ -21,30 +21,31 @@ from config.dedup import DedupSettings
 from tasks.dedup.cache import cache_path
 from tasks.dedup.keys import grouping_key, signature_key
 from warehouse.schemas import ARTICLES, DUPLICATES, LANGUAGES, SIGNATURES
+from warehouse.storage import WarehouseRoot
 from warehouse.tables import table_files
 
 _FILE = "last-run.json"
 
 
-def _path(root: Path) -> Path:
+def _path(root: WarehouseRoot) -> Path:
     return cache_path(root).with_name(_FILE)
 
 
-def compared_files(root: Path) -> dict[str, list[str]]:
+def compared_files(root: WarehouseRoot) -> dict[str, list[str]]:
     """The article and language files a run compares (list them before taking the compared set)."""
     return {table.name: table_files(root, table) for table in (ARTICLES, LANGUAGES)}
 
 
-def _stored_files(root: Path) -> dict[str, list[str]]:
+def _stored_files(root: WarehouseRoot) -> dict[str, list[str]]:
     return {table.name: table_files(root, table) for table in (SIGNATURES, DUPLICATES)}
 
 
-def _state(root: Path, settings: DedupSettings, compared: dict[str, list[str]]) -> dict:
+def _state(root: WarehouseRoot, settings: DedupSettings, compared: dict[str, list[str]]) -> dict:
     keys = {"signature_key": signature_key(settings), "grouping_key": grouping_key(settings)}
     return {**keys, "compared": compared, "stored": _stored_files(root)}
 
 
-def remember_run(root: Path, settings: DedupSettings, compared: dict[str, list[str]]) -> None:
+def remember_run(root: WarehouseRoot, settings: DedupSettings, compared: dict[str, list[str]]) -> None:
     """After a completed run that compared the files `compared`: store what it saw."""
     path = _path(root)
     partial = path.with_name(f".{_FILE}.{os.getpid()}")
@@ -52,7 +53,7 @@ def remember_run(root: Path, settings: DedupSettings, compared: dict[str, list[s
     os.replace(partial, path)  # whole or not at all
 
 
-def nothing_new(root: Path, settings: DedupSettings) -> bool:
+def nothing_new(root: WarehouseRoot, settings: DedupSettings) -> bool:
     """True when the last completed dedup run with these settings saw the files stored now."""
     try:
         last = json.loads(_path(root).read_text(encoding="utf-8"))

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +18,7 @@ from tasks.dedup.last_run import compared_files, remember_run
 from tasks.stage import StageOutput, StageStats
 from warehouse.catalog import connect
 from warehouse.pending import compared_articles, unsigned_articles
+from warehouse.storage import WarehouseRoot
 
 
 @dataclass
@@ -26,7 +26,7 @@ class DedupSession:
     """A warehouse connection with the dedup cache attached, and the set this run compares."""
 
     con: duckdb.DuckDBPyConnection
-    root: Path
+    root: WarehouseRoot
     cache: DedupCache
     settings: DedupSettings
     compared: str  # a temporary table of `con`: article_id, language
@@ -41,7 +41,7 @@ class DedupSession:
 
 
 @contextmanager
-def dedup_session(root: Path, settings: DedupSettings, memory_limit: str | None = None) -> Iterator[DedupSession]:
+def dedup_session(root: WarehouseRoot, settings: DedupSettings, memory_limit: str | None = None) -> Iterator[DedupSession]:
     """Hold the warehouse's dedup cache (one dedup run at a time) for the block, with the
     compared set (each document's latest version and its language) taken as stored now; when
     the block completes, the cache reads what the run wrote, so the next run starts current, and

@@ -25,6 +25,7 @@ from tasks.fetch.warc import WAT_REFUSAL, warc_inputs
 from tasks.identity import url_text
 from tasks.records import InputRef, QuarantineRecord
 from tasks.stage import StageOutput, StageStats
+from warehouse.storage import WarehouseRoot
 
 PLANNERS: dict[str, Planner] = {
     "file": file_inputs,
@@ -67,7 +68,7 @@ def sources_for_uris(uris: list[str], http: HttpSettings, name: str = "cli") -> 
 
 
 def plan_inputs(
-    sources: list[Source], default_max_bytes: int, root: Path, http: HttpSettings, robots: RobotsCache | None = None
+    sources: list[Source], default_max_bytes: int, root: WarehouseRoot, http: HttpSettings, robots: RobotsCache | None = None
 ) -> StageOutput[list[InputRef]]:
     """Every input of the given sources (stage `discover`): files of folders, records of WARC
     files, listed URLs, and the new or changed entries of feeds and sitemaps. Sources that

@@ -28,7 +28,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
@@ -51,6 +50,7 @@ from tasks.urls import canonical_url, joined_url
 from warehouse.known import KnownVersion, StoredFeed
 from warehouse.schemas import FEED_STATE
 from warehouse.writer import append_new_rows
+from warehouse.storage import WarehouseRoot
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _SCHEME_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)/+")
@@ -266,7 +266,7 @@ def _worth_keeping(answer: StoredFeed | None, previous: StoredFeed | None) -> bo
     return previous is None or previous.body != answer.body
 
 
-def _keep_answer(root: Path, source: FeedSource, answer: StoredFeed) -> None:
+def _keep_answer(root: WarehouseRoot, source: FeedSource, answer: StoredFeed) -> None:
     """Store a feed's full answer in `feed_state` (an answer identical to a stored one adds nothing)."""
     row = {
         "source": source.name,

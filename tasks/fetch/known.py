@@ -6,13 +6,13 @@ answer."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from tasks.urls import canonical_url
 from warehouse.known import KnownVersion, StoredFeed, fetch_times, latest_feed, latest_web_versions, seen_lastmods
+from warehouse.storage import WarehouseRoot
 
 
-def known_versions(root: Path, urls: list[str]) -> dict[str, KnownVersion]:
+def known_versions(root: WarehouseRoot, urls: list[str]) -> dict[str, KnownVersion]:
     """Latest stored version of each of `urls`, keyed by canonical requested and final URL."""
     # stored URIs are as requested and URLs as finally fetched: match either spelling
     keys = set(urls) | {canonical_url(u) for u in urls}
@@ -23,7 +23,7 @@ def known_versions(root: Path, urls: list[str]) -> dict[str, KnownVersion]:
     return known
 
 
-def last_fetched(root: Path, source: str) -> dict[str, datetime]:
+def last_fetched(root: WarehouseRoot, source: str) -> dict[str, datetime]:
     """When each page of `source` was last fetched, keyed by canonical URL."""
     seen: dict[str, datetime] = {}
     for uri, url, at in fetch_times(root, source):
@@ -32,12 +32,12 @@ def last_fetched(root: Path, source: str) -> dict[str, datetime]:
     return seen
 
 
-def last_lastmods(root: Path, source: str) -> dict[str, datetime]:
+def last_lastmods(root: WarehouseRoot, source: str) -> dict[str, datetime]:
     """The lastmod each page of sitemap source `source` had when a run last handled it, keyed
     by canonical URL."""
     return dict(seen_lastmods(root, source))
 
 
-def last_feed_answer(root: Path, source: str, url: str) -> StoredFeed | None:
+def last_feed_answer(root: WarehouseRoot, source: str, url: str) -> StoredFeed | None:
     """The last full answer of feed `url` of `source`, or None."""
     return latest_feed(root, source, url)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from config.http import HttpSettings
 from tasks.fetch.robots import RobotsCache
 from tasks.records import InputRef, QuarantineRecord
+from warehouse.storage import WarehouseRoot
 
 Planned = tuple[list[InputRef], list[QuarantineRecord]]
 Planner = Callable[[Any, "PlanContext"], Planned]
@@ -21,7 +21,7 @@ Planner = Callable[[Any, "PlanContext"], Planned]
 class PlanContext:
     """What planning a run's inputs needs besides the source itself."""
 
-    root: Path  # the warehouse, for what earlier runs fetched
+    root: WarehouseRoot  # the warehouse, for what earlier runs fetched
     http: HttpSettings
     robots: RobotsCache | None
     default_max_bytes: int

@@ -20,6 +20,7 @@ from tasks.fetch.warc import read_warc_record
 from tasks.identity import doc_id_for_path, path_text, sha256_hex
 from tasks.records import FetchedDocument, InputRef, Rejected
 from tasks.stage import StageOutput, StageStats, run_stage
+from warehouse.storage import WarehouseRoot
 
 # The decompressed size allowed when an input sets no limit: a bomb must still stop somewhere.
 UNLIMITED_GUNZIP_CAP = 1024 * 1024 * 1024
@@ -66,7 +67,7 @@ def _read_local(ref: InputRef) -> FetchedDocument:
 
 
 def fetch_inputs(
-    refs: list[InputRef], root: Path, http: HttpSettings, robots: RobotsCache | None = None
+    refs: list[InputRef], root: WarehouseRoot, http: HttpSettings, robots: RobotsCache | None = None
 ) -> StageOutput[list[FetchedDocument]]:
     """Fetch a batch of inputs of any kind (stage `fetch`). Web pages unchanged since their
     stored version (a 304 or the same hash) add nothing and are counted as `not_modified`."""

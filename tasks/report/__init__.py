@@ -11,6 +11,7 @@ from pathlib import Path
 from tasks.report.page import render_page
 from warehouse.catalog import NoWarehouse, require_warehouse
 from warehouse.report_data import read_report_data
+from warehouse.storage import WarehouseRoot
 
 
 class ReportRefused(ValueError):
@@ -27,7 +28,7 @@ class ReportResult:
     articles: int
 
 
-def check_place(root: Path, out: Path, force: bool = False) -> None:
+def check_place(root: WarehouseRoot, out: Path, force: bool = False) -> None:
     """Raise ReportRefused unless a report may be written to `out`: not over an existing file
     without `force`, not over a folder, in a folder that exists, outside the warehouse (whose
     folders the views read)."""
@@ -38,11 +39,11 @@ def check_place(root: Path, out: Path, force: bool = False) -> None:
         raise ReportRefused(f"{out} is a folder; name the HTML file to write")
     if not out.parent.is_dir():
         raise ReportRefused(f"no such folder: {out.parent}")
-    if out.resolve().is_relative_to(root):
+    if isinstance(root, Path) and out.resolve().is_relative_to(root):  # S3: nothing local to overwrite
         raise ReportRefused(f"{out} is inside the warehouse {root}; write it elsewhere")
 
 
-def write_report(root: Path, out: Path, force: bool = False, progress: Callable[[int, int], None] | None = None) -> ReportResult:
+def write_report(root: WarehouseRoot, out: Path, force: bool = False, progress: Callable[[int, int], None] | None = None) -> ReportResult:
     """Write the report of the warehouse at `root` to `out`, reading the warehouse only;
     `progress(done, total)` is told as the queries are done.
 

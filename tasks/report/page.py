@@ -11,10 +11,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import date, datetime
-from pathlib import Path
 
 from tasks.report.charts import clean_text, colors_for, heatmap, legend, shorten, stacked_bars, stacked_columns
 from warehouse.report_data import OTHER, UNTAGGED, DuplicateGroup, ReportData, SourceFigures, Timeline
+from warehouse.storage import WarehouseRoot
 
 TOP_ROWS = 20  # sources and scripts drawn as bars; the rest are one "other" bar
 TOP_REASONS = 8
@@ -271,7 +271,7 @@ def _scripts(body: ET.Element, scripts: dict[str, dict[str, int]], colors: dict[
     ], numeric={1}, table_id="scripts-table")
 
 
-def render_page(data: ReportData, root: Path, generated_at: datetime) -> str:
+def render_page(data: ReportData, root: WarehouseRoot, generated_at: datetime) -> str:
     """The report page for the warehouse at `root`, as HTML text."""
     html = ET.Element("html", lang="en")
     head = _element(html, "head")

@@ -38,7 +38,8 @@ from tasks.search.terms import STEMMERS, TERMS_VERSION, UNSTEMMED, term_counts, 
 from warehouse.catalog import connect
 from warehouse.engine import open_database
 from warehouse.schemas import ARTICLES, LANGUAGES
-from warehouse.tables import table_files, table_scan
+from warehouse.tables import table_file_stats, table_scan
+from warehouse.storage import WarehouseRoot, local_folder
 
 SCHEMA = "search_index"
 INDEX_FOLDER = "_search"
@@ -70,19 +71,18 @@ class IndexUpdate:
     seconds: float
 
 
-def index_path(root: Path) -> Path:
+def index_path(root: WarehouseRoot) -> Path:
     """Where the search index of the warehouse at `root` lives."""
-    return root / INDEX_FOLDER / INDEX_FILE
+    return local_folder(root) / INDEX_FOLDER / INDEX_FILE
 
 
-def sources_fingerprint(root: Path) -> str:
+def sources_fingerprint(root: WarehouseRoot) -> str:
     """A digest of the names, sizes and modification times of the article and language part
     files: it changes whenever a flow adds articles or tags."""
     digest = hashlib.sha256()
     for table in (ARTICLES, LANGUAGES):
-        for name in table_files(root, table):
-            stat = (root / name).stat()
-            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        for file in table_file_stats(root, table):
+            digest.update(f"{file.name}\0{file.size}\0{file.mtime}\n".encode())
     return digest.hexdigest()
 
 
@@ -135,7 +135,7 @@ def _indexed_already(path: Path, fingerprint: str) -> bool:
         con.close()
 
 
-def update_index(root: Path, batch_rows: int = 2_000, on_start: Callable[[int], None] | None = None) -> IndexUpdate:
+def update_index(root: WarehouseRoot, batch_rows: int = 2_000, on_start: Callable[[int], None] | None = None) -> IndexUpdate:
     """Bring the search index of the warehouse at `root` up to date with the latest article
     versions and their language tags: remove versions that are no longer the latest (or were
     tagged anew), add those not indexed yet. `on_start(n)` is told how many are to be added
@@ -160,7 +160,7 @@ def update_index(root: Path, batch_rows: int = 2_000, on_start: Callable[[int], 
     return IndexUpdate(added, removed, time.perf_counter() - started)
 
 
-def _sync(con: duckdb.DuckDBPyConnection, root: Path, batch_rows: int, on_start: Callable[[int], None] | None) -> tuple[int, int]:
+def _sync(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, batch_rows: int, on_start: Callable[[int], None] | None) -> tuple[int, int]:
     """Delete the stale versions and add the new ones; returns (removed, added)."""
     stemmers = pa.table({"language": list(STEMMERS), "stemmer": list(STEMMERS.values())})
     con.register("search_stemmers", stemmers)

@@ -21,6 +21,7 @@ from tasks.search.index import index_path
 from tasks.search.snippets import snippet
 from tasks.search.terms import stemmed_variants, stemmer_of, term_key
 from warehouse.engine import open_database
+from warehouse.storage import WarehouseRoot
 
 # BM25's usual constants: term-frequency saturation and length normalization.
 K1 = 1.2
@@ -60,7 +61,7 @@ def _open(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
 
 
 def search(
-    root: Path, query: str, language: str | None = None, site: str | None = None, since: date | None = None, limit: int = 10
+    root: WarehouseRoot, query: str, language: str | None = None, site: str | None = None, since: date | None = None, limit: int = 10
 ) -> list[Hit]:
     """The `limit` best articles for `query` (words matched with OR, ranked by BM25 over title
     and text), among those in `language`, from `site`, published on or after `since`."""
