@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-import trafilatura
 from lxml.html import HtmlElement
 
-from tasks.clean.bylines import people_first, split_authors
+from tasks.clean.bylines import names_a_person, people_first, split_authors
 from tasks.clean.page_times import published_time
 from tasks.clean.titles import host_names, strip_site_from_title, title_affixes
+from tasks.clean.trafilatura_metadata import GUESSED_FIELDS, found_metadata
 from tasks.clean.values import clean_list, clean_text, fold
 from tasks.records import PageMetadata
 from tasks.urls import url_parts
@@ -270,9 +270,11 @@ def _declared_metadata(page: Declarations) -> PageMetadata:
 
 
 def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> PageMetadata:
-    """Metadata of a page: trafilatura's (it reads the same declarations and adds heuristics)
-    where it finds a value, else the declared one.
+    """Metadata of a page: what it declares, then trafilatura's findings for what it leaves out.
 
+    trafilatura reads the same declarations (its values come first for the address, site,
+    categories, tags, image and description) and guesses what they leave empty; its guesses are
+    made only for the fields the page does not declare (`tasks.clean.trafilatura_metadata`).
     The authors, title, date and language come from the declarations first because trafilatura
     mangles names (title case, initials without their period, entities half decoded) and takes
     an event's organizer for an author, prefers the search-engine title (`og:title`) or a lone
@@ -284,9 +286,11 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
     declared = _declared_metadata(page)
     if not is_page:
         return merge(declared, PageMetadata(title=first_heading(tree)))
-    # htmldate's extensive search (dates in the visible text) costs more than the text extraction
-    # itself on long pages; it is only worth it when the page declares no date
-    found = trafilatura.extract_metadata(tree, default_url=fetched_url, extensive=declared.date is None)
+    organizations = organization_names(page)
+    wanted = {name for name in GUESSED_FIELDS if not getattr(declared, name)}
+    if declared.authors and not names_a_person(declared.authors, organizations):
+        wanted.add("authors")  # a person trafilatura finds comes before a declared organization
+    found = found_metadata(tree, fetched_url, wanted)
     heuristic = PageMetadata(
         title=clean_text(found.title),
         authors=split_authors(found.author),
@@ -306,7 +310,6 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
         for name in heuristic.authors
         if not is_named_outside_articles(page, name) and not any(fold(name) in whole for whole in wholes)
     ]
-    organizations = organization_names(page)
     return replace(
         merged,
         title=declared.title or heuristic.title,
