@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from tasks.clean.bylines import names_a_person, people_first, split_authors
@@ -40,6 +41,9 @@ _META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-tit
 _TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)$")
 _META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _META_LANGUAGE_KEYS = ("content-language", "og:locale", "dc.language", "language")
+# h1s and elements with an itemprop, in document order: an XPath walks the tree in C, where a
+# Python loop over every element took about a tenth of the declarations' reading
+_HEADING_CANDIDATES = etree.XPath("descendant-or-self::*[self::h1 or @itemprop]")
 _META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
 
 
@@ -96,9 +100,7 @@ def read_declarations(tree: HtmlElement) -> Declarations:
 def _headings(tree: HtmlElement) -> list[Heading]:
     """The page's `<h1>`s and headline-marked elements, with where each stands."""
     found = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in _HEADING_CANDIDATES(tree):
         marked = "headline" in (element.get("itemprop") or "").split()
         if element.tag != "h1" and not marked:
             continue
