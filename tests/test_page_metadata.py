@@ -6,6 +6,7 @@ from lxml import html as lxml_html
 
 from tasks.clean import page_metadata
 from tasks.clean.page_metadata import declared_metadata, html_metadata, read_declarations
+from tasks.clean.trafilatura_metadata import GUESSED_FIELDS, found_metadata
 from tasks.records import PageMetadata
 
 _GRAPH_PAGE = """<html lang="fr"><head>
@@ -220,3 +221,46 @@ def test_a_person_described_in_a_script_of_their_own_stays_an_author() -> None:
     <p class="byline">By <span class="author">Hannah Pike</span></p>{_BODY}</body></html>"""
     metadata = _metadata(page, "https://coastnotes.example/tides")
     assert (metadata.title, metadata.authors) == ("Tide tables explained", ["Hannah Pike"])
+
+
+_UNDECLARED_PAGE = f"""<html><head><title>Harbour reopens after storm</title></head><body>
+<article><h1>Harbour reopens after storm</h1>
+<p class="byline">By <a rel="author" href="/authors/jane-doe">Jane Doe</a></p>
+<p>Published on 14 March 2023</p>{_BODY}
+<div class="entry-meta"><a href="/category/maritime/">Maritime</a> <a href="/tag/storms/">Storms</a></div></article></body></html>"""
+
+
+def test_trafilatura_guesses_only_the_fields_asked_for() -> None:
+    tree = lxml_html.document_fromstring(_UNDECLARED_PAGE)
+    guessed = found_metadata(tree, "https://port.example/news/1", GUESSED_FIELDS)
+    assert (guessed.date, guessed.categories, guessed.tags) == ("2023-03-14", ["Maritime"], ["Storms"])
+    assert guessed.title == "Harbour reopens after storm" and guessed.author == "Jane Doe"
+    nothing = found_metadata(tree, "https://port.example/news/1", set())
+    assert (nothing.title, nothing.author, nothing.date, nothing.categories or [], nothing.tags) == (None, None, None, [], [])
+
+
+def test_a_page_that_declares_nothing_gets_trafilaturas_guesses() -> None:
+    found = _metadata(_UNDECLARED_PAGE, "https://port.example/news/1")
+    assert (found.title, found.authors, found.date) == ("Harbour reopens after storm", ["Jane Doe"], "2023-03-14")
+    assert (found.categories, found.tags, found.site) == (["Maritime"], ["Storms"], "port.example")
+
+
+def test_a_declared_field_is_not_guessed_over() -> None:
+    declared = _UNDECLARED_PAGE.replace(
+        "<head>",
+        """<head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour reopens",
+        "datePublished": "2023-03-15", "author": {"@type": "Person", "name": "Sam Roe"},
+        "articleSection": "Port", "keywords": "harbour", "publisher": {"@type": "Organization", "name": "Port News"}}</script>""",
+    )
+    found = _metadata(declared, "https://port.example/news/1")
+    assert (found.title, found.authors, found.date) == ("Harbour reopens", ["Sam Roe"], "2023-03-15")
+    assert (found.categories, found.tags, found.site) == (["Port"], ["harbour"], "Port News")
+
+
+def test_a_person_in_the_byline_markup_beats_a_declared_organization() -> None:
+    declared = _UNDECLARED_PAGE.replace(
+        "<head>",
+        """<head><script type="application/ld+json">{"@type": "NewsArticle",
+        "author": {"@type": "Organization", "name": "Port News"}}</script>""",
+    )
+    assert _metadata(declared, "https://port.example/news/1").authors == ["Jane Doe"]

@@ -160,6 +160,13 @@ def people_first(sources: Iterable[list[str]], organizations: Iterable[str] = ()
     return lists[0] if lists else []
 
 
+def names_a_person(names: Iterable[str], organizations: Iterable[str] = ()) -> bool:
+    """Whether any of `names` is a person's rather than an organization's (`organizations` as
+    for `people_first`): a list that does is the one `people_first` chooses before later ones."""
+    known = {key for name in organizations if (key := fold(name))}
+    return any(not _is_organization(name, known) for name in names)
+
+
 def read_byline(line: str) -> list[str] | None:
     """The people a line of text names if it is a byline ("By Jane Doe and John Roe"), else None.
 

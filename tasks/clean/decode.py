@@ -563,8 +563,12 @@ def _check_sensible(text: str, encoding: str, guessed: bool) -> None:
     of one repeated byte decodes "cleanly" into no-break spaces or symbols).
     """
     sample = _sample(text)
+    visible_text = "".join(sample.split())
+    # printable means no control, unassigned, private-use or surrogate character: most pages
+    if not guessed and visible_text.isprintable() and "\ufffd" not in visible_text:
+        return
     bad_chars = {c for c in set(sample) if c == "\ufffd" or _is_bad_char(c)}
-    visible = len("".join(sample.split()))
+    visible = len(visible_text)
     if bad_chars and visible:
         counts = Counter(sample)
         bad = sum(counts[c] for c in bad_chars)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import Executor
+from copy import copy
 from itertools import islice
-from typing import Any
 
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from markdown_it import MarkdownIt
+from trafilatura.settings import Extractor
 
 from tasks.clean.front_matter import front_matter_metadata, split_front_matter
 from tasks.clean.page_metadata import first_heading, html_metadata, merge
@@ -30,14 +31,14 @@ from tasks.records import DecodedDocument, ExtractedDocument, PageMetadata, Reje
 from tasks.stage import StageOutput, run_stage
 
 # fast=True: 1.45x faster at equal F1 on the extraction benchmark (../shared/notes/extraction.md);
-# include_comments=False: reader comments are not the article, and scored best.
-_TRAFILATURA_OPTIONS: dict[str, Any] = {
-    "fast": True,
-    "include_comments": False,
-    "include_tables": True,
-    "include_images": False,
-    "include_links": False,
-    "include_formatting": False,
+# comments=False: reader comments are not the article, and scored best. Built once per process
+# and copied per page (trafilatura reads its ConfigParser settings on every call otherwise):
+# without and with `recall` (favor_recall).
+_EXTRACTORS = {
+    recall: Extractor(
+        output_format="python", fast=True, recall=recall, comments=False, tables=True, images=False, links=False, formatting=False
+    )
+    for recall in (False, True)
 }
 
 _HTML_DOCUMENT = re.compile(
@@ -203,10 +204,17 @@ def _extract_html(html: str, url: str | None) -> tuple[str, PageMetadata, str]:
     # outside <p> elements, which precision-leaning defaults drop
     attempts = [("trafilatura", not is_page)] + ([("trafilatura-recall", True)] if is_page else [])
     for extractor, favor_recall in attempts:
-        document = trafilatura.bare_extraction(tree, url=url, favor_recall=favor_recall, **_TRAFILATURA_OPTIONS)
+        document = trafilatura.bare_extraction(tree, options=_extractor(url, favor_recall))
         if document is not None and _is_article_text(document.text, tree):
             return _tidy_trafilatura(document.text), metadata, extractor
     return unescape_entities(html_to_text(tree)), metadata, "html-text"
+
+
+def _extractor(url: str | None, favor_recall: bool) -> Extractor:
+    """trafilatura's settings for one page at `url`."""
+    options = copy(_EXTRACTORS[favor_recall])
+    options.url = options.source = url
+    return options
 
 
 def _is_article_text(text: str | None, tree: HtmlElement) -> bool:

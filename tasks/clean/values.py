@@ -20,6 +20,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # A tag as the HTML tokenizer reads one (`<` and a letter, up to the next `>`), or a comment.
@@ -77,6 +78,7 @@ def clean_list(values: Iterable[object] | str | None) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)  # a page folds the same few names and headings many times over
 def fold(text: str) -> str:
     """Letters and digits of `text` without accents or case: the key names are compared by."""
     decomposed = unicodedata.normalize("NFKD", text)
