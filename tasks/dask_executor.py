@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from tasks.executors import ExecutorUnavailable
+from tasks.executor_unavailable import ExecutorUnavailable
 
 # How long a restarted worker may take to start and join (and, when it did not, the allowance for
 # its first task on top of the stall limit: importing trafilatura, loading a model).

@@ -33,10 +33,6 @@ DASK_LOCAL = "dask-local:"
 DASK_SCHEMES = ("dask://", "tcp://", "tls://")
 
 
-class ExecutorUnavailable(Exception):
-    """The executor cannot run the stages: its Dask scheduler does not answer, or went away."""
-
-
 @contextmanager
 def worker_pool(
     workers: int,
