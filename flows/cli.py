@@ -66,15 +66,32 @@ def _choose_prefect_api() -> None:
         print(f"pressroom: Prefect server at {api.url.removesuffix('/api')}", file=sys.stderr, flush=True)
 
 
+def _quiet_dask_logs(verbose: bool) -> None:
+    """Dask logs its workers' comings and goings at INFO, and a lost scheduler with tracebacks,
+    on stderr; a command says what matters in one line (-v shows Dask's logs). Set before
+    `distributed` is imported: it reads its logging levels then."""
+    from config.settings import Settings
+
+    if verbose or Settings().executor == "processes":
+        return
+    import dask
+
+    dask.config.set({"logging": {"distributed": "error", "distributed.client": "critical"}})
+
+
 def _quiet_interrupt_logs() -> None:
-    """Prefect logs a run stopped by Ctrl-C as crashed, at ERROR; the command says it in one line."""
+    """Prefect logs a run stopped by Ctrl-C as crashed, and one whose Dask scheduler is gone with
+    its traceback, at ERROR; the command says either in one line."""
     import logging
 
-    def not_an_interrupt(record: logging.LogRecord) -> bool:
-        return "interrupt signal" not in record.getMessage()
+    from tasks.executor_unavailable import ExecutorUnavailable
+
+    def not_said_in_one_line(record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return "interrupt signal" not in message and ExecutorUnavailable.__name__ not in message
 
     for name in ("prefect.flow_runs", "prefect.task_runs"):
-        logging.getLogger(name).addFilter(not_an_interrupt)
+        logging.getLogger(name).addFilter(not_said_in_one_line)
 
 
 class Interrupted(Exception):
@@ -608,14 +625,16 @@ def main(argv: list[str] | None = None) -> int:
     from pydantic import ValidationError
 
     from config.sources import SourcesError
+    from tasks.executor_unavailable import ExecutorUnavailable
     from warehouse.doctor import WarehouseDamaged
 
     try:
         _override_settings(args)
         if args.command in FLOW_COMMANDS:
             _choose_prefect_api()  # before anything imports Prefect
+            _quiet_dask_logs(args.verbose)
         return args.func(args)
-    except (SourcesError, WarehouseDamaged) as exc:
+    except (SourcesError, WarehouseDamaged, ExecutorUnavailable) as exc:
         return _fail(str(exc))
     except OSError as exc:
         if (line := _os_error(exc)) is None:

@@ -211,8 +211,8 @@ class DaskExecutor(Executor):
         client cancels every future it holds when it loses the connection)."""
         try:
             return chunk.future.result(timeout=timeout)
-        except CancelledError as exc:
-            raise ExecutorUnavailable(f"the Dask scheduler at {self.client.scheduler.address} went away mid-run ({exc})") from None
+        except CancelledError:
+            raise ExecutorUnavailable(f"the Dask scheduler at {self.client.scheduler.address} went away mid-run; rerun to continue") from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """The client belongs to `worker_pool`, which closes it."""
