@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+import dask
 from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
 
@@ -46,8 +47,11 @@ def dask_executor(address: str | None, local_workers: int, start_worker: Callabl
     answer (within Dask's `distributed.comm.timeouts.connect`)."""
     if address is None:
         # threads_per_worker=1: the stages are CPU-bound Python, threads would share one GIL;
-        # no dashboard: it would bind port 8787 and collide between runs
-        cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        # no dashboard: it would bind port 8787 and collide between runs; no statistical
+        # profiler in the workers: sampling every task's stack cost ~15 % more CPU on the clean
+        # unit (bench/README.md)
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
         cluster = None
