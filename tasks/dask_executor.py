@@ -127,9 +127,10 @@ class DaskExecutor(Executor):
     ) -> Iterator[Out]:
         """`fn` over `items`, results in order, watched for stuck workers: when no chunk has
         finished for `stall_seconds` per item of the chunk awaited, the workers processing this
-        map's chunks are stuck. Their processes are killed and their nannies start new ones, and
-        each chunk they held is sent again one item per task, so a stuck item is
-        found alone: an item stuck on its own gets `on_stall(item)` as its result."""
+        map's chunks are stuck. Their processes are killed (their nannies start new ones) and
+        each chunk they held is sent again one item per task, so that a stuck item is found
+        alone: an item stuck on its own gets `on_stall(item)` as its result. Tasks of other
+        clients on a killed worker are run again by Dask elsewhere."""
         last_done = time.monotonic()
         warming_up = False  # a worker was restarted and has finished nothing since
 
