@@ -68,15 +68,21 @@ def _choose_prefect_api() -> None:
 
 def _quiet_dask_logs(verbose: bool) -> None:
     """Dask logs its workers' comings and goings at INFO, and a lost scheduler with tracebacks,
-    on stderr; a command says what matters in one line (-v shows Dask's logs). Set before
-    `distributed` is imported: it reads its logging levels then."""
+    on stderr; a command says what matters in one line (-v shows Dask's logs). Both in Dask's
+    configuration, which `distributed` applies when it is imported, and on its loggers, for
+    when it already is."""
+    import logging
+
     from config.settings import Settings
 
     if verbose or Settings().executor == "processes":
         return
     import dask
 
-    dask.config.set({"logging": {"distributed": "error", "distributed.client": "critical"}})
+    levels = {"distributed": "error", "distributed.client": "critical"}
+    dask.config.set({"logging": levels})
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level.upper())
 
 
 def _quiet_interrupt_logs() -> None:

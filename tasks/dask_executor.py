@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import dask
 from distributed import Client, LocalCluster
+from distributed.comm.core import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from tasks.executor_unavailable import ExecutorUnavailable
@@ -198,11 +199,13 @@ class DaskExecutor(Executor):
             logger.warning("could not restart the Dask workers %s stuck for over the time limit: %s", workers, exc)
             return False
         logger.warning("restarted the Dask workers %s, stuck for over the time limit", workers)
-        try:
-            self.client.wait_for_workers(count, timeout=STARTUP_SECONDS)
-        except TimeoutError:
-            return False
-        return True
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:  # the killed ones gone from the scheduler, as many back
+            present = self.client.scheduler_info()["workers"]
+            if len(present) >= count and not set(workers) & set(present):
+                return True
+            time.sleep(0.2)
+        return False
 
     def _submit_chunks(self, fn: Callable[..., Any], calls: list[tuple], chunksize: int) -> list[_Chunk]:
         size = max(1, chunksize)
@@ -213,10 +216,11 @@ class DaskExecutor(Executor):
 
     def _result(self, chunk: _Chunk, timeout: float | None) -> list[Any]:
         """The chunk's results; ExecutorUnavailable when the scheduler went away meanwhile (the
-        client cancels every future it holds when it loses the connection)."""
+        client cancels every future it holds when it loses the connection, and a gather under
+        way fails with the closed connection)."""
         try:
             return chunk.future.result(timeout=timeout)
-        except CancelledError:
+        except (CancelledError, CommClosedError):
             raise ExecutorUnavailable(f"the Dask scheduler at {self.client.scheduler.address} went away mid-run; rerun to continue") from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

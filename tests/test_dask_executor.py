@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import dask
-import distributed  # noqa: F401 - its config defaults must be loaded before dask.config.set
+import distributed
 import psutil
 import pytest
 from corpus_factory import write_corpus
@@ -149,8 +149,6 @@ def test_a_scheduler_gone_mid_run_is_one_line_and_a_failed_run(tmp_path: Path, m
         stderr=subprocess.DEVNULL,
         cwd=PROJECT,  # the worker imports pressroom's modules from the project
     )
-    corpus = tmp_path / "corpus"
-    write_corpus(corpus, 200)
     root = tmp_path / "warehouse"
     monkeypatch.setenv("PRESSROOM_WAREHOUSE", str(root))
     monkeypatch.setenv("PRESSROOM_EXECUTOR", f"dask://127.0.0.1:{port}")
@@ -161,9 +159,12 @@ def test_a_scheduler_gone_mid_run_is_one_line_and_a_failed_run(tmp_path: Path, m
             time.sleep(0.05)
         scheduler.kill()
 
-    watcher = threading.Thread(target=stop_the_scheduler_once_a_batch_is_written, daemon=True)
-    watcher.start()
     try:
+        with distributed.Client(address, timeout=120) as ready:  # both up first: a loaded machine takes its time
+            ready.wait_for_workers(1, timeout=120)
+        corpus = tmp_path / "corpus"
+        write_corpus(corpus, 200)
+        threading.Thread(target=stop_the_scheduler_once_a_batch_is_written, daemon=True).start()
         with dask.config.set({"distributed.comm.timeouts.connect": "3s"}):
             assert main(["ingest", "--batch-size", "20", str(corpus)]) == 2
     finally:
@@ -173,5 +174,5 @@ def test_a_scheduler_gone_mid_run_is_one_line_and_a_failed_run(tmp_path: Path, m
         worker.wait()
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == f"pressroom: the Dask scheduler at {address} went away mid-run; rerun to continue"
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     assert run_query(root, "SELECT flow, status FROM runs")[1] == [("ingest", "failed")]
