@@ -104,12 +104,15 @@ def _announce(args: argparse.Namespace, line: str) -> None:
 def _leave_to_one_line(verbose: bool) -> None:
     """Prefect logs a run stopped by Ctrl-C as crashed, and a run that hit a full or read-only
     disk as failed with its traceback, at ERROR: the command says either in one line, so those
-    records are dropped (a disk error's are kept with -v, where logs are what the user asked for)."""
+    records are dropped (a disk error's are kept with -v, where logs are what the user asked for).
+    So is a run whose Dask scheduler is gone, with its traceback."""
     import logging
+
+    from tasks.executor_unavailable import ExecutorUnavailable
 
     def not_told_in_one_line(record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "interrupt signal" in message:
+        if "interrupt signal" in message or ExecutorUnavailable.__name__ in message:
             return False
         disk_error = any(text in message for text in _DISK_ERRORS) or (
             record.exc_info is not None and isinstance(record.exc_info[1], OSError) and _os_error(record.exc_info[1]) is not None
@@ -118,6 +121,25 @@ def _leave_to_one_line(verbose: bool) -> None:
 
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).addFilter(not_told_in_one_line)
+
+
+def _quiet_dask_logs(verbose: bool) -> None:
+    """Dask logs its workers' comings and goings at INFO, and a lost scheduler with tracebacks,
+    on stderr; a command says what matters in one line (-v shows Dask's logs). Both in Dask's
+    configuration, which `distributed` applies when it is imported, and on its loggers, for
+    when it already is."""
+    import logging
+
+    from config.settings import Settings
+
+    if verbose or Settings().executor == "processes":
+        return
+    import dask
+
+    levels = {"distributed": "error", "distributed.client": "critical"}
+    dask.config.set({"logging": levels})
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level.upper())
 
 
 class Interrupted(Exception):
@@ -846,6 +868,7 @@ def main(argv: list[str] | None = None) -> int:
             from flows.process_guard import start_guard
 
             start_guard()  # what this command starts ends with it, however it ends
+            _quiet_dask_logs(args.verbose)
         elif _takes_remote_lock(args):
             _choose_prefect_api()  # before anything imports Prefect
         # a flow command prints its first line, then chooses the Prefect API before Prefect is imported
@@ -871,9 +894,10 @@ def _one_line(exc: Exception) -> str | None:
 
     from config.sources import SourcesError
     from warehouse.doctor import WarehouseDamaged
+    from tasks.executor_unavailable import ExecutorUnavailable
     from warehouse.storage import StorageUnreachable
 
-    if isinstance(exc, (SourcesError, WarehouseDamaged, StorageUnreachable)):
+    if isinstance(exc, (SourcesError, WarehouseDamaged, StorageUnreachable, ExecutorUnavailable)):
         return str(exc)
     if isinstance(exc, OSError):
         return _os_error(exc)

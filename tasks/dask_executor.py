@@ -1,29 +1,65 @@
-"""A dask.distributed cluster as the executor of the CPU-bound stages (see tasks/executors.py)."""
+"""A dask.distributed cluster as the executor of the CPU-bound stages (see tasks/executors.py).
+
+What a run needs of it beyond `Client.submit`:
+
+- a worker killed mid-batch (`kill -9`, a lost machine) costs nothing: Dask runs its tasks again
+  on another worker (a nanny starts a new one), and a task whose result was lost with its worker
+  is computed again, since its arguments travel in the task itself (not scattered to a worker);
+- a worker stuck where the per-document time limit cannot reach it (one C call that never
+  returns) is killed, and its nanny starts a new one, and the document it held is given its stand-in result
+  (`map_unstalled`, the counterpart of `tasks.stall_guard` on a process pool);
+- a scheduler that cannot be reached, or goes away mid-run, is one `ExecutorUnavailable`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
+import logging
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import CancelledError, Executor, Future
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
 
+import dask
 from distributed import Client, LocalCluster
+from distributed.comm.core import CommClosedError
 from distributed.diagnostics.plugin import WorkerPlugin
+
+from tasks.executor_unavailable import ExecutorUnavailable
+
+# How long a restarted worker may take to start and join (and, when it did not, the allowance for
+# its first task on top of the stall limit: importing trafilatura, loading a model).
+STARTUP_SECONDS = 60.0
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def dask_executor(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> Iterator[Executor]:
+def dask_executor(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> Iterator[DaskExecutor]:
     """A client of the scheduler at `address` (`tcp://HOST:PORT`), or, without one, of a
     LocalCluster of `local_workers` processes started and stopped here, as an Executor; each
-    worker calls `start_worker()` once."""
+    worker calls `start_worker()` once. Raises ExecutorUnavailable when the scheduler does not
+    answer (within Dask's `distributed.comm.timeouts.connect`)."""
     if address is None:
         # threads_per_worker=1: the stages are CPU-bound Python, threads would share one GIL;
-        # no dashboard: it would bind port 8787 and collide between runs
-        cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        # no dashboard: it would bind port 8787 and collide between runs; no statistical
+        # profiler in the workers: sampling every task's stack cost ~15 % more CPU on the clean
+        # unit (bench/README.md)
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
         cluster = None
-        client = Client(address)
+        try:
+            client = Client(address)
+        except OSError as exc:  # distributed's connect timeout is an OSError too
+            raise ExecutorUnavailable(f"no Dask scheduler answered at {address} ({exc}); is it running?") from None
     try:
         client.register_plugin(_WorkerStart(start_worker))
         yield DaskExecutor(client)
@@ -34,8 +70,8 @@ def dask_executor(address: str | None, local_workers: int, start_worker: Callabl
 
 
 class _WorkerStart(WorkerPlugin):
-    """A Dask worker plugin that prepares each worker once (also workers that join later): the
-    stage's model is loaded there, not per task."""
+    """A Dask worker plugin that prepares each worker once (also workers that join later, or are
+    started again by their nanny): the stage's model is loaded there, not per task."""
 
     name = "pressroom-worker-start"  # one per client: registering again replaces it
 
@@ -46,14 +82,28 @@ class _WorkerStart(WorkerPlugin):
         self.start_worker()
 
 
-def _run_chunk(fn: Callable[..., Any], chunk: list[tuple]) -> list[Any]:
-    return [fn(*args) for args in chunk]
+def _kill_worker_process(dask_worker: Any) -> None:
+    """Run on a nanny (`dask_worker` is the Nanny): kill its worker process; the nanny starts
+    another."""
+    os.kill(dask_worker.process.pid, signal.SIGKILL)
+
+
+def _run_chunk(fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
+    return [fn(*args) for args in calls]
+
+
+@dataclass
+class _Chunk:
+    """Consecutive calls sent as one Dask task, or, once settled without one, their results."""
+
+    calls: list[tuple]
+    future: Any = None  # a distributed.Future
+    results: list[Any] | None = None
 
 
 class DaskExecutor(Executor):
     """A dask.distributed client as a `concurrent.futures.Executor` whose `map` sends items in
-    chunks (one Dask task per chunk, as a process pool's `chunksize` does), in order. A task
-    whose worker dies is run again on another (Dask's own retry)."""
+    chunks (one Dask task per chunk, as a process pool's `chunksize` does), in order."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -62,15 +112,116 @@ class DaskExecutor(Executor):
         return self.client.get_executor(pure=False).submit(fn, *args, **kwargs)
 
     def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], timeout: float | None = None, chunksize: int = 1) -> Iterator[Any]:
-        items = list(zip(*iterables))
-        chunks = [items[i : i + max(1, chunksize)] for i in range(0, len(items), max(1, chunksize))]
-        futures = [self.client.submit(_run_chunk, fn, chunk, pure=False) for chunk in chunks]
+        chunks = self._submit_chunks(fn, list(zip(*iterables)), chunksize)
 
         def results() -> Iterator[Any]:
-            for future in futures:
-                yield from future.result(timeout=timeout)
+            try:
+                for chunk in chunks:
+                    yield from self._result(chunk, timeout)
+            finally:
+                self.client.cancel([c.future for c in chunks])
 
         return results()
+
+    def map_unstalled(
+        self, fn: Callable[[In], Out], items: Sequence[In], stall_seconds: float, on_stall: Callable[[In], Out], chunksize: int = 4
+    ) -> Iterator[Out]:
+        """`fn` over `items`, results in order, watched for stuck workers: when no chunk has
+        finished for `stall_seconds` per item of the chunk awaited, the workers processing this
+        map's chunks are stuck. Their processes are killed (their nannies start new ones) and
+        each chunk they held is sent again one item per task, so that a stuck item is found
+        alone: an item stuck on its own gets `on_stall(item)` as its result. Tasks of other
+        clients on a killed worker are run again by Dask elsewhere."""
+        last_done = time.monotonic()
+        warming_up = False  # a worker was restarted and has finished nothing since
+
+        def finished(_: object) -> None:
+            nonlocal last_done, warming_up
+            last_done, warming_up = time.monotonic(), False
+
+        def submit(calls: list[tuple], size: int) -> list[_Chunk]:
+            chunks = self._submit_chunks(fn, calls, size)
+            for chunk in chunks:
+                chunk.future.add_done_callback(finished)
+            return chunks
+
+        queue = submit([(item,) for item in items], chunksize)
+        try:
+            while queue:
+                chunk = queue[0]
+                if chunk.results is None:
+                    wait = stall_seconds * len(chunk.calls) + (STARTUP_SECONDS if warming_up else 0) - (time.monotonic() - last_done)
+                    if wait <= 0:
+                        queue, restarted = self._settle_stuck(queue, on_stall, partial(submit, size=1))
+                        last_done, warming_up = time.monotonic(), not restarted
+                        continue
+                    try:
+                        chunk.results = self._result(chunk, wait)
+                    except TimeoutError:
+                        continue  # another chunk may have finished meanwhile: look again
+                yield from queue.pop(0).results
+        finally:
+            self.client.cancel([c.future for c in queue if c.future is not None])
+
+    def _settle_stuck(
+        self, queue: list[_Chunk], on_stall: Callable[[Any], Any], submit: Callable[[list[tuple]], list[_Chunk]]
+    ) -> tuple[list[_Chunk], bool]:
+        """Restart the workers processing the queue's unfinished chunks, and replace each of
+        those chunks: one of several calls by a task per call, a single call by its stand-in.
+        Also says whether every worker restarted is running again."""
+        processing = self.client.processing()
+        holders = {key: worker for worker, keys in processing.items() for key in keys}
+        unfinished = [c for c in queue if c.results is None and not c.future.done()]
+        stuck = [c for c in unfinished if c.future.key in holders] or unfinished[:1]
+        workers = sorted({holders[c.future.key] for c in stuck if c.future.key in holders})
+        self.client.cancel([c.future for c in stuck])
+        restarted = True
+        if workers:
+            restarted = self._kill_workers(workers)
+        replaced: list[_Chunk] = []
+        for chunk in queue:
+            if chunk not in stuck:
+                replaced.append(chunk)
+            elif len(chunk.calls) == 1:
+                replaced.append(_Chunk(chunk.calls, results=[on_stall(*chunk.calls[0])]))
+            else:
+                replaced.extend(submit(chunk.calls))
+        return replaced, restarted
+
+    def _kill_workers(self, workers: list[str]) -> bool:
+        """Kill the processes of `workers` through their nannies, which start new ones (the way
+        a `kill -9` goes: a stuck worker may not close when asked); wait for the cluster to have
+        as many workers again, and say whether it does."""
+        count = len(self.client.scheduler_info()["workers"])
+        try:
+            self.client.run(_kill_worker_process, workers=workers, nanny=True)
+        except Exception as exc:  # noqa: BLE001 - workers started without a nanny cannot be restarted
+            logger.warning("could not restart the Dask workers %s stuck for over the time limit: %s", workers, exc)
+            return False
+        logger.warning("restarted the Dask workers %s, stuck for over the time limit", workers)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:  # the killed ones gone from the scheduler, as many back
+            present = self.client.scheduler_info()["workers"]
+            if len(present) >= count and not set(workers) & set(present):
+                return True
+            time.sleep(0.2)
+        return False
+
+    def _submit_chunks(self, fn: Callable[..., Any], calls: list[tuple], chunksize: int) -> list[_Chunk]:
+        size = max(1, chunksize)
+        return [
+            _Chunk(part, self.client.submit(_run_chunk, fn, part, pure=False))
+            for part in (calls[i : i + size] for i in range(0, len(calls), size))
+        ]
+
+    def _result(self, chunk: _Chunk, timeout: float | None) -> list[Any]:
+        """The chunk's results; ExecutorUnavailable when the scheduler went away meanwhile (the
+        client cancels every future it holds when it loses the connection, and a gather under
+        way fails with the closed connection)."""
+        try:
+            return chunk.future.result(timeout=timeout)
+        except (CancelledError, CommClosedError):
+            raise ExecutorUnavailable(f"the Dask scheduler at {self.client.scheduler.address} went away mid-run; rerun to continue") from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """The client belongs to `worker_pool`, which closes it."""

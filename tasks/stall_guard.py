@@ -37,8 +37,12 @@ def map_unstalled(
     chunksize: int = 4,
 ) -> Iterator[Out]:
     """`fn` over `items` on the executor, results in order. On a `RenewablePool` each item is
-    its own task, watched as above; any other executor (Dask, whose own retries replace a dead
-    worker) maps the items in chunks of `chunksize`."""
+    its own task, watched as above; an executor with a watch of its own (Dask's restarts stuck
+    workers: `tasks.dask_executor.DaskExecutor.map_unstalled`) uses it with chunks of `chunksize`;
+    any other maps the items in such chunks."""
+    if hasattr(executor, "map_unstalled"):
+        yield from executor.map_unstalled(fn, items, stall_seconds, on_stall, chunksize)
+        return
     if not isinstance(executor, RenewablePool):
         yield from executor.map(fn, items, chunksize=chunksize)
         return

@@ -1,16 +1,27 @@
-"""The CPU stages on a real dask.distributed LocalCluster of two worker processes: the pipeline
-gives the same rows as on the process pool, and a worker killed mid-batch costs nothing."""
+"""The CPU stages on a real dask.distributed cluster (a LocalCluster of two worker processes, or
+a scheduler and a worker started as commands): the pipeline gives the same rows as on the
+process pool, a worker killed mid-batch costs nothing, and a scheduler that is not there, or goes
+away mid-run, is one line and a failed run."""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
+from collections import Counter
 from pathlib import Path
 
+import dask
+import distributed
+import psutil
 import pytest
+from corpus_factory import write_corpus
+from prefect_server import free_port
 
-from conftest import EXAMPLES, SEEDS
+from conftest import EXAMPLES, PROJECT, SEEDS
 from warehouse.query import run_query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
@@ -43,27 +54,125 @@ def test_the_pipeline_on_dask_gives_the_rows_of_the_process_pool(tmp_path: Path,
         assert on_dask[name] == on_pool[name], name
 
 
-def test_a_worker_killed_mid_batch_is_replaced_and_the_batch_completes():
-    from tasks.clean import clean_documents
-    from tasks.executors import worker_pool
-    from tasks.fetch.local_files import format_for_path
-    from tasks.fetch.retrieve import read_file
-    from tasks.records import InputRef
+ROWS_AFTER_KILL = {
+    "articles": "SELECT article_id, doc_id, title, text FROM article_versions ORDER BY article_id",
+    "languages": "SELECT article_id, language, confidence, script FROM languages ORDER BY article_id",
+    "quarantine": "SELECT uri, stage, error FROM quarantine ORDER BY uri",
+    "runs": "SELECT flow, status FROM runs ORDER BY started_at",
+}
 
-    files = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and format_for_path(p))
-    docs = [read_file(InputRef("test", str(p), "file", format_for_path(p))) for p in files] * 4
-    expected = clean_documents(docs)
-    with worker_pool(2, executor="dask-local:2") as executor:
-        pids = list(executor.client.run(os.getpid).values())
-        done = threading.Event()
 
-        def progress(_: int) -> None:
-            if not done.is_set():  # after the first document is back, kill a worker
-                done.set()
-                os.kill(pids[0], signal.SIGKILL)
+def _spawned_children() -> set[int]:
+    """The worker processes this process spawned (Dask's and pool workers run spawn_main)."""
+    children = psutil.Process().children(recursive=True)
+    return {c.pid for c in children if any("spawn_main" in part for part in _cmdline(c))}
 
-        got = clean_documents(docs, executor, progress)
-    assert done.is_set()
-    assert [a.article_id for a in got.items] == [a.article_id for a in expected.items]
-    assert [a.text for a in got.items] == [a.text for a in expected.items]
-    assert [(q.uri, q.error) for q in got.quarantined] == [(q.uri, q.error) for q in expected.quarantined]
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
+
+
+def _ingest_and_tag(root: Path, monkeypatch: pytest.MonkeyPatch, executor: str, corpus: Path, kills: list[int]) -> dict[str, list[tuple]]:
+    """Ingest `corpus` then tag languages; with `kills`, `kill -9` one Dask worker once 40
+    documents of the ingest are cleaned (mid-batch: batches are of 30) and one once the first
+    language batch is written, and note each killed pid in `kills`."""
+    from flows.ingest import ingest
+    from flows.language import languages
+    from flows.parameters import IngestParameters, LanguageParameters
+    from flows.progress import set_reporter
+
+    monkeypatch.setenv("PRESSROOM_WAREHOUSE", str(root))
+    monkeypatch.setenv("PRESSROOM_EXECUTOR", executor)
+    monkeypatch.setenv("PRESSROOM_WORKERS", "2" if executor != "processes" else "1")
+    before = _spawned_children()
+    done: Counter[str] = Counter()
+
+    def kill_a_worker(phase: str, advance: int, total: int | None) -> None:
+        done[phase] += advance
+        if executor != "processes" and len(kills) < (1 if phase == "ingest" else 2) and done[phase] >= (40 if phase == "ingest" else 1):
+            workers = sorted(_spawned_children() - before)
+            assert workers, "no Dask worker process found"
+            os.kill(workers[0], signal.SIGKILL)
+            kills.append(workers[0])
+
+    set_reporter(kill_a_worker)
+    try:
+        assert ingest(IngestParameters(uris=[str(corpus), str(EXAMPLES)], batch_size=30)).status == "completed"
+        assert languages(LanguageParameters(batch_size=30)).status == "completed"
+    finally:
+        set_reporter(None)
+    return {name: run_query(root, sql)[1] for name, sql in ROWS_AFTER_KILL.items()}
+
+
+@pytest.mark.timeout(600)
+def test_a_worker_killed_mid_batch_leaves_the_rows_of_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 60)
+    clean = _ingest_and_tag(tmp_path / "clean", monkeypatch, "processes", corpus, [])
+    kills: list[int] = []
+    killed = _ingest_and_tag(tmp_path / "killed", monkeypatch, "dask-local:2", corpus, kills)
+    assert len(kills) == 2  # one worker killed in each run
+    assert len(clean["articles"]) > 60
+    assert {row[1] for row in clean["languages"]} > {"en"}  # the examples are in several languages
+    for name in ROWS_AFTER_KILL:
+        assert killed[name] == clean[name], name
+
+
+@pytest.mark.timeout(300)
+def test_an_unreachable_scheduler_is_one_line_and_a_failed_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    from flows.cli import main
+
+    root = tmp_path / "warehouse"
+    monkeypatch.setenv("PRESSROOM_WAREHOUSE", str(root))
+    monkeypatch.setenv("PRESSROOM_EXECUTOR", f"dask://127.0.0.1:{free_port()}")  # nobody listens there
+    with dask.config.set({"distributed.comm.timeouts.connect": "3s"}):
+        assert main(["ingest", str(EXAMPLES)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith("pressroom: no Dask scheduler answered at tcp://127.0.0.1:")
+    assert "Traceback" not in err
+    assert run_query(root, "SELECT flow, status FROM runs")[1] == [("ingest", "failed")]
+
+
+@pytest.mark.timeout(300)
+def test_a_scheduler_gone_mid_run_is_one_line_and_a_failed_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    from flows.cli import main
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask_cli = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    scheduler = subprocess.Popen([*dask_cli, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard", "--death-timeout", "20"],
+        stderr=subprocess.DEVNULL,
+        cwd=PROJECT,  # the worker imports pressroom's modules from the project
+    )
+    root = tmp_path / "warehouse"
+    monkeypatch.setenv("PRESSROOM_WAREHOUSE", str(root))
+    monkeypatch.setenv("PRESSROOM_EXECUTOR", f"dask://127.0.0.1:{port}")
+
+    def stop_the_scheduler_once_a_batch_is_written() -> None:
+        deadline = time.monotonic() + 240
+        while not list(root.glob("articles/*/*.parquet")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        scheduler.kill()
+
+    try:
+        with distributed.Client(address, timeout=120) as ready:  # both up first: a loaded machine takes its time
+            ready.wait_for_workers(1, timeout=120)
+        corpus = tmp_path / "corpus"
+        write_corpus(corpus, 200)
+        threading.Thread(target=stop_the_scheduler_once_a_batch_is_written, daemon=True).start()
+        with dask.config.set({"distributed.comm.timeouts.connect": "3s"}):
+            assert main(["ingest", "--batch-size", "20", str(corpus)]) == 2
+    finally:
+        scheduler.kill()
+        worker.kill()
+        scheduler.wait()
+        worker.wait()
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == f"pressroom: the Dask scheduler at {address} went away mid-run; rerun to continue"
+    assert "Traceback" not in err, err
+    assert run_query(root, "SELECT flow, status FROM runs")[1] == [("ingest", "failed")]

@@ -1,10 +1,11 @@
 """Per-document time limits in the clean unit: a page that would hold a worker for minutes is
 quarantined as `extract/timeout` and the rest of the batch comes out as without the limit, in
-process and on a real process pool."""
+process, on a real process pool and on a real Dask LocalCluster."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -57,13 +58,47 @@ def test_a_block_within_its_limit_leaves_no_alarm_behind() -> None:
     time.sleep(0.5)  # a timer left armed would raise here
 
 
+@pytest.mark.timeout(20)
+def test_time_limit_interrupts_a_python_loop_off_the_main_thread() -> None:
+    """As on a Dask worker, whose tasks run in a thread pool: no signal reaches them."""
+    raised: list[BaseException] = []
+    leaked: list[BaseException] = []
+
+    def loop() -> None:
+        try:
+            with time_limit(0.2):
+                while True:
+                    pass
+        except DocumentTimeout as timeout:
+            raised.append(timeout)
+        try:
+            for _ in range(500):  # blocks that end as their timer fires
+                try:
+                    with time_limit(0.0001):
+                        sum(range(100))
+                except DocumentTimeout:
+                    pass  # raised inside the block: what the limit is for
+                sum(range(100))  # after the block: a timer that fired late must not raise here
+        except DocumentTimeout as leak:
+            leaked.append(leak)
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    thread.join(timeout=15)
+    assert not thread.is_alive()
+    assert [str(t) for t in raised] == ["over the limit of 0.2 s"]
+    assert leaked == []
+
+
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("workers", [1, 2], ids=["in process", "process pool"])
-def test_a_page_over_the_limit_is_quarantined_and_the_batch_completes(workers: int) -> None:
+@pytest.mark.parametrize(
+    ("workers", "executor"), [(1, "processes"), (2, "processes"), (2, "dask-local:2")], ids=["in process", "process pool", "dask"]
+)
+def test_a_page_over_the_limit_is_quarantined_and_the_batch_completes(workers: int, executor: str) -> None:
     examples = _examples()
     expected = clean_documents(examples)
     docs = examples[:3] + [_pathological_page()] + examples[3:]
-    with worker_pool(workers) as pool:
+    with worker_pool(workers, executor=executor) as pool:
         got = clean_documents(docs, pool, seconds_per_document=LIMIT)
     timeouts = [(q.uri, q.stage, q.error) for q in got.quarantined if q.error == "timeout"]
     assert timeouts == [("mem://endless-page", "extract", "timeout")]
