@@ -87,6 +87,20 @@ def test_a_warc_file_cut_inside_a_records_headers_says_so(tmp_path: Path, which:
     assert refs == [] and [row.error for row in rows] == ["warc_truncated"]
 
 
+def test_a_wet_file_cut_inside_the_blank_line_after_an_empty_records_headers_says_so(tmp_path: Path) -> None:
+    """An empty conversion record (Content-Length: 0) whose header block the file cuts before its
+    blank line ends: warcio reads headers to the end of the file and the empty block misses no
+    byte, so the record was planned as whole and no row said the file was cut."""
+    wet = WARC_FILES[2]  # plain WET: warcinfo, then conversion records, the third one empty
+    empty_start = wet.documents[2][0]
+    header_end = wet.data.index(b"Content-Length: 0\r\n", empty_start) + len(b"Content-Length: 0\r\n")
+    for cut in (header_end, header_end + 1):  # before the blank line, inside it
+        path = tmp_path / f"cut-{cut}.warc"
+        path.write_bytes(wet.data[:cut])
+        refs, rows = warc_record_refs(path, "fuzz", 1 << 20)
+        assert len(refs) == 2 and [row.error for row in rows] == ["warc_truncated"], (cut, refs, rows)
+
+
 def test_xml_declaring_an_unknown_encoding_is_ill_formed_xml() -> None:
     """expat raised LookupError, not a ParseError, for `encoding="UhF-8"`, out of both parsers."""
     declared = b'<?xml version="1.0" encoding="UhF-8"?>'

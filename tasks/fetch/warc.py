@@ -168,10 +168,12 @@ def _page_from_record(record: ArcWarcRecord, archive: Archive, source: str, max_
     )
 
 
-def check_complete(records: ArchiveIterator, record: ArcWarcRecord) -> None:
-    """Reject the record `records` last gave when the file cuts it short: its block has fewer
-    bytes than its Content-Length, or its gzip member (in a `.warc.gz`) has no end. Reads the
-    rest of the record, as the iterator would before the next one."""
+def check_complete(records: ArchiveIterator, record: ArcWarcRecord, archive: Archive, offset: int) -> None:
+    """Reject the record `records` last gave (at `offset` of `archive`) when the file cuts it
+    short: its block has fewer bytes than its Content-Length, its gzip member (in a `.warc.gz`)
+    has no end, or, for an empty block, its header block never ends (warcio reads headers to
+    the end of the file, and an empty block has no bytes to miss). Reads the rest of the record,
+    as the iterator would before the next one."""
     records.read_to_end()
     block = record.raw_stream
     if isinstance(block, LimitReader) and block.limit > 0:
@@ -179,6 +181,8 @@ def check_complete(records: ArchiveIterator, record: ArcWarcRecord) -> None:
     member = records.reader.decompressor
     if member is not None and not member.eof:
         raise Rejected("warc_truncated", "the file ends inside the record's gzip member")
+    if record.length == 0 and _starts_cut_record(archive, offset):
+        raise Rejected("warc_truncated", "the file ends inside the record's header block")
 
 
 def _starts_cut_record(archive: Archive, offset: int) -> bool:
@@ -289,11 +293,11 @@ def walk_records(
                 offset = records.offset
                 try:
                     if record.rec_type not in DOCUMENT_RECORD_TYPES:
-                        check_complete(records, record)  # a file cut inside any record says so
+                        check_complete(records, record, archive, offset)  # a file cut inside any record says so
                         skipped[f"skipped_{record.rec_type}"] += 1
                         continue
                     taken = _taken(take, record, offset)
-                    check_complete(records, record)
+                    check_complete(records, record, archive, offset)
                 except Rejected as rejected:
                     target = record.rec_headers.get_header("WARC-Target-URI")
                     detail = f"{target}: {rejected.detail}" if target else rejected.detail
@@ -361,7 +365,7 @@ def read_warc_record(ref: InputRef) -> FetchedDocument:
             records = ArchiveIterator(stream)
             record = next(records)
             page = _page_from_record(record, archive, ref.source, ref.max_bytes or DEFAULT_MAX_RECORD_BYTES)
-            check_complete(records, record)  # the file may have been cut since it was planned
+            check_complete(records, record, archive, int(offset))  # the file may have been cut since it was planned
             return page
     except (*_UNREADABLE, StopIteration) as exc:
         raise Rejected("warc_unreadable", f"record at offset {offset}: {type(exc).__name__}: {exc}") from None
