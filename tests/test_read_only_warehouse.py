@@ -17,6 +17,7 @@ import pytest
 
 from tasks.search import update_index
 from tests.mount_namespace import in_namespace, read_only_bind, require_mount_namespaces
+from tests.announced import errors_only
 from tests.warehouse_factory import small_warehouse
 
 PRESSROOM = Path(sys.executable).with_name("pressroom")
@@ -29,13 +30,6 @@ def _env(root: Path) -> dict[str, str]:
 def _read_only(root: Path, *argv: str) -> object:
     """`pressroom *argv` with the warehouse at `root` mounted read-only."""
     return in_namespace(read_only_bind(root), [str(PRESSROOM), *argv], _env(root))
-
-
-def _errors(result: subprocess.CompletedProcess, argv: list[str]) -> list[str]:
-    """The lines of stderr but a flow command's first lines: what it is about to do
-    (`languages: ...`) and, for `ingest URI`, what each input was taken for (`URI: folder`)."""
-    announced = tuple(f"{word}: " for word in argv)
-    return [line for line in result.stderr.strip().splitlines() if not line.startswith(announced)]
 
 
 def _full(source: Path, root: Path, *argv: str) -> object:
@@ -87,7 +81,7 @@ def test_a_read_only_warehouse_is_one_line_and_nothing_written(argv: list[str], 
     argv = [a.format(pages=sources.parent / "pages", sources=sources) for a in argv]
     before = _tree(warehouse)
     result = _read_only(warehouse, *argv)
-    err = _errors(result, argv)
+    err = errors_only(result.stderr.strip().splitlines(), argv)
     assert result.returncode == 2 and len(err) == 1, result.stderr[-2000:]
     assert err[0].startswith("pressroom: cannot write the warehouse: ") and "Read-only file system" in err[0], err[0]
     assert "flows need it writable" in err[0], err[0]
@@ -128,7 +122,7 @@ def test_a_full_disk_is_one_line(argv: list[str], warehouse: Path, tmp_path: Pat
     mounted = tmp_path / "full"
     mounted.mkdir()
     result = _full(warehouse, mounted, *argv)
-    err = _errors(result, argv)
+    err = errors_only(result.stderr.strip().splitlines(), argv)
     assert result.returncode == 2 and len(err) == 1, result.stderr[-2000:]
     assert err[0].startswith("pressroom: cannot write the warehouse: ") and "No space left on device" in err[0], err[0]
     assert "free space on that disk" in err[0], err[0]

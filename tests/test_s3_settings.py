@@ -79,11 +79,11 @@ def test_an_endpoint_that_does_not_answer_is_one_line(tmp_path: Path, monkeypatc
 
 
 def test_doctor_repair_of_an_s3_warehouse_takes_its_lock_from_the_flows_prefect_api(monkeypatch: pytest.MonkeyPatch):
-    from flows.cli import _uses_prefect_api, build_parser
+    from flows.cli import _takes_remote_lock, build_parser
 
     parse = build_parser().parse_args
     monkeypatch.setenv("PRESSROOM_WAREHOUSE", "s3://bucket/prefix")
-    assert _uses_prefect_api(parse(["doctor", "--repair"])) and _uses_prefect_api(parse(["ingest"]))
-    assert not _uses_prefect_api(parse(["doctor"])) and not _uses_prefect_api(parse(["sql", "SELECT 1"]))
+    assert _takes_remote_lock(parse(["doctor", "--repair"]))
+    assert not _takes_remote_lock(parse(["doctor"])) and not _takes_remote_lock(parse(["sql", "SELECT 1"]))
     monkeypatch.setenv("PRESSROOM_WAREHOUSE", "data/warehouse")  # a folder's lock is a file
-    assert not _uses_prefect_api(parse(["doctor", "--repair"]))
+    assert not _takes_remote_lock(parse(["doctor", "--repair"]))
