@@ -36,7 +36,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ from pathlib import Path
 
 from bench.commands_bench import PRESSROOM, PYTHON, RESULTS, ROOT, measure, runs_of
 from bench.ingest_corpus import write_corpus
+from bench.local_server import start_listening
 
 MOTO_SERVER = str(ROOT / ".venv" / "bin" / "moto_server")
 BUCKET = "pressroom-bench"
@@ -76,25 +76,10 @@ print(json.dumps(timed))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_moto(log: Path) -> tuple[subprocess.Popen, str]:
     """moto_server on a free 127.0.0.1 port, listening; and its endpoint."""
-    port = _free_port()
-    process = subprocess.Popen([MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("moto_server did not start listening within 60 s")
+    return start_listening(lambda port: [MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], "moto_server", 60,
+                           stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 def create_bucket(endpoint: str) -> None:

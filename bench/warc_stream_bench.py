@@ -31,12 +31,10 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -46,6 +44,7 @@ from warcio.warcwriter import WARCWriter
 
 from bench.commands_bench import PRESSROOM, PYTHON, RESULTS, ROOT, measure
 from bench.ingest_corpus import page
+from bench.local_server import start_listening
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -76,26 +75,10 @@ def write_archive(path: Path, n: int, wet: bool, seed: int) -> dict:
     return {"pages": n, "records": 1 + n * (1 if wet else 3), "bytes": path.stat().st_size}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve(folder: Path) -> tuple[subprocess.Popen, str]:
     """`python -m http.server` on 127.0.0.1 for `folder`, once it answers."""
-    port = free_port()
-    server = subprocess.Popen([PYTHON, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(folder), str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the HTTP server did not start")
+    return start_listening(lambda port: [PYTHON, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(folder), str(port)],
+                           "the HTTP server", 30, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def stored_articles(env: dict[str, str]) -> int:
