@@ -8,14 +8,17 @@ import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from flows.cli import main
 from tasks.search import index_path, search, update_index
 from tasks.search.snippets import snippet
-from tasks.search.terms import strip_latin_accents, term_counts, words
+from tasks.search.terms import strip_latin_accents, term_key, terms_of_words, word_counts, word_spans, words
 from tests.search_corpus import ARTICLES_BY_KEY, JUDGED, article_id, store_articles
 from warehouse.engine import open_database
+from warehouse.schemas import LANGUAGES
+from warehouse.writer import append_new_rows
 
 
 @pytest.fixture
@@ -50,8 +53,29 @@ def test_words_are_segmented_stemmed_and_folded() -> None:
     assert strip_latin_accents("égyptiennes") == "egyptiennes"
     assert strip_latin_accents("й") == "й"  # a Cyrillic letter, not an accented one
     assert strip_latin_accents("นี่") == "นี่"  # Thai tone marks are part of the word
-    counts = term_counts("Heat", "Temperatures rose; the temperature record", "english")
-    assert counts["temperatur"] == 2 and counts["heat"] == 2  # stems; a title word counts twice
+    counts = word_counts("Heat", "Temperatures rose; the temperature record")
+    assert counts["temperatures"] == counts["temperature"] == 1 and counts["heat"] == 2  # a title word counts twice
+    assert terms_of_words(["temperatures", "temperature"], "english") == ["temperatur", "temperatur"]
+
+
+def test_words_are_the_words_of_their_spans_in_every_script() -> None:
+    # words() skips offsets and ICU where it can; it must find exactly what word_spans finds
+    mixed = ("iPhone手机と東京タワー、ภาษาไทยง่าย ๆ ฯลฯ 한국어 문장 Straße ﬁnance e\u0301 𠀀𠀁 ２０２６年 ｶﾀｶﾅ 。、 "
+             "नमस्ते दुनिया مرحبا بالعالم Ελληνικά 😀 l'économie ໂລກ ខ្មែរ မြန်မာ")
+    for text in [mixed] + [f"{title} {text}" for *_, title, text in ARTICLES_BY_KEY]:
+        folded = text.casefold()
+        assert words(text) == [folded[start:end] for start, end in word_spans(folded)], text[:40]
+
+
+def test_words_of_one_stem_are_one_posting(corpus: Path) -> None:
+    update_index(corpus)
+    con = open_database(str(index_path(corpus)), read_only=True)
+    try:
+        tf = con.execute("SELECT p.tf FROM postings AS p JOIN docs AS d USING (doc) WHERE d.article_id = ? AND p.term = ?",
+                         [article_id("en-heat"), term_key("english", "temperatur")]).fetchall()
+    finally:
+        con.close()
+    assert tf == [(3,)]  # "temperature" in the title (twice) and "temperature" in the text, one row
 
 
 def test_a_query_without_accents_or_in_another_form_matches(corpus: Path) -> None:
@@ -98,15 +122,50 @@ def test_adding_articles_indexes_only_the_new_ones(corpus: Path) -> None:
     assert _ids(corpus, "earthquake") == [article_id("en-quake")]
 
 
-def test_a_new_version_replaces_the_old_and_a_new_tag_reindexes(corpus: Path) -> None:
+def test_a_new_version_replaces_the_old_and_an_older_one_stored_later_does_not(corpus: Path) -> None:
     update_index(corpus)
     key, language, site, published, title, _ = next(a for a in ARTICLES_BY_KEY if a[0] == "en-malaria")
-    store_articles(corpus, [(key, language, site, published, title, "The trial was stopped early: the vaccine failed.")],
-                   version=2, fetched=datetime(2026, 11, 5, tzinfo=timezone.utc))
+    for version, fetched, text, changed in [
+        (2, datetime(2026, 11, 5, tzinfo=timezone.utc), "The trial was stopped early: the vaccine failed.", (1, 1)),
+        (0, datetime(2026, 10, 1, tzinfo=timezone.utc), "An archived draft about quinine.", (0, 0)),
+    ]:
+        store_articles(corpus, [(key, language, site, published, title, text)], version=version, fetched=fetched)
+        update = update_index(corpus)
+        assert (update.added, update.removed) == changed
+    assert _ids(corpus, "stopped early") == [article_id(key, 2)] and _ids(corpus, "quinine") == []
+    assert article_id(key, 1) not in _indexed(corpus)
+
+
+def _retag(root: Path, key: str, language: str, at: datetime) -> None:
+    row = {name: None for name in LANGUAGES.schema.names}
+    row.update(article_id=article_id(key), language=language, confidence=1.0, tagger="test-2", tagged_at=at, run_id="r2")
+    append_new_rows(root, LANGUAGES, pa.Table.from_pylist([row], LANGUAGES.schema))
+
+
+def test_a_new_tag_of_another_language_reindexes_only_that_article(corpus: Path) -> None:
+    update_index(corpus)
+    _retag(corpus, "en-malaria", "es", datetime(2026, 11, 6, tzinfo=timezone.utc))
     update = update_index(corpus)
     assert (update.added, update.removed) == (1, 1)
-    assert _ids(corpus, "stopped early") == [article_id(key, 2)]
-    assert article_id(key, 1) not in _indexed(corpus)
+    assert _ids(corpus, "vaccine", language="es") == [article_id("en-malaria")]
+    assert _ids(corpus, "vaccine", language="en") == []
+    _retag(corpus, "en-malaria", "es", datetime(2026, 11, 7, tzinfo=timezone.utc))  # a newer tag, the same language
+    again = update_index(corpus)
+    assert (again.added, again.removed) == (0, 0)
+
+
+def test_a_copied_part_file_adds_nothing_and_a_vanished_one_rebuilds(corpus: Path) -> None:
+    update_index(corpus)
+    (part,) = (corpus / "articles").rglob("part-*.parquet")
+    copy = part.with_name("part-copy.parquet")
+    shutil.copy(part, copy)
+    assert update_index(corpus).added == 0  # its rows are indexed already
+    store_articles(corpus, [("en-quake", "en", "dailywire.example", "2026-11-02", "Earthquake shakes the coast", "No damage.")])
+    part.unlink()
+    copy.unlink()  # the first articles are gone from the warehouse: the index is rebuilt from what is left
+    update = update_index(corpus)
+    assert update.added == 1 and set(_indexed(corpus)) == {article_id("en-quake")}
+    assert _ids(corpus, "earthquake") == [article_id("en-quake")] and _ids(corpus, "bank") == []
 
 
 def test_deleting_the_index_is_safe(corpus: Path) -> None:

@@ -1,16 +1,22 @@
 """The search index: an inverted index of the latest article versions in DuckDB tables, kept
 current incrementally, in `<warehouse>/_search/index.duckdb` (derived data: deleting the folder
-is safe, the next update rebuilds it).
+is safe, the next update rebuilds it), with the articles' texts beside it (`texts.py`).
 
-Tables: `docs` (one row per indexed article version: its number `doc`, language, the stemmer
-its terms were made with, site, published_at and length in terms), `texts` (title, url and
-zlib-compressed text, for the hits' snippets: read from the part files instead, ten hits would
-decode ten files' texts), and `postings` (term, doc, tf; a term is a 64-bit key of the
-stemmer and the term's text, `terms.term_key`).
+Tables: `docs` (one row per indexed article version: its number `doc`, the version's doc_id,
+fetched_at and part file, language, the stemmer its terms were made with, site, published_at
+and length in terms), `postings` (term, doc, tf; a term is a 64-bit key of the stemmer and the
+term's text, `terms.term_key`), `tags` (the language tags read so far), `files` (the article
+and language part files read so far) and `pending` (the versions an update has still to add).
 BM25's statistics (document frequencies, average lengths) are computed when a query runs, from
 these tables, so an update only deletes the rows of versions no longer the latest (or whose
 language tag changed) and appends the new ones; after every ~15 % of growth the postings are
 rewritten sorted by term (`_compact_if_due`), which is what keeps queries fast.
+
+An update reads only the part files it has not read before (the warehouse only ever adds part
+files): the new versions in them are compared with the indexed version of the same doc_id, and
+their new tags with the indexed articles' languages, so its cost follows what was added, not
+the warehouse's size. A part file it read that is gone or has another size (a warehouse restored
+or edited by hand) makes it rebuild the index from every file.
 
 Why not DuckDB's `fts` extension: `create_fts_index` rebuilds the whole index on every call,
 its tokenizer splits on a regular expression (no segmentation for Chinese, Japanese or Thai),
@@ -24,40 +30,43 @@ times) with those it last indexed; unchanged, it does nothing (a few millisecond
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 from filelock import FileLock
 
-from tasks.search.terms import STEMMERS, TERMS_VERSION, UNSTEMMED, term_counts, term_key
-from warehouse.catalog import connect
+from tasks.search.terms import STEMMERS, TERMS_VERSION, UNSTEMMED, word_counts, word_keys
+from tasks.search.texts import add_texts, open_texts, remove_texts, texts_path, texts_usable
 from warehouse.engine import open_database
 from warehouse.schemas import ARTICLES, LANGUAGES
-from warehouse.tables import table_file_stats, table_scan
-from warehouse.storage import WarehouseRoot, local_folder
+from warehouse.scratch import scratch_connection
+from warehouse.storage import StoredFile, WarehouseRoot, local_folder
+from warehouse.tables import file_location, table_file_stats
 
 SCHEMA = "search_index"
 INDEX_FOLDER = "_search"
 INDEX_FILE = "index.duckdb"
 LOCK_TIMEOUT_SECONDS = 600
-FORMAT = f"search-index-4/{TERMS_VERSION}"  # a stored index of another format is rebuilt
+FORMAT = f"search-index-5/{TERMS_VERSION}"  # a stored index of another format is rebuilt
 COMPACT_SHARE = 0.15
 COMPACT_MIN_ROWS = 1_000_000
 
-_CREATE = f"""
+_TABLES = f"""
 CREATE TABLE {SCHEMA}.meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE {SCHEMA}.files (name VARCHAR, size BIGINT);
+CREATE TABLE {SCHEMA}.tags (article_id VARCHAR, language VARCHAR, tagged_at TIMESTAMPTZ, tagger VARCHAR);
 CREATE TABLE {SCHEMA}.docs (
-    doc INTEGER, article_id VARCHAR, language VARCHAR, stemmer VARCHAR, site VARCHAR,
-    published_at TIMESTAMPTZ, length INTEGER);
--- the key's ART index makes fetching a hit's text a lookup: a filtered scan read every text of
--- the table (15-20 ms a hit at 5,000 articles, measured)
-CREATE TABLE {SCHEMA}.texts (doc INTEGER PRIMARY KEY, title VARCHAR, url VARCHAR, text_zlib BLOB);
+    doc INTEGER, article_id VARCHAR, doc_id VARCHAR, fetched_at TIMESTAMPTZ, file VARCHAR, language VARCHAR,
+    stemmer VARCHAR, site VARCHAR, published_at TIMESTAMPTZ, length INTEGER);
 CREATE TABLE {SCHEMA}.postings (term BIGINT, doc INTEGER, tf INTEGER);
+CREATE TABLE {SCHEMA}.pending (
+    doc INTEGER, article_id VARCHAR, doc_id VARCHAR, fetched_at TIMESTAMPTZ, file VARCHAR, language VARCHAR, stemmer VARCHAR);
 INSERT INTO {SCHEMA}.meta VALUES ('format', '{FORMAT}'), ('sources', ''), ('unsorted_postings', '0');
 """
 
@@ -76,14 +85,18 @@ def index_path(root: WarehouseRoot) -> Path:
     return local_folder(root) / INDEX_FOLDER / INDEX_FILE
 
 
+def _fingerprint(files: list[StoredFile]) -> str:
+    """A digest of the names, sizes and modification times of `files`."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(f"{file.name}\0{file.size}\0{file.mtime}\n".encode())
+    return digest.hexdigest()
+
+
 def sources_fingerprint(root: WarehouseRoot) -> str:
     """A digest of the names, sizes and modification times of the article and language part
     files: it changes whenever a flow adds articles or tags."""
-    digest = hashlib.sha256()
-    for table in (ARTICLES, LANGUAGES):
-        for file in table_file_stats(root, table):
-            digest.update(f"{file.name}\0{file.size}\0{file.mtime}\n".encode())
-    return digest.hexdigest()
+    return _fingerprint(table_file_stats(root, ARTICLES) + table_file_stats(root, LANGUAGES))
 
 
 def _quoted(path: Path) -> str:
@@ -91,23 +104,23 @@ def _quoted(path: Path) -> str:
 
 
 def _remove(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    for name in (path.name, path.name + ".wal", texts_path(path).name):
+        path.with_name(name).unlink(missing_ok=True)
 
 
 def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Attach the index to `con` as SCHEMA, created (or recreated, when it is not an index of
-    this format) as needed."""
+    this format or its texts file is missing or damaged) as needed."""
     for attempt in range(2):
         try:
-            # READ_WRITE: a warehouse connection's own database is read-only, which attaches inherit
-            con.execute(f"ATTACH {_quoted(path)} AS {SCHEMA} (READ_WRITE)")
+            con.execute(f"ATTACH {_quoted(path)} AS {SCHEMA}")
             tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCHEMA]).fetchall()}
             if not tables:
-                con.execute(_CREATE)
+                texts_path(path).unlink(missing_ok=True)
+                con.execute(_TABLES)
                 return
             row = con.execute(f"SELECT value FROM {SCHEMA}.meta WHERE key = 'format'").fetchone()
-            if row and row[0] == FORMAT:
+            if row and row[0] == FORMAT and texts_usable(texts_path(path)):
                 return
         except duckdb.Error:
             if attempt:
@@ -145,112 +158,200 @@ def update_index(root: WarehouseRoot, batch_rows: int = 2_000, on_start: Callabl
     path = index_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path.with_suffix(".lock")), timeout=LOCK_TIMEOUT_SECONDS):
-        fingerprint = sources_fingerprint(root)  # before reading: a file added meanwhile shows next time
+        # listed before reading, and only these read: a file added meanwhile is read next time
+        files = {ARTICLES.name: table_file_stats(root, ARTICLES), LANGUAGES.name: table_file_stats(root, LANGUAGES)}
+        fingerprint = _fingerprint(files[ARTICLES.name] + files[LANGUAGES.name])
         if _indexed_already(path, fingerprint):
             return IndexUpdate(0, 0, time.perf_counter() - started)
-        con = connect(root)
-        try:
+        with scratch_connection(root) as con:
+            con.execute("SET enable_progress_bar = false")
             _attach(con, path)
-            if con.execute(f"SELECT value FROM {SCHEMA}.meta WHERE key = 'sources'").fetchone()[0] == fingerprint:
-                return IndexUpdate(0, 0, time.perf_counter() - started)
-            removed, added = _sync(con, root, batch_rows, on_start)
-            con.execute(f"UPDATE {SCHEMA}.meta SET value = ? WHERE key = 'sources'", [fingerprint])
-        finally:
-            con.close()  # detaches the index, checkpointing it
+            texts = open_texts(texts_path(path))
+            try:
+                removed, added = _sync(con, texts, root, files, batch_rows, on_start)
+                con.execute(f"UPDATE {SCHEMA}.meta SET value = ? WHERE key = 'sources'", [fingerprint])
+            finally:
+                texts.close()
+                con.execute(f"DETACH DATABASE {SCHEMA}")  # checkpoints the index
     return IndexUpdate(added, removed, time.perf_counter() - started)
 
 
-def _sync(con: duckdb.DuckDBPyConnection, root: WarehouseRoot, batch_rows: int, on_start: Callable[[int], None] | None) -> tuple[int, int]:
+def _new_files(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, files: dict[str, list[StoredFile]]) -> dict[str, list[StoredFile]]:
+    """The files of each table not read yet. When a file read before is gone or has changed
+    size, the index is emptied first, and every file is new."""
+    read = dict(con.execute(f"SELECT name, size FROM {SCHEMA}.files").fetchall())
+    listed = {file.name: file.size for table in files.values() for file in table}
+    if any(listed.get(name) != size for name, size in read.items()):
+        for table in ("files", "tags", "docs", "postings", "pending"):
+            con.execute(f"DELETE FROM {SCHEMA}.{table}")
+        texts.execute("DELETE FROM texts")
+        texts.commit()
+        read = {}
+    return {table: [file for file in stored if file.name not in read] for table, stored in files.items()}
+
+
+def _parquet(root: WarehouseRoot, files: list[StoredFile], columns: str) -> str:
+    """A SQL table expression reading `columns` of `files`, and each row's file by its name
+    relative to the root (`name`), which moving the warehouse does not change."""
+    def literal(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    locations = [literal(file_location(root, file.name)) for file in files]
+    names = ", ".join(f"({location}, {literal(file.name)})" for location, file in zip(locations, files))
+    return (f"(SELECT {columns}, n.name FROM read_parquet([{', '.join(locations)}], hive_partitioning = false, "
+            f"union_by_name = true, filename = true) JOIN (VALUES {names}) AS n(location, name) ON filename = n.location)")
+
+
+def _sync(
+    con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root: WarehouseRoot, files: dict[str, list[StoredFile]],
+    batch_rows: int, on_start: Callable[[int], None] | None,
+) -> tuple[int, int]:
     """Delete the stale versions and add the new ones; returns (removed, added)."""
-    stemmers = pa.table({"language": list(STEMMERS), "stemmer": list(STEMMERS.values())})
-    con.register("search_stemmers", stemmers)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE search_current AS
-            SELECT t.article_id, t.language, coalesce(s.stemmer, '{UNSTEMMED}') AS stemmer, t.site, t.published_at
-            FROM tagged_articles AS t LEFT JOIN search_stemmers AS s ON lower(t.language) = s.language"""
-    )
-    same = "d.article_id = c.article_id AND d.language IS NOT DISTINCT FROM c.language"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE search_stale AS SELECT doc FROM {SCHEMA}.docs AS d ANTI JOIN search_current AS c ON {same}")
-    removed = con.execute("SELECT count(*) FROM search_stale").fetchone()[0]
-    if removed:
-        con.execute("BEGIN")
-        con.execute(f"DELETE FROM {SCHEMA}.postings WHERE doc IN (SELECT doc FROM search_stale)")
-        con.execute(f"DELETE FROM {SCHEMA}.texts WHERE doc IN (SELECT doc FROM search_stale)")
-        con.execute(f"DELETE FROM {SCHEMA}.docs WHERE doc IN (SELECT doc FROM search_stale)")
-        con.execute("COMMIT")
-    # the first file that holds each new article (a part copied beside itself holds it twice)
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {SCHEMA}.pending AS
-            SELECT c.*, f.filename FROM (SELECT * FROM search_current AS c ANTI JOIN {SCHEMA}.docs AS d ON {same}) AS c
-            JOIN (SELECT article_id, min(filename) AS filename FROM {table_scan(root, ARTICLES, filename=True)} GROUP BY ALL) AS f
-            USING (article_id)"""
-    )
-    count = con.execute(f"SELECT count(*) FROM {SCHEMA}.pending").fetchone()[0]
+    leftover = _add_pending(con, texts, root, batch_rows)  # what an interrupted update left: usually nothing
+    new = _new_files(con, texts, files)
+    removed = _plan(con, texts, root, new[ARTICLES.name], new[LANGUAGES.name]) if new[ARTICLES.name] or new[LANGUAGES.name] else 0
     if on_start:
-        on_start(count)
-    if not count:
-        return removed, 0
-    next_doc = con.execute(f"SELECT coalesce(max(doc), 0) + 1 FROM {SCHEMA}.docs").fetchone()[0]
-    files = [row[0] for row in con.execute(f"SELECT DISTINCT filename FROM {SCHEMA}.pending ORDER BY 1").fetchall()]
-    # its own cursor: a query on `con` while the reader streams would end the stream
-    reader = con.cursor().sql(
-        f"""SELECT a.article_id, a.title, a.url, a.text, n.language, n.stemmer, n.site, n.published_at, n.filename
-           FROM read_parquet($files, hive_partitioning = false, filename = true) AS a
-           JOIN {SCHEMA}.pending AS n ON a.article_id = n.article_id AND a.filename = n.filename""",
-        params={"files": files},
-    ).to_arrow_reader(batch_rows)
-    added = 0
-    for batch in reader:
-        postings, docs, texts = _batch_tables(batch, next_doc)
-        next_doc += batch.num_rows
-        con.register("search_postings", postings)
-        con.register("search_docs", docs)
-        con.register("search_texts", texts)
-        con.execute("BEGIN")
-        con.execute(f"INSERT INTO {SCHEMA}.postings SELECT * FROM search_postings ORDER BY term, doc")
-        con.execute(f"INSERT INTO {SCHEMA}.docs BY NAME SELECT * FROM search_docs")
-        con.execute(f"INSERT INTO {SCHEMA}.texts BY NAME SELECT * FROM search_texts")
-        con.execute(
-            f"UPDATE {SCHEMA}.meta SET value = (value::BIGINT + ?)::VARCHAR WHERE key = 'unsorted_postings'", [postings.num_rows]
-        )
-        con.execute("COMMIT")
-        for name in ("search_postings", "search_docs", "search_texts"):
-            con.unregister(name)
-        added += batch.num_rows
-    con.execute(f"DROP TABLE {SCHEMA}.pending")
+        on_start(con.execute(f"SELECT count(*) FROM {SCHEMA}.pending").fetchone()[0])
+    added = _add_pending(con, texts, root, batch_rows)
     _compact_if_due(con)
-    return removed, added
+    return removed, leftover + added
 
 
-def _batch_tables(batch: pa.RecordBatch, first_doc: int) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """The postings, docs and texts rows of a batch of new articles, numbered from `first_doc`."""
-    rows = batch.to_pydict()
-    docs = list(range(first_doc, first_doc + batch.num_rows))
-    keys: dict[tuple[str, str], int] = {}
+def _plan(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root: WarehouseRoot, articles: list[StoredFile], languages: list[StoredFile]) -> int:
+    """From the new part files: remember their tags, put the versions to add in `pending`
+    (numbered after the indexed ones, with their newest tag), delete the indexed versions they
+    replace, and record the files as read; one transaction. Returns the versions deleted.
+
+    A version is added when it is the latest of its doc_id (fetched_at, then article_id, as the
+    `tagged_articles` view orders them) among the new files and the indexed version, or when a
+    new tag changes an indexed article's language."""
+    con.register("search_stemmers", pa.table({"language": list(STEMMERS), "stemmer": list(STEMMERS.values())}))
+    con.execute("BEGIN")
+    if languages:
+        con.execute(f"INSERT INTO {SCHEMA}.tags SELECT article_id, language, tagged_at, tagger FROM "
+                    f"{_parquet(root, languages, 'article_id, language, tagged_at, tagger')}")
+    # each new article version once, from the first new file that holds it, unless indexed already
+    arrivals = (
+        f"""SELECT article_id, doc_id, fetched_at, min(name) AS file FROM {_parquet(root, articles, 'article_id, doc_id, fetched_at')}
+            GROUP BY ALL"""
+        if articles else "SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS doc_id, NULL::TIMESTAMPTZ AS fetched_at, "
+                         "NULL::VARCHAR AS file WHERE false"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE search_arrivals AS SELECT * FROM ({arrivals}) ANTI JOIN {SCHEMA}.docs USING (article_id)")
+    # the latest version of each doc_id the arrivals touch: an arrival, or the one indexed
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE search_latest AS
+            SELECT * FROM (
+                SELECT article_id, doc_id, fetched_at, file, false AS indexed FROM search_arrivals
+                UNION ALL
+                SELECT article_id, doc_id, fetched_at, file, true FROM {SCHEMA}.docs SEMI JOIN search_arrivals USING (doc_id))
+            QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY fetched_at DESC, article_id) = 1"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE search_touched AS
+            SELECT article_id FROM search_latest WHERE NOT indexed
+            UNION
+            SELECT article_id FROM {SCHEMA}.docs SEMI JOIN (SELECT article_id FROM {_parquet(root, languages, 'article_id')})
+                USING (article_id)"""
+        if languages else
+        "CREATE OR REPLACE TEMP TABLE search_touched AS SELECT article_id FROM search_latest WHERE NOT indexed"
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE search_newest_tags AS
+            SELECT article_id, language FROM {SCHEMA}.tags SEMI JOIN search_touched USING (article_id)
+            QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY tagged_at DESC, tagger DESC) = 1"""
+    )
+    # the indexed versions to delete: replaced by a later one, or tagged with another language
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE search_stale AS
+            SELECT d.doc FROM {SCHEMA}.docs AS d JOIN search_latest AS l USING (doc_id)
+            WHERE NOT l.indexed
+            UNION
+            SELECT d.doc FROM {SCHEMA}.docs AS d JOIN search_touched USING (article_id)
+                LEFT JOIN search_newest_tags AS t USING (article_id)
+            WHERE d.language IS DISTINCT FROM t.language"""
+    )
+    next_doc = con.execute(f"SELECT coalesce(max(doc), 0) + 1 FROM {SCHEMA}.docs").fetchone()[0]
+    con.execute(
+        f"""INSERT INTO {SCHEMA}.pending
+            SELECT {next_doc} - 1 + row_number() OVER (ORDER BY v.file, v.article_id), v.article_id, v.doc_id, v.fetched_at, v.file,
+                   t.language, coalesce(s.stemmer, '{UNSTEMMED}')
+            FROM (SELECT article_id, doc_id, fetched_at, file FROM search_latest WHERE NOT indexed
+                  UNION ALL
+                  SELECT article_id, doc_id, fetched_at, file FROM {SCHEMA}.docs SEMI JOIN search_stale USING (doc)
+                  ANTI JOIN (SELECT doc_id FROM search_latest WHERE NOT indexed) USING (doc_id)) AS v
+            LEFT JOIN search_newest_tags AS t USING (article_id)
+            LEFT JOIN search_stemmers AS s ON lower(t.language) = s.language"""
+    )
+    stale = [row[0] for row in con.execute("SELECT doc FROM search_stale").fetchall()]
+    if stale:
+        for table in ("postings", "docs"):
+            con.execute(f"DELETE FROM {SCHEMA}.{table} WHERE doc IN (SELECT doc FROM search_stale)")
+    con.register("search_read", pa.table({"name": [f.name for f in articles + languages], "size": [f.size for f in articles + languages]}))
+    con.execute(f"INSERT INTO {SCHEMA}.files SELECT name, size FROM search_read")
+    con.execute("COMMIT")
+    for name in ("search_stemmers", "search_read"):
+        con.unregister(name)
+    remove_texts(texts, stale)  # after the commit: a text without its doc is never read
+    return len(stale)
+
+
+def _add_pending(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root: WarehouseRoot, batch_rows: int) -> int:
+    """Index the versions in `pending`, batch by batch, each batch one commit (its texts stored
+    first: a text whose doc was not committed is replaced when its number is given again), and
+    empty it; returns how many were added. An interrupted run resumes after the last commit."""
+    done = con.execute(f"SELECT coalesce(max(doc), 0) FROM {SCHEMA}.docs").fetchone()[0]
+    names = [row[0] for row in con.execute(f"SELECT DISTINCT file FROM {SCHEMA}.pending WHERE doc > ?", [done]).fetchall()]
+    added = 0
+    if names:
+        # its own cursor: a query on `con` while the reader streams would end the stream
+        cursor = con.cursor()
+        reader = cursor.sql(
+            f"""SELECT p.doc, p.article_id, p.doc_id, p.fetched_at, p.file, p.language, p.stemmer, a.site, a.published_at,
+                       a.title, a.url, a.text
+               FROM {_parquet(root, [StoredFile(name, 0, 0.0) for name in names], 'article_id, site, published_at, title, url, text')} AS a
+               JOIN {SCHEMA}.pending AS p ON a.article_id = p.article_id AND a.name = p.file
+               WHERE p.doc > {int(done)} ORDER BY p.doc"""
+        ).to_arrow_reader(batch_rows)
+        for batch in reader:
+            postings, docs = _batch_tables(batch)
+            add_texts(texts, zip(*(batch.column(name).to_pylist() for name in ("doc", "title", "url", "text"))))
+            con.register("search_postings", postings)
+            con.register("search_docs", docs)
+            con.execute("BEGIN")
+            # two words of one stem are one term: their counts are summed
+            con.execute(f"INSERT INTO {SCHEMA}.postings SELECT term, doc, sum(tf) FROM search_postings GROUP BY ALL ORDER BY term, doc")
+            con.execute(f"INSERT INTO {SCHEMA}.docs BY NAME SELECT * FROM search_docs")
+            con.execute(
+                f"UPDATE {SCHEMA}.meta SET value = (value::BIGINT + ?)::VARCHAR WHERE key = 'unsorted_postings'", [postings.num_rows]
+            )
+            con.execute("COMMIT")
+            for name in ("search_postings", "search_docs"):
+                con.unregister(name)
+            added += batch.num_rows
+        cursor.close()
+    con.execute(f"DELETE FROM {SCHEMA}.pending")
+    return added
+
+
+def _batch_tables(batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table]:
+    """The postings (one row per distinct word, not yet per term) and docs rows of a batch of
+    versions to add."""
     post_term: list[int] = []
     post_doc: list[int] = []
     post_tf: list[int] = []
     lengths: list[int] = []
-    for doc, title, text, stemmer in zip(docs, rows["title"], rows["text"], rows["stemmer"]):
-        counts = term_counts(title, text, stemmer)
-        lengths.append(sum(counts.values()))
-        for term, tf in counts.items():
-            key = keys.get((stemmer, term))
-            if key is None:
-                key = keys[(stemmer, term)] = term_key(stemmer, term)
-            post_term.append(key)
-            post_doc.append(doc)
-            post_tf.append(tf)
-    doc_numbers = pa.array(docs, pa.int32())
+    columns = (batch.column(name).to_pylist() for name in ("doc", "title", "text", "stemmer"))
+    for doc, title, text, stemmer in zip(*columns):
+        counts = word_counts(title, text)
+        post_term += word_keys(counts.keys(), stemmer)
+        post_tf += counts.values()
+        post_doc += repeat(doc, len(counts))
+        lengths.append(counts.total())
     postings = pa.table({"term": pa.array(post_term, pa.int64()), "doc": pa.array(post_doc, pa.int32()), "tf": pa.array(post_tf, pa.int32())})
-    docs_table = pa.table({
-        "doc": doc_numbers, "article_id": rows["article_id"], "language": rows["language"], "stemmer": rows["stemmer"],
-        "site": rows["site"], "published_at": batch.column("published_at"), "length": pa.array(lengths, pa.int32()),
-    })
-    # zlib: the texts take a third of the room, and only the hits' ones are ever decompressed
-    packed = [zlib.compress((text or "").encode("utf-8")) for text in rows["text"]]
-    texts = pa.table({"doc": doc_numbers, "title": rows["title"], "url": rows["url"], "text_zlib": pa.array(packed, pa.binary())})
-    return postings, docs_table, texts
+    docs = pa.table({name: batch.column(name) for name in (
+        "doc", "article_id", "doc_id", "fetched_at", "file", "language", "stemmer", "site", "published_at")})
+    return postings, docs.append_column("length", pa.array(lengths, pa.int32()))
 
 
 def _compact_if_due(con: duckdb.DuckDBPyConnection) -> None:

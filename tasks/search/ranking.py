@@ -9,7 +9,6 @@ stemmer, tasks/search/terms.py); `language` keeps the articles tagged with that 
 from __future__ import annotations
 
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ import pyarrow as pa
 from tasks.search.index import index_path
 from tasks.search.snippets import snippet
 from tasks.search.terms import stemmed_variants, stemmer_of, term_key
+from tasks.search.texts import fetch_texts, open_texts, texts_path
 from warehouse.engine import open_database
 from warehouse.storage import WarehouseRoot
 
@@ -98,18 +98,19 @@ def search(
                 GROUP BY ALL ORDER BY score DESC, d.article_id LIMIT $limit""",
             params,
         ).fetchall()
-        # one equality per hit, for the same reason as the terms: texts are the index's largest column
-        wanted = " UNION ALL ".join(f"SELECT doc, title, url, text_zlib FROM texts WHERE doc = {int(row[4])}" for row in ranked)
-        texts = {row[0]: row[1:] for row in con.execute(wanted).fetchall()} if ranked else {}
         published = {row[0]: row[1:] for row in con.execute(
             f"SELECT doc, site, published_at FROM docs WHERE doc IN ({', '.join(str(int(row[4])) for row in ranked) or 'NULL'})"
         ).fetchall()}
     finally:
         con.close()
+    texts = open_texts(texts_path(index_path(root)), read_only=True)
+    try:
+        stored = fetch_texts(texts, [int(row[4]) for row in ranked])
+    finally:
+        texts.close()
     hits = []
     for article_id, stemmer, tagged, score, doc in ranked:
-        (title, url, packed), (site, published_at) = texts[doc], published[doc]
-        text = zlib.decompress(packed).decode("utf-8")
+        (title, url, text), (site, published_at) = stored.get(doc, (None, None, "")), published[doc]  # an update between the reads
         terms = {term for _, s, term in variants if s == stemmer}
         hits.append(Hit(article_id, score, title, url, site, tagged, published_at, snippet(text, stemmer, terms)))
     return hits
