@@ -168,6 +168,17 @@ def test_a_copied_part_file_adds_nothing_and_a_vanished_one_rebuilds(corpus: Pat
     assert _ids(corpus, "earthquake") == [article_id("en-quake")] and _ids(corpus, "bank") == []
 
 
+def test_an_interrupted_update_is_completed_by_the_next(corpus: Path) -> None:
+    def interrupt(count: int) -> None:
+        raise KeyboardInterrupt  # after the versions to add were planned, before any was added
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(corpus, on_start=interrupt)
+    assert update_index(corpus).added == len(ARTICLES_BY_KEY)
+    assert sorted(_indexed(corpus)) == sorted(article_id(key) for key, *_ in ARTICLES_BY_KEY)
+    assert _ids(corpus, "海平面")[:1] == [article_id("zh-sea")]
+
+
 def test_deleting_the_index_is_safe(corpus: Path) -> None:
     update_index(corpus)
     expected = {query: _ids(corpus, query) for query, _ in JUDGED}
