@@ -176,18 +176,22 @@ def update_index(root: WarehouseRoot, batch_rows: int = 2_000, on_start: Callabl
     return IndexUpdate(added, removed, time.perf_counter() - started)
 
 
-def _new_files(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, files: dict[str, list[StoredFile]]) -> dict[str, list[StoredFile]]:
-    """The files of each table not read yet. When a file read before is gone or has changed
-    size, the index is emptied first, and every file is new."""
+def _new_files(
+    con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, files: dict[str, list[StoredFile]]
+) -> tuple[dict[str, list[StoredFile]], int]:
+    """The files of each table not read yet, and the versions removed to get there: when a file
+    read before is gone or has changed size, the index is emptied first, and every file is new."""
     read = dict(con.execute(f"SELECT name, size FROM {SCHEMA}.files").fetchall())
     listed = {file.name: file.size for table in files.values() for file in table}
+    removed = 0
     if any(listed.get(name) != size for name, size in read.items()):
+        removed = con.execute(f"SELECT count(*) FROM {SCHEMA}.docs").fetchone()[0]
         for table in ("files", "tags", "docs", "postings", "pending"):
             con.execute(f"DELETE FROM {SCHEMA}.{table}")
         texts.execute("DELETE FROM texts")
         texts.commit()
         read = {}
-    return {table: [file for file in stored if file.name not in read] for table, stored in files.items()}
+    return {table: [file for file in stored if file.name not in read] for table, stored in files.items()}, removed
 
 
 def _parquet(root: WarehouseRoot, files: list[StoredFile], columns: str) -> str:
@@ -208,8 +212,8 @@ def _sync(
 ) -> tuple[int, int]:
     """Delete the stale versions and add the new ones; returns (removed, added)."""
     leftover = _add_pending(con, texts, root, batch_rows)  # what an interrupted update left: usually nothing
-    new = _new_files(con, texts, files)
-    removed = _plan(con, texts, root, new[ARTICLES.name], new[LANGUAGES.name]) if new[ARTICLES.name] or new[LANGUAGES.name] else 0
+    new, emptied = _new_files(con, texts, files)
+    removed = emptied + (_plan(con, texts, root, new[ARTICLES.name], new[LANGUAGES.name]) if new[ARTICLES.name] or new[LANGUAGES.name] else 0)
     if on_start:
         on_start(con.execute(f"SELECT count(*) FROM {SCHEMA}.pending").fetchone()[0])
     added = _add_pending(con, texts, root, batch_rows)
