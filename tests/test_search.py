@@ -14,6 +14,7 @@ import pytest
 from flows.cli import main
 from tasks.search import index_path, search, update_index
 from tasks.search.snippets import snippet
+from tasks.search.texts import texts_path
 from tasks.search.terms import strip_latin_accents, term_key, terms_of_words, word_counts, word_spans, words
 from tests.search_corpus import ARTICLES_BY_KEY, JUDGED, article_id, store_articles
 from warehouse.engine import open_database
@@ -177,6 +178,15 @@ def test_an_interrupted_update_is_completed_by_the_next(corpus: Path) -> None:
     assert update_index(corpus).added == len(ARTICLES_BY_KEY)
     assert sorted(_indexed(corpus)) == sorted(article_id(key) for key, *_ in ARTICLES_BY_KEY)
     assert _ids(corpus, "海平面")[:1] == [article_id("zh-sea")]
+
+
+def test_an_index_without_its_texts_still_ranks(corpus: Path) -> None:
+    update_index(corpus)
+    texts_path(index_path(corpus)).unlink()  # as an index of an older format on a read-only warehouse
+    (hit,) = search(corpus, "Streik", language="de")
+    assert (hit.article_id, hit.title, hit.snippet) == (article_id("de-strike"), None, "")
+    assert update_index(corpus).added == len(ARTICLES_BY_KEY)  # an update rebuilds it whole
+    assert search(corpus, "Streik", language="de")[0].title.startswith("Bahnstreik")
 
 
 def test_deleting_the_index_is_safe(corpus: Path) -> None:

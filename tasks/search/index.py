@@ -132,8 +132,9 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def _indexed_already(path: Path, fingerprint: str) -> bool:
     """True when the index at `path` is of this format and has indexed the files `fingerprint`
-    describes: read-only, without the warehouse's views (what every `pressroom search` asks)."""
-    if not path.exists():
+    describes (and has its texts file): read-only, without the warehouse's views (what every
+    `pressroom search` asks)."""
+    if not path.exists() or not texts_path(path).exists():
         return False
     try:
         con = open_database(str(path), read_only=True)

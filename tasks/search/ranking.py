@@ -19,7 +19,7 @@ import pyarrow as pa
 from tasks.search.index import index_path
 from tasks.search.snippets import snippet
 from tasks.search.terms import stemmed_variants, stemmer_of, term_key
-from tasks.search.texts import fetch_texts, open_texts, texts_path
+from tasks.search.texts import fetch_texts, open_texts, texts_path, texts_usable
 from warehouse.engine import open_database
 from warehouse.storage import WarehouseRoot
 
@@ -103,14 +103,17 @@ def search(
         ).fetchall()}
     finally:
         con.close()
-    texts = open_texts(texts_path(index_path(root)), read_only=True)
-    try:
-        stored = fetch_texts(texts, [int(row[4]) for row in ranked])
-    finally:
-        texts.close()
+    stored = {}
+    # no texts file: an index of an older format that could not be updated (a read-only warehouse)
+    if texts_usable(texts_path(index_path(root))):
+        texts = open_texts(texts_path(index_path(root)), read_only=True)
+        try:
+            stored = fetch_texts(texts, [int(row[4]) for row in ranked])
+        finally:
+            texts.close()
     hits = []
     for article_id, stemmer, tagged, score, doc in ranked:
-        (title, url, text), (site, published_at) = stored.get(doc, (None, None, "")), published[doc]  # an update between the reads
+        (title, url, text), (site, published_at) = stored.get(doc, (None, None, "")), published[doc]  # or removed meanwhile
         terms = {term for _, s, term in variants if s == stemmer}
         hits.append(Hit(article_id, score, title, url, site, tagged, published_at, snippet(text, stemmer, terms)))
     return hits
