@@ -43,8 +43,24 @@ def test_labels_in_many_languages(value: str, expected: list[str]) -> None:
         ("van der Berg, Jan", ["van der Berg, Jan"]),
         ("Tolkien, J. R. R.", ["Tolkien, J. R. R."]),
         ("Doe, Jane; Roe, Richard", ["Doe, Jane", "Roe, Richard"]),
-        # but a name and an agency after a comma are two entries
+        # surnames of several words, in several languages
+        ("García Márquez, Gabriel", ["García Márquez, Gabriel"]),
+        ("Da Silva Santos, João", ["Da Silva Santos, João"]),
+        ("van der Berg, Anna", ["van der Berg, Anna"]),
+        ("de la Fuente, María José", ["de la Fuente, María José"]),
+        ("Hernández, Juan Carlos", ["Hernández, Juan Carlos"]),
+        ("Петров-Водкин, Кузьма", ["Петров-Водкин, Кузьма"]),
+        ("Vargas Llosa, Mario; Cortázar, Julio", ["Vargas Llosa, Mario", "Cortázar, Julio"]),
+        # but a name and an agency or a place after a comma are two entries, and so are two people
         ("Jane Doe, Reuters", ["Jane Doe", "Reuters"]),
+        ("Anna Schmidt, Reuters", ["Anna Schmidt", "Reuters"]),
+        ("Jane Doe, London", ["Jane Doe", "London"]),
+        ("Monika Bolliger, Beirut", ["Monika Bolliger", "Beirut"]),
+        ("Schmidt, Berlin", ["Schmidt", "Berlin"]),
+        ("Jane Doe, Washington", ["Jane Doe", "Washington"]),
+        ("Jane Doe, John Smith", ["Jane Doe", "John Smith"]),
+        ("Li Wei, Zhang San", ["Li Wei", "Zhang San"]),
+        ("Ana Souza, g1 SP", ["Ana Souza", "g1 SP"]),
         # initials keep their periods; suffixes stay with the name
         ("By J.K. Rowling", ["J.K. Rowling"]),
         ("E. B. White and H. L. Mencken", ["E. B. White", "H. L. Mencken"]),
@@ -125,6 +141,24 @@ def test_what_is_not_a_name(value: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("By TOM KRISHER, AP Auto Writer", ["Tom Krisher"]),
+        ("JOSÉ DE LA CRUZ", ["José de la Cruz"]),
+        ("MARÍA R. SAHUQUILLO", ["María R. Sahuquillo"]),
+        ("Von ANNA SCHMIDT", ["Anna Schmidt"]),
+        ("JEAN-LUC GODARD", ["Jean-Luc Godard"]),
+        # capitals that are no person's name stay as written
+        ("BBC NEWS", ["BBC NEWS"]),
+        ("ZAKER", ["ZAKER"]),
+        ("AFP", ["AFP"]),
+    ],
+)
+def test_names_in_capitals_as_a_reader_writes_them(value: str, expected: list[str]) -> None:
+    assert split_authors(value) == expected
+
+
+@pytest.mark.parametrize(
     ("sources", "organizations", "expected"),
     [
         ([["Monika Bolliger", "Frankfurter Allgemeine Zeitung GmbH"]], [], ["Monika Bolliger"]),
@@ -132,10 +166,14 @@ def test_what_is_not_a_name(value: str, expected: list[str]) -> None:
         ([["Le Monde", "Philippe Ricard"]], ["Le Monde"], ["Philippe Ricard"]),
         ([["Www Haufe De"], ["Michael Schmidt", "Copyright Haufe-Lexware GmbH"]], [], ["Michael Schmidt"]),
         ([["Jane Doe", "London"]], [], ["Jane Doe"]),
+        ([split_authors("Anna Schmidt, Reuters")], [], ["Anna Schmidt"]),
+        ([split_authors("García Márquez, Gabriel")], [], ["García Márquez, Gabriel"]),
         ([["Katrin Albers", "Frankfurt", "Germany"]], [], ["Katrin Albers"]),
         ([["Redaktion"], []], [], ["Redaktion"]),
         ([["ZAKER"]], [], ["ZAKER"]),
         ([["AFP", "Jean Dupont"]], [], ["Jean Dupont"]),
+        # an outlet and its region beside the person ("Por Ana Souza, g1 SP")
+        ([["Ana Souza", "g1 SP"]], [], ["Ana Souza"]),
         ([["张三", "李四"]], [], ["张三", "李四"]),
         ([[], []], [], []),
     ],

@@ -9,13 +9,15 @@ lines of copied text all go through the same rules:
   "and", "&", "und", "et", "og", "och", "en", "и", "ve", "và"; "y", "e" and "i" also join
   Spanish, Portuguese and Catalan surnames ("Ortega y Gasset"), so they only split two names
   of two words or more;
-- "Doe, Jane" (two single words around a comma) is one inverted name; "Jr.", "Sr.", "III", "PhD"
-  after a comma stay with the name before;
+- "Doe, Jane", "García Márquez, Gabriel", "Da Silva Santos, João" are one inverted name, "Jane
+  Doe, London" and "Anna Schmidt, Reuters" a person and a place or an agency
+  (`tasks.clean.person_names`); "Jr.", "Sr.", "III", "PhD" after a comma stay with the name before;
 - e-mail addresses, links, bracketed affiliations ("(Reuters)"), job titles ("Staff Writer",
   "Redakteurin", "AP Auto Writer"), a place after the name ("Jane Doe in London") and the
   name of a character reference a broken decoding left ("Oacute") are not names;
 - a label after one word ("Capital Von Jemima Kelly") starts the names; a name written twice,
-  once as a URL slug ("Chuck Ross", "Chuck-Ross"), is one name.
+  once as a URL slug ("Chuck Ross", "Chuck-Ross"), is one name; a person's name in capitals
+  ("TOM KRISHER") is written as a reader writes it ("Tom Krisher").
 
 `people_first` then keeps the people when any is named, the organizations otherwise: a name is
 an organization's when the page says so (JSON-LD `@type` Organization, the publisher's or the
@@ -34,6 +36,7 @@ import re
 from collections.abc import Iterable
 from html.entities import name2codepoint
 
+from tasks.clean.person_names import as_written_by_a_reader, is_inverted_name
 from tasks.clean.values import clean_list, clean_text, fold
 
 _MAX_AUTHOR_CHARS = 100
@@ -63,13 +66,6 @@ _COMMA = re.compile(r"\s*[,，]\s*")
 _ALWAYS_JOINS = re.compile(r"\s+(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
 _NAME_JOINS = re.compile(r"\s+(?:y|e|i)\s+")
 _NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|ph\.d|md)\.?$", re.IGNORECASE)
-# "Doe, Jane", "van der Berg, Jan", "Tolkien, J. R. R.": a surname (one word after any particles),
-# a comma, and given names (one word and initials, or initials).
-_INVERTED_NAME = re.compile(
-    r"^(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter)\s+)*[^\W\d_][^\s,，]*\s*[,，]\s*"
-    r"(?:[^\W\d_][^\s,，.]*|[^\W\d_]\.)(?:\s+[^\W\d_]\.)*$",
-    re.IGNORECASE,
-)
 # A label after one word: "Capital Von Jemima Kelly" (a section name, then the byline); not a
 # particle ("Ursula Von der Leyen") and only before a full name.
 _LABEL_INSIDE = re.compile(
@@ -134,7 +130,7 @@ def split_authors(value: Iterable[str] | str | None) -> list[str]:
             and not _is_role(name)
             and name.casefold() not in _ENTITY_NAMES
         ):
-            names.setdefault(fold(name) or name, name)
+            names.setdefault(fold(name) or name, as_written_by_a_reader(name))
     return list(names.values())
 
 
@@ -144,7 +140,8 @@ def people_first(sources: Iterable[list[str]], organizations: Iterable[str] = ()
 
     `organizations` are names the page gives to organizations (its publisher, its site, JSON-LD
     authors typed Organization). Beside a person's full name, a single capitalized word is the
-    place the story was filed from and is dropped.
+    place the story was filed from, and a name not written like a person's (with digits, in
+    lowercase: "g1 SP", the outlet and its region) an outlet or desk: both are dropped.
 
     >>> people_first([["Monika Bolliger", "Frankfurter Allgemeine Zeitung GmbH", "Frankfurt"]])
     ['Monika Bolliger']
@@ -154,7 +151,7 @@ def people_first(sources: Iterable[list[str]], organizations: Iterable[str] = ()
     for names in lists:
         people = [name for name in names if not _is_organization(name, known)]
         if any(len(name.split()) > 1 for name in people):
-            people = [name for name in people if len(name.split()) > 1 or not name[0].isupper()]
+            people = [name for name in people if _is_person(name) and (len(name.split()) > 1 or not name[0].isupper())]
         if people:
             return people
     return lists[0] if lists else []
@@ -234,7 +231,8 @@ def _split_commas(text: str) -> list[str]:
     """Comma-separated names; "Doe, Jane" (surname, given names) is one inverted name, kept
     whole, and a suffix ("Jr.") stays with the name before it."""
     parts = [part.strip() for part in _COMMA.split(text) if part.strip()]
-    if _INVERTED_NAME.match(text) and not _NAME_SUFFIX.match(parts[-1]) and not any(_is_role(part) for part in parts):
+    inverted = len(parts) == 2 and is_inverted_name(*parts)
+    if inverted and not _NAME_SUFFIX.match(parts[-1]) and not any(_is_role(part) or _is_organization(part, set()) for part in parts):
         return [text]
     names: list[str] = []
     for part in parts:
