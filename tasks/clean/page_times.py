@@ -12,7 +12,11 @@ The rules:
   to the same clock time, on that same day only: a `<time>` in a list of related articles, on
   another day, never replaces the date, and an update's time never replaces a stated time;
 - a time written without an offset takes the offset the page states on another of its times
-  (a German site's `18:11` with `+02:00` on its modification time is 16:11 UTC, not 18:11 UTC).
+  (a German site's `18:11` with `+02:00` on its modification time is 16:11 UTC, not 18:11 UTC);
+- a `<time>` element without `datetime` counts with the date and time its text writes, in any
+  script's digits (`2023年6月13日 18時11分`, `١٣/٦/٢٠٢٣ - ١٨:١١`, `१३ जून २०२३, ०६:११ PM`);
+- when the page declares no publication date, the day found in its text (trafilatura's guess)
+  is refined the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tasks.clean.dates import published_precision
+from lxml.html import HtmlElement
+
+from tasks.clean.dates import published_precision, written_time
+from tasks.clean.values import clean_text
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HAS_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}")
@@ -55,6 +62,15 @@ def published_time(declared: Sequence[str], times: Sequence[str] = (), others: S
         if offset:
             return best + offset
     return best
+
+
+def element_time(element: HtmlElement, language: str | None) -> str | None:
+    """The time a `<time>` element states: its `datetime`, else the date its text writes."""
+    declared = clean_text(element.get("datetime"))
+    if declared or element.get("datetime") is not None:
+        return declared
+    text = clean_text(element.text_content())
+    return written_time(text, language) if text else None
 
 
 def _day(value: str) -> tuple[int, int, int] | None:
