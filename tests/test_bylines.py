@@ -21,6 +21,11 @@ LABELLED = [
     ("作者：张三、李四", ["张三", "李四"]),
     ("记者 王小明", ["王小明"]),
     ("文/李四", ["李四"]),
+    ("Автор: Иван Петров", ["Иван Петров"]),
+    ("Yazan: Ayşe Yılmaz", ["Ayşe Yılmaz"]),
+    ("oprac. Anna Nowak", ["Anna Nowak"]),
+    ("Autorzy: Jan Kowalski i Anna Nowak", ["Jan Kowalski", "Anna Nowak"]),
+    ("بقلم: محمد علي", ["محمد علي"]),
 ]
 
 
@@ -172,6 +177,9 @@ def test_names_in_capitals_as_a_reader_writes_them(value: str, expected: list[st
         ([["Redaktion"], []], [], ["Redaktion"]),
         ([["ZAKER"]], [], ["ZAKER"]),
         ([["AFP", "Jean Dupont"]], [], ["Jean Dupont"]),
+        ([split_authors("By Jane Doe and John Roe, Associated Press")], [], ["Jane Doe", "John Roe"]),
+        ([split_authors("Przez Anna Nowak, PAP")], [], ["Anna Nowak"]),
+        ([split_authors("di Mario Rossi, nostro inviato a Kiev")], [], ["Mario Rossi"]),
         # an outlet and its region beside the person ("Por Ana Souza, g1 SP")
         ([["Ana Souza", "g1 SP"]], [], ["Ana Souza"]),
         ([["张三", "李四"]], [], ["张三", "李四"]),

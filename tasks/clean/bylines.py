@@ -4,7 +4,8 @@ JSON-LD `author`, meta tags, trafilatura's finding, front matter `author(s)` and
 lines of copied text all go through the same rules:
 
 - a label before the names is dropped: "By", "Written by", "Von", "Par", "Por", "Di", "Door",
-  "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "作者：", "记者", "文/";
+  "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "Автор:", "Yazan:", "oprac.", "بقلم",
+  "作者：", "记者", "文/";
 - names are listed between `;`, `、`, `|`, ` / `, line breaks, commas, and the conjunctions
   "and", "&", "und", "et", "og", "och", "en", "и", "ve", "và"; "y", "e" and "i" also join
   Spanish, Portuguese and Catalan surnames ("Ortega y Gasset"), so they only split two names
@@ -22,7 +23,7 @@ lines of copied text all go through the same rules:
 `people_first` then keeps the people when any is named, the organizations otherwise: a name is
 an organization's when the page says so (JSON-LD `@type` Organization, the publisher's or the
 site's name) or when it is written like one (a legal form such as "GmbH", "Ltd", "SA"; a newsroom
-or agency word such as "Redaktion", "Newsroom"; a web address "www.haufe.de"; "Copyright ...").
+or agency word such as "Redaktion", "Newsroom", "Press", "PAP"; a web address "www.haufe.de"; "Copyright ...").
 Beside a person's full name a single capitalized word is a place the byline was filed from
 ("London", "Frankfurt"): no list of places is needed, and a lone name ("ZAKER") is kept.
 
@@ -57,7 +58,8 @@ _LABEL_END = r"(?:\s*[:：/｜|]\s*|\s+)"
 _LABEL = re.compile(
     r"^(?:(?:written|posted|reported|story|words|photos?)\s+)?(?:by|par|por|door|av|af|przez)(?:\s*[:：]\s*|\s+)"
     r"|^(?:von|di)(?:\s*[:：]\s*|\s+(?=(?!(?:der|den|dem|des|zu|zum|zur|la|lo)\s)\S+\s+\S))"
-    r"|^(?:authors?|autor(?:in|en)?|auteurs?|autore|autori|text|texto|texte)(?:\s*[:：/｜|]\s*|\s+(?=\S+\s+\S))"
+    r"|^(?:authors?|autor(?:in|en|zy)?|auteurs?|autore|autori|text|texto|texte|tekst|автор|авторы|текст"
+    r"|yazan|yazar|muhabir|oprac\.?|opracowanie|بقلم|كتب|लेखक|筆者)(?:\s*[:：/｜|]\s*|\s+(?=\S+\s+\S))"
     rf"|^(?:作者|记者|記者|撰文|文){_LABEL_END}",
     re.IGNORECASE,
 )
@@ -78,12 +80,18 @@ _PLACE_AFTER_NAME = re.compile(
     r"(?<=\S)\s+(?:in|from|aus|à|depuis|desde)\s+[A-ZÀ-ÖØ-Þ][\w'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'-]*)?$"
 )
 # News agencies: part of a job title ("AP Auto Writer"), an organization beside a person.
-_AGENCIES = frozenset("ap afp dpa efe ansa upi apa kna epd reuters xinhua tass anp ntb tt".split())
+_AGENCIES = frozenset(
+    """
+    ap afp dpa efe ansa upi apa kna epd reuters xinhua tass anp ntb tt pap čtk ctk mti lusa belga anadolu
+    kyodo jiji yonhap interfax ria pti ians ani antara bernama sda
+    """.split()
+)
 # Words that make a name an organization's: legal forms, newsrooms, agencies, web addresses.
 _ORGANIZATION_WORDS = frozenset(
     """
     gmbh ag kg mbh ltd limited inc llc llp plc corp corporation sa sas sarl srl spa bv nv oy
     redaktion rédaction redacción redaccion redazione redactie redakcja newsroom newsdesk agency
+    press presse prensa news
     agentur agence agencia agenzia verlag publishing media medien group gruppe editorial staff
     copyright www
     """.split()
