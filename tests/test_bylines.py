@@ -26,6 +26,17 @@ LABELLED = [
     ("oprac. Anna Nowak", ["Anna Nowak"]),
     ("Autorzy: Jan Kowalski i Anna Nowak", ["Jan Kowalski", "Anna Nowak"]),
     ("بقلم: محمد علي", ["محمد علي"]),
+    ("Redaktion: Anna Schmidt", ["Anna Schmidt"]),
+    ("Reportagem: Ana Souza", ["Ana Souza"]),
+    ("A cura di Mario Rossi", ["Mario Rossi"]),
+    ("本报记者 王小明", ["王小明"]),
+    ("新华社记者 王小明", ["王小明"]),
+    ("记者 张三 通讯员 李四", ["张三", "李四"]),
+    ("文/图 李四", ["李四"]),
+    ("山田太郎 記者", ["山田太郎"]),
+    ("김철수·이영희 기자", ["김철수", "이영희"]),
+    ("Jane Doe, John Smith, and Li Wei", ["Jane Doe", "John Smith", "Li Wei"]),
+    ("Anna Schmidt · Peter Müller", ["Anna Schmidt", "Peter Müller"]),
 ]
 
 
@@ -43,6 +54,7 @@ def test_labels_in_many_languages(value: str, expected: list[str]) -> None:
         ("Von Miller", ["Von Miller"]),
         ("Di Maio", ["Di Maio"]),
         ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+        ("Marcel·lí Puig i Cadafalch", ["Marcel·lí Puig i Cadafalch"]),
         # "Surname, Given" is one person; two of them are two
         ("Doe, Jane", ["Doe, Jane"]),
         ("van der Berg, Jan", ["van der Berg, Jan"]),

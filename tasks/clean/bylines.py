@@ -4,9 +4,10 @@ JSON-LD `author`, meta tags, trafilatura's finding, front matter `author(s)` and
 lines of copied text all go through the same rules:
 
 - a label before the names is dropped: "By", "Written by", "Von", "Par", "Por", "Di", "Door",
-  "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "Автор:", "Yazan:", "oprac.", "بقلم",
-  "作者：", "记者", "文/";
-- names are listed between `;`, `、`, `|`, ` / `, line breaks, commas, and the conjunctions
+  "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "Redaktion:", "A cura di", "Автор:",
+  "Yazan:", "oprac.", "بقلم", "作者：", "本报记者", "新华社记者", "文/图";
+- names are listed between `;`, `、`, `|`, ` / `, ` · `, the middle dot of Korean bylines, a
+  Chinese role ("张三 通讯员 李四"), line breaks, commas ("A, B, and C"), and the conjunctions
   "and", "&", "und", "et", "og", "och", "en", "и", "ve", "và"; "y", "e" and "i" also join
   Spanish, Portuguese and Catalan surnames ("Ortega y Gasset"), so they only split two names
   of two words or more;
@@ -60,12 +61,20 @@ _LABEL = re.compile(
     r"|^(?:von|di)(?:\s*[:：]\s*|\s+(?=(?!(?:der|den|dem|des|zu|zum|zur|la|lo)\s)\S+\s+\S))"
     r"|^(?:authors?|autor(?:in|en|zy)?|auteurs?|autore|autori|text|texto|texte|tekst|автор|авторы|текст"
     r"|yazan|yazar|muhabir|oprac\.?|opracowanie|بقلم|كتب|लेखक|筆者)(?:\s*[:：/｜|]\s*|\s+(?=\S+\s+\S))"
-    rf"|^(?:作者|记者|記者|撰文|文){_LABEL_END}",
+    r"|^(?:redaktion|reportagem|reportaje|reportage)\s*[:：]\s*|^a\s+cura\s+di\s+"
+    # Chinese newspapers name the newsroom before the reporter: "本报记者", "新华社记者"
+    rf"|^(?:(?:本报|本報|新华社|新華社|中新社|中新网|央视)?(?:特约|首席|实习)?(?:记者|記者)|作者|撰文|文/图|图/文|文){_LABEL_END}",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s*(?:[;；、|｜\n]|\s/\s)\s*")
+# Between names: `;`, `|`, `、`, line breaks, ` / `, ` · `, the middle dot between Korean names
+# ("김철수·이영희"; not inside a Catalan "l·l"), a Chinese role between two names ("通讯员").
+_SEPARATORS = re.compile(
+    r"\s*(?:[;；、|｜\n]|\s/\s|\s·\s|(?<=[\uac00-\ud7a3])·(?=[\uac00-\ud7a3]))\s*"
+    r"|\s+(?:通讯员|通訊員|记者|記者|实习生|實習生)\s+"
+)
 _COMMA = re.compile(r"\s*[,，]\s*")
 _ALWAYS_JOINS = re.compile(r"\s+(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
+_LEADING_JOIN = re.compile(r"^(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
 _NAME_JOINS = re.compile(r"\s+(?:y|e|i)\s+")
 _NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|ph\.d|md)\.?$", re.IGNORECASE)
 # A label after one word: "Capital Von Jemima Kelly" (a section name, then the byline); not a
@@ -99,8 +108,9 @@ _ORGANIZATION_WORDS = frozenset(
 _WEB_HOST = re.compile(r"\b[\w-]+\.(?:com|org|net|de|fr|es|it|nl|at|ch|co|uk|ru|pl|cz|in|jp|cn|br|au|ca)\b", re.IGNORECASE)
 # What is left of a half-decoded character reference ("Redacci&Oacute;n" split at "&" and ";").
 _ENTITY_NAMES = frozenset(name.casefold() for name in name2codepoint)
-# Korean bylines put the job title after the name: "홍길동 기자" (reporter), "특파원" (correspondent).
-_TITLE_AFTER_NAME = re.compile(r"\s+(?:기자|특파원|선임기자|논설위원)$")
+# Korean and Japanese bylines put the job title after the name: "홍길동 기자" (reporter), "특파원"
+# (correspondent), "山田太郎 記者".
+_TITLE_AFTER_NAME = re.compile(r"\s+(?:기자|특파원|선임기자|논설위원|記者|记者|特派員|編集委員|論説委員)$")
 # Lowercase words inside a person's name: "van der Berg", "da Silva", "bin Salman", "Puig i Cadafalch".
 _NAME_PARTICLES = frozenset("van von de der den da di du la le del dos das bin al ibn zu ten ter y e i".split())
 _ROLE_WORDS = frozenset(
@@ -238,7 +248,8 @@ def _is_person(name: str) -> bool:
 def _split_commas(text: str) -> list[str]:
     """Comma-separated names; "Doe, Jane" (surname, given names) is one inverted name, kept
     whole, and a suffix ("Jr.") stays with the name before it."""
-    parts = [part.strip() for part in _COMMA.split(text) if part.strip()]
+    # the conjunction after the last comma of a list ("A, B, and C") starts no name
+    parts = [_LEADING_JOIN.sub("", part.strip()) for part in _COMMA.split(text) if part.strip()]
     inverted = len(parts) == 2 and is_inverted_name(*parts)
     if inverted and not _NAME_SUFFIX.match(parts[-1]) and not any(_is_role(part) or _is_organization(part, set()) for part in parts):
         return [text]
