@@ -74,7 +74,8 @@ _SEPARATORS = re.compile(
 )
 _COMMA = re.compile(r"\s*[,，]\s*")
 _ALWAYS_JOINS = re.compile(r"\s+(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
-_LEADING_JOIN = re.compile(r"^(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
+# written in lowercase after a comma; a capitalized "En", "Ve" or "Und" may start a name
+_LEADING_JOIN = re.compile(r"^(?:and|&|und|et|og|och|en|и|ve|và)\s+")
 _NAME_JOINS = re.compile(r"\s+(?:y|e|i)\s+")
 _NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|ph\.d|md)\.?$", re.IGNORECASE)
 # A label after one word: "Capital Von Jemima Kelly" (a section name, then the byline); not a
@@ -249,7 +250,8 @@ def _split_commas(text: str) -> list[str]:
     """Comma-separated names; "Doe, Jane" (surname, given names) is one inverted name, kept
     whole, and a suffix ("Jr.") stays with the name before it."""
     # the conjunction after the last comma of a list ("A, B, and C") starts no name
-    parts = [_LEADING_JOIN.sub("", part.strip()) for part in _COMMA.split(text) if part.strip()]
+    parts = [part.strip() for part in _COMMA.split(text) if part.strip()]
+    parts = parts[:1] + [_LEADING_JOIN.sub("", part) for part in parts[1:]]
     inverted = len(parts) == 2 and is_inverted_name(*parts)
     if inverted and not _NAME_SUFFIX.match(parts[-1]) and not any(_is_role(part) or _is_organization(part, set()) for part in parts):
         return [text]
