@@ -15,6 +15,7 @@ The rules:
   (a German site's `18:11` with `+02:00` on its modification time is 16:11 UTC, not 18:11 UTC);
 - a `<time>` element without `datetime` counts with the date and time its text writes, in any
   script's digits (`2023年6月13日 18時11分`, `١٣/٦/٢٠٢٣ - ١٨:١١`, `१३ जून २०२३, ०६:११ PM`);
+  a `<time>` marked or labelled as an update (`class="updated"`, "Aktualisiert am") does not;
 - when the page declares no publication date, the day found in its text (trafilatura's guess)
   is refined the same way.
 """
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 
 from lxml.html import HtmlElement
 
+from tasks.clean.date_words import UPDATED_LABELS, alternation
 from tasks.clean.dates import published_precision, written_time
 from tasks.clean.values import clean_text
 
@@ -33,6 +35,10 @@ _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HAS_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}")
 _OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)$", re.IGNORECASE)
 _PRECISION_RANK = {"day": 0, "minute": 1, "second": 2}
+# WordPress themes write `<time class="entry-date published">` beside `<time class="updated">`.
+_UPDATE_MARK = re.compile(r"updated|modified", re.IGNORECASE)
+_PUBLISHED_MARK = re.compile(r"published|datepublished", re.IGNORECASE)
+_UPDATED_TEXT = re.compile(rf"^(?:{alternation(UPDATED_LABELS)})(?![^\W\d_])", re.IGNORECASE)
 
 
 def published_time(declared: Sequence[str], times: Sequence[str] = (), others: Sequence[str] = ()) -> str | None:
@@ -65,12 +71,17 @@ def published_time(declared: Sequence[str], times: Sequence[str] = (), others: S
 
 
 def element_time(element: HtmlElement, language: str | None) -> str | None:
-    """The time a `<time>` element states: its `datetime`, else the date its text writes."""
+    """The time a `<time>` element states: its `datetime`, else the date its text writes; None
+    for the time of an update (`class="updated"`, `itemprop="dateModified"`, a text that starts
+    "Aktualisiert", "Updated", "Mis à jour"...), which must not pass for the publication."""
+    marks = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+    if _UPDATE_MARK.search(marks) and not _PUBLISHED_MARK.search(marks):
+        return None
     declared = clean_text(element.get("datetime"))
     if declared or element.get("datetime") is not None:
         return declared
     text = clean_text(element.text_content())
-    return written_time(text, language) if text else None
+    return written_time(text, language) if text and not _UPDATED_TEXT.match(text) else None
 
 
 def _day(value: str) -> tuple[int, int, int] | None:
