@@ -29,6 +29,9 @@ LABELLED = [
     ("Redaktion: Anna Schmidt", ["Anna Schmidt"]),
     ("Reportagem: Ana Souza", ["Ana Souza"]),
     ("A cura di Mario Rossi", ["Mario Rossi"]),
+    ("מאת יוסי כהן", ["יוסי כהן"]),
+    ("Oleh: Budi Santoso", ["Budi Santoso"]),
+    ("Szerző: Nagy Anna", ["Nagy Anna"]),
     ("本报记者 王小明", ["王小明"]),
     ("新华社记者 王小明", ["王小明"]),
     ("记者 张三 通讯员 李四", ["张三", "李四"]),
@@ -53,6 +56,7 @@ def test_labels_in_many_languages(value: str, expected: list[str]) -> None:
         ("Ursula von der Leyen", ["Ursula von der Leyen"]),
         ("Von Miller", ["Von Miller"]),
         ("Di Maio", ["Di Maio"]),
+        ("Oleh Petrenko", ["Oleh Petrenko"]),
         ("José Ortega y Gasset", ["José Ortega y Gasset"]),
         ("Marcel·lí Puig i Cadafalch", ["Marcel·lí Puig i Cadafalch"]),
         # "Surname, Given" is one person; two of them are two

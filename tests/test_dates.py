@@ -236,6 +236,7 @@ def test_slashed_dates_are_day_first_outside_us_english(value: str, language: st
         ("١٣/٦/٢٠٢٣ - ١٨:١١", "ar", "2023-06-13T18:11"),
         ("१३ जून २०२३, ०६:११ PM", "hi", "2023-06-13T18:11"),
         ("June 13, 2023", "en", "2023-06-13"),
+        ("13 มิ.ย. 2566 18:11 น.", "th", "2023-06-13T18:11"),
         ("3 min read", "en", None),
         ("vor 2 Stunden", "de", None),
     ],

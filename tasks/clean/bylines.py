@@ -5,7 +5,7 @@ lines of copied text all go through the same rules:
 
 - a label before the names is dropped: "By", "Written by", "Von", "Par", "Por", "Di", "Door",
   "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "Redaktion:", "A cura di", "Автор:",
-  "Yazan:", "oprac.", "بقلم", "作者：", "本报记者", "新华社记者", "文/图";
+  "Yazan:", "oprac.", "بقلم", "מאת", "Oleh:", "Szerző:", "作者：", "本报记者", "新华社记者", "文/图";
 - names are listed between `;`, `、`, `|`, ` / `, ` · `, the middle dot of Korean bylines, a
   Chinese role ("张三 通讯员 李四"), line breaks, commas ("A, B, and C"), and the conjunctions
   "and", "&", "und", "et", "og", "och", "en", "и", "ve", "và"; "y", "e" and "i" also join
@@ -61,7 +61,8 @@ _LABEL = re.compile(
     r"|^(?:von|di)(?:\s*[:：]\s*|\s+(?=(?!(?:der|den|dem|des|zu|zum|zur|la|lo)\s)\S+\s+\S))"
     r"|^(?:authors?|autor(?:in|en|zy)?|auteurs?|autore|autori|text|texto|texte|tekst|автор|авторы|текст"
     r"|yazan|yazar|muhabir|oprac\.?|opracowanie|بقلم|كتب|लेखक|筆者)(?:\s*[:：/｜|]\s*|\s+(?=\S+\s+\S))"
-    r"|^(?:redaktion|reportagem|reportaje|reportage)\s*[:：]\s*|^a\s+cura\s+di\s+"
+    r"|^(?:redaktion|reportagem|reportaje|reportage|oleh|penulis|teksti|kirjoittaja|szerző|نویسنده)\s*[:：]\s*"
+    r"|^a\s+cura\s+di\s+|^מאת\s+"
     # Chinese newspapers name the newsroom before the reporter: "本报记者", "新华社记者"
     rf"|^(?:(?:本报|本報|新华社|新華社|中新社|中新网|央视)?(?:特约|首席|实习)?(?:记者|記者)|作者|撰文|文/图|图/文|文){_LABEL_END}",
     re.IGNORECASE,

@@ -57,8 +57,9 @@ _CJK_DATE = re.compile(
 # A time of day as pages write it: `18:11`, `18:11:05`, `10h30`, `08時30分`, `14시 5분`.
 _TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*[:時时시hH]\s*(\d{1,2})(?:\s*[:分분]\s*(\d{1,2}))?")
 _THAI_CHAR = re.compile("[\u0e00-\u0e7f]")
-# A written date names its year: "13 June 2023", "2023年6月13日"; "3 min read" and "2 hours ago" do not.
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# A written date names its year: "13 June 2023", "2023年6月13日", Thai "13 มิ.ย. 2566" (Buddhist
+# era); "3 min read" and "2 hours ago" do not.
+_YEAR = re.compile(r"(?<!\d)(?:19|20|25)\d\d(?!\d)")
 # Year-less defaults land in 1900, which the plausibility check then rejects.
 _DEFAULT = datetime(1900, 1, 1)
 _DATEPARSER_SETTINGS = {
