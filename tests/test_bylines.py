@@ -204,3 +204,24 @@ def test_names_in_capitals_as_a_reader_writes_them(value: str, expected: list[st
 )
 def test_people_first(sources: list[list[str]], organizations: list[str], expected: list[str]) -> None:
     assert people_first(sources, organizations) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # the kind of piece before the label
+        ("Ein Gastbeitrag von Anna Schmidt", ["Anna Schmidt"]),
+        ("Une chronique de Marie Dupont", ["Marie Dupont"]),
+        ("Un análisis de Juan Pérez", ["Juan Pérez"]),
+        ("Marie de La Fayette", ["Marie de La Fayette"]),
+        # whom it was written for, handles, photographers, a content system's default user
+        ("Jane Doe for The New York Times", ["Jane Doe"]),
+        ("Anna Schmidt für den Spiegel", ["Anna Schmidt"]),
+        ("Lars Per Olsson", ["Lars Per Olsson"]),
+        ("Anna Schmidt @anna_schmidt", ["Anna Schmidt"]),
+        ("Jane Doe, Photo: John Roe", ["Jane Doe"]),
+        ("admin", []),
+    ],
+)
+def test_what_stands_around_a_name(value: str, expected: list[str]) -> None:
+    assert people_first([split_authors(value)]) == expected

@@ -14,9 +14,12 @@ lines of copied text all go through the same rules:
 - "Doe, Jane", "García Márquez, Gabriel", "Da Silva Santos, João" are one inverted name, "Jane
   Doe, London" and "Anna Schmidt, Reuters" a person and a place or an agency
   (`tasks.clean.person_names`); "Jr.", "Sr.", "III", "PhD" after a comma stay with the name before;
-- e-mail addresses, links, bracketed affiliations ("(Reuters)"), job titles ("Staff Writer",
-  "Redakteurin", "AP Auto Writer"), a place after the name ("Jane Doe in London") and the
-  name of a character reference a broken decoding left ("Oacute") are not names;
+- e-mail addresses, handles ("@jane"), links, bracketed affiliations ("(Reuters)"), job titles
+  ("Staff Writer", "Redakteurin", "AP Auto Writer", "admin"), a place after the name ("Jane Doe
+  in London"), the outlet it was written for ("for The New York Times"), the kind of piece
+  before the label ("Ein Gastbeitrag von", "Une chronique de"), photo and video credits
+  ("Photo: John Roe") and the name of a character reference a broken decoding left ("Oacute")
+  are not names;
 - a label after one word ("Capital Von Jemima Kelly") starts the names; a name written twice,
   once as a URL slug ("Chuck Ross", "Chuck-Ross"), is one name; a person's name in capitals
   ("TOM KRISHER") is written as a reader writes it ("Tom Krisher").
@@ -49,14 +52,21 @@ _MAX_PERSON_WORDS = 5
 _MAX_UNCASED_WORD_CHARS = 12
 
 _EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLE = re.compile(r"(?<!\S)@[\w.]+")  # a social media handle beside or instead of the name
 _WEB_ADDRESS = re.compile(r"https?://\S+")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
 
 _LABEL_END = r"(?:\s*[:：/｜|]\s*|\s+)"
+_GENRES = (
+    "article artikel beitrag gastbeitrag kommentar analyse analysis analisi análisis essay interview review "
+    "chronique tribune reportage crónica columna opinión editorial commento rubrica column"
+).split()
 # A label before the names. "Von", "Di" and the label words written without a colon also start
 # surnames or ordinary words ("Von Miller", "Von der Leyen", "Di Maio", "Text Mining"), so they
 # only count before two words or more, not the first of them a particle.
 _LABEL = re.compile(
+    # a kind of piece before the label: "Ein Gastbeitrag von", "Une chronique de", "Crónica de"
+    rf"^(?:(?:ein|eine|un|une|una|uno|a|an)\s+)?(?:{'|'.join(_GENRES)})\s+(?:von|de|by|par|por|di|door|af|av)\s+|"
     r"^(?:(?:written|posted|reported|story|words|photos?)\s+)?(?:by|par|por|door|av|af|przez)(?:\s*[:：]\s*|\s+)"
     r"|^(?:von|di)(?:\s*[:：]\s*|\s+(?=(?!(?:der|den|dem|des|zu|zum|zur|la|lo)\s)\S+\s+\S))"
     r"|^(?:authors?|autor(?:in|en|zy)?|auteurs?|autore|autori|text|texto|texte|tekst|автор|авторы|текст"
@@ -90,6 +100,10 @@ _LABEL_INSIDE = re.compile(
 _PLACE_AFTER_NAME = re.compile(
     r"(?<=\S)\s+(?:in|from|aus|à|depuis|desde)\s+[A-ZÀ-ÖØ-Þ][\w'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'-]*)?$"
 )
+# Whom the piece was written for: "Jane Doe for The New York Times", "Anna Schmidt für den Spiegel".
+_OUTLET_AFTER_NAME = re.compile(r"(?<=\S)\s+(?i:for|für|pour|para)\s+(?:(?i:the|den|die|das|le|la|el)\s+)?[A-ZÀ-ÖØ-Þ].*$")
+# Who took the photos or made the video or graphics is named beside the authors, not as one.
+_OTHER_CONTRIBUTOR = re.compile(r"^(?:photos?|fotos?|video|bild(?:er)?|grafik|graphics?|illustrations?)\s*[:：]", re.IGNORECASE)
 # News agencies: part of a job title ("AP Auto Writer"), an organization beside a person.
 _AGENCIES = frozenset(
     """
@@ -124,7 +138,7 @@ _ROLE_WORDS = frozenset(
     national bureau redakteur redakteurin korrespondent korrespondentin journaliste rédacteur
     rédactrice envoyé envoyée spécial spéciale corresponsal periodista redactor redactora
     giornalista corrispondente writer auto markets climate entertainment travel food medical
-    education legal religion energy
+    education legal religion energy admin administrator webmaster gastautor gastautorin
     """.split()
 )
 
@@ -203,12 +217,13 @@ def _pieces(byline: str) -> list[str]:
     text = clean_text(byline)
     if not text:
         return []
-    text = " ".join(_BRACKETED.sub(" ", _WEB_ADDRESS.sub(" ", _EMAIL.sub(" ", text))).split())
+    text = " ".join(_BRACKETED.sub(" ", _WEB_ADDRESS.sub(" ", _HANDLE.sub(" ", _EMAIL.sub(" ", text)))).split())
     pieces: list[str] = []
     for chunk in _SEPARATORS.split(_strip_labels(text)):
         for listed in _split_commas(_strip_labels(chunk)):
             pieces.extend(_strip_labels(name) for name in _split_conjunctions(listed))
-    return [_PLACE_AFTER_NAME.sub("", _TITLE_AFTER_NAME.sub("", piece)) for piece in pieces if piece]
+    pieces = [piece for piece in pieces if piece and not _OTHER_CONTRIBUTOR.match(piece)]
+    return [_OUTLET_AFTER_NAME.sub("", _PLACE_AFTER_NAME.sub("", _TITLE_AFTER_NAME.sub("", piece))) for piece in pieces]
 
 
 def _strip_labels(text: str) -> str:
