@@ -119,7 +119,8 @@ def title(page: Declarations) -> str | None:
     """The article's own headline: JSON-LD `headline`, then the article's heading, then the meta
     or `<title>` title without the site's name.
 
-    The meta titles are the search-engine variant (reworded, with the site's name). A heading is
+    The meta titles are the search-engine variant (reworded, with the site's name and often its
+    section, which are removed when the page declares them: `articleSection`, `article:section`). A heading is
     the headline when it stands in the article, when it makes most of the meta title, or when it
     is the page's only one and shares words with the meta title. A heading that names the site
     (as the page or its host does, or as the meta title's affix) or links to its home page is the
@@ -127,7 +128,8 @@ def title(page: Declarations) -> str | None:
     """
     headline = _ld_text(page.ld.get("headline") or page.ld.get("name"))
     meta_title = _first_meta(page, _META_TITLE_KEYS) or page.title_tag
-    names = site_names(page)
+    # the section a title names between headline and site ("Headline | Internacional | EL PAÍS")
+    names = site_names(page) | {key for name in [*categories(page), page.meta.get("article:section")] if name and (key := fold(name))}
     # a heading that repeats the meta title's affix is the site's banner, and so names the site
     affixes = {fold(affix) for affix in title_affixes(meta_title or "")}
     names |= {key for h in page.headings if (key := fold(h.text)) in affixes}
