@@ -18,7 +18,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from tasks.clean.bylines import names_a_person, people_first, split_authors
-from tasks.clean.page_times import element_time, published_time
+from tasks.clean.page_times import element_times, published_time
 from tasks.clean.titles import host_names, site_in_title, strip_site_from_title, title_affixes
 from tasks.clean.trafilatura_metadata import GUESSED_FIELDS, found_metadata
 from tasks.clean.values import clean_list, clean_text, fold
@@ -92,7 +92,7 @@ def read_declarations(tree: HtmlElement) -> Declarations:
             (t.get("datetime") for t in tree.iter("time") if t.get("itemprop") == "datePublished" or "pubdate" in t.attrib),
             None,
         ),
-        times=tuple(value for t in tree.iter("time") if (value := element_time(t, lang))),
+        times=element_times(tree.iter("time"), lang),
         title_tag=next((text for t in tree.iter("title") if (text := clean_text(t.text_content()))), None),
         headings=tuple(_headings(tree)),
     )

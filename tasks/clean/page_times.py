@@ -23,7 +23,7 @@ The rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from lxml.html import HtmlElement
 
@@ -35,6 +35,7 @@ _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HAS_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}")
 _OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)$", re.IGNORECASE)
 _PRECISION_RANK = {"day": 0, "minute": 1, "second": 2}
+MAX_TIME_TEXTS = 5
 # WordPress themes write `<time class="entry-date published">` beside `<time class="updated">`.
 _UPDATE_MARK = re.compile(r"updated|modified", re.IGNORECASE)
 _PUBLISHED_MARK = re.compile(r"published|datepublished", re.IGNORECASE)
@@ -68,6 +69,21 @@ def published_time(declared: Sequence[str], times: Sequence[str] = (), others: S
         if offset:
             return best + offset
     return best
+
+
+def element_times(elements: Iterable[HtmlElement], language: str | None) -> tuple[str, ...]:
+    """The times of a page's `<time>` elements in order (`element_time`); only the first
+    `MAX_TIME_TEXTS` without `datetime` are read from their text, since a page of comments or
+    listings may hold hundreds and reading a date in another language takes milliseconds."""
+    found, texts = [], 0
+    for element in elements:
+        if element.get("datetime") is None:
+            texts += 1
+            if texts > MAX_TIME_TEXTS:
+                continue
+        if value := element_time(element, language):
+            found.append(value)
+    return tuple(found)
 
 
 def element_time(element: HtmlElement, language: str | None) -> str | None:
