@@ -21,6 +21,25 @@ LABELLED = [
     ("作者：张三、李四", ["张三", "李四"]),
     ("记者 王小明", ["王小明"]),
     ("文/李四", ["李四"]),
+    ("Автор: Иван Петров", ["Иван Петров"]),
+    ("Yazan: Ayşe Yılmaz", ["Ayşe Yılmaz"]),
+    ("oprac. Anna Nowak", ["Anna Nowak"]),
+    ("Autorzy: Jan Kowalski i Anna Nowak", ["Jan Kowalski", "Anna Nowak"]),
+    ("بقلم: محمد علي", ["محمد علي"]),
+    ("Redaktion: Anna Schmidt", ["Anna Schmidt"]),
+    ("Reportagem: Ana Souza", ["Ana Souza"]),
+    ("A cura di Mario Rossi", ["Mario Rossi"]),
+    ("מאת יוסי כהן", ["יוסי כהן"]),
+    ("Oleh: Budi Santoso", ["Budi Santoso"]),
+    ("Szerző: Nagy Anna", ["Nagy Anna"]),
+    ("本报记者 王小明", ["王小明"]),
+    ("新华社记者 王小明", ["王小明"]),
+    ("记者 张三 通讯员 李四", ["张三", "李四"]),
+    ("文/图 李四", ["李四"]),
+    ("山田太郎 記者", ["山田太郎"]),
+    ("김철수·이영희 기자", ["김철수", "이영희"]),
+    ("Jane Doe, John Smith, and Li Wei", ["Jane Doe", "John Smith", "Li Wei"]),
+    ("Anna Schmidt · Peter Müller", ["Anna Schmidt", "Peter Müller"]),
 ]
 
 
@@ -37,14 +56,32 @@ def test_labels_in_many_languages(value: str, expected: list[str]) -> None:
         ("Ursula von der Leyen", ["Ursula von der Leyen"]),
         ("Von Miller", ["Von Miller"]),
         ("Di Maio", ["Di Maio"]),
+        ("Oleh Petrenko", ["Oleh Petrenko"]),
         ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+        ("Marcel·lí Puig i Cadafalch", ["Marcel·lí Puig i Cadafalch"]),
         # "Surname, Given" is one person; two of them are two
         ("Doe, Jane", ["Doe, Jane"]),
         ("van der Berg, Jan", ["van der Berg, Jan"]),
         ("Tolkien, J. R. R.", ["Tolkien, J. R. R."]),
         ("Doe, Jane; Roe, Richard", ["Doe, Jane", "Roe, Richard"]),
-        # but a name and an agency after a comma are two entries
+        # surnames of several words, in several languages
+        ("García Márquez, Gabriel", ["García Márquez, Gabriel"]),
+        ("Da Silva Santos, João", ["Da Silva Santos, João"]),
+        ("van der Berg, Anna", ["van der Berg, Anna"]),
+        ("de la Fuente, María José", ["de la Fuente, María José"]),
+        ("Hernández, Juan Carlos", ["Hernández, Juan Carlos"]),
+        ("Петров-Водкин, Кузьма", ["Петров-Водкин, Кузьма"]),
+        ("Vargas Llosa, Mario; Cortázar, Julio", ["Vargas Llosa, Mario", "Cortázar, Julio"]),
+        # but a name and an agency or a place after a comma are two entries, and so are two people
         ("Jane Doe, Reuters", ["Jane Doe", "Reuters"]),
+        ("Anna Schmidt, Reuters", ["Anna Schmidt", "Reuters"]),
+        ("Jane Doe, London", ["Jane Doe", "London"]),
+        ("Monika Bolliger, Beirut", ["Monika Bolliger", "Beirut"]),
+        ("Schmidt, Berlin", ["Schmidt", "Berlin"]),
+        ("Jane Doe, Washington", ["Jane Doe", "Washington"]),
+        ("Jane Doe, John Smith", ["Jane Doe", "John Smith"]),
+        ("Li Wei, Zhang San", ["Li Wei", "Zhang San"]),
+        ("Ana Souza, g1 SP", ["Ana Souza", "g1 SP"]),
         # initials keep their periods; suffixes stay with the name
         ("By J.K. Rowling", ["J.K. Rowling"]),
         ("E. B. White and H. L. Mencken", ["E. B. White", "H. L. Mencken"]),
@@ -125,6 +162,24 @@ def test_what_is_not_a_name(value: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("By TOM KRISHER, AP Auto Writer", ["Tom Krisher"]),
+        ("JOSÉ DE LA CRUZ", ["José de la Cruz"]),
+        ("MARÍA R. SAHUQUILLO", ["María R. Sahuquillo"]),
+        ("Von ANNA SCHMIDT", ["Anna Schmidt"]),
+        ("JEAN-LUC GODARD", ["Jean-Luc Godard"]),
+        # capitals that are no person's name stay as written
+        ("BBC NEWS", ["BBC NEWS"]),
+        ("ZAKER", ["ZAKER"]),
+        ("AFP", ["AFP"]),
+    ],
+)
+def test_names_in_capitals_as_a_reader_writes_them(value: str, expected: list[str]) -> None:
+    assert split_authors(value) == expected
+
+
+@pytest.mark.parametrize(
     ("sources", "organizations", "expected"),
     [
         ([["Monika Bolliger", "Frankfurter Allgemeine Zeitung GmbH"]], [], ["Monika Bolliger"]),
@@ -132,13 +187,41 @@ def test_what_is_not_a_name(value: str, expected: list[str]) -> None:
         ([["Le Monde", "Philippe Ricard"]], ["Le Monde"], ["Philippe Ricard"]),
         ([["Www Haufe De"], ["Michael Schmidt", "Copyright Haufe-Lexware GmbH"]], [], ["Michael Schmidt"]),
         ([["Jane Doe", "London"]], [], ["Jane Doe"]),
+        ([split_authors("Anna Schmidt, Reuters")], [], ["Anna Schmidt"]),
+        ([split_authors("García Márquez, Gabriel")], [], ["García Márquez, Gabriel"]),
         ([["Katrin Albers", "Frankfurt", "Germany"]], [], ["Katrin Albers"]),
         ([["Redaktion"], []], [], ["Redaktion"]),
         ([["ZAKER"]], [], ["ZAKER"]),
         ([["AFP", "Jean Dupont"]], [], ["Jean Dupont"]),
+        ([split_authors("By Jane Doe and John Roe, Associated Press")], [], ["Jane Doe", "John Roe"]),
+        ([split_authors("Przez Anna Nowak, PAP")], [], ["Anna Nowak"]),
+        ([split_authors("di Mario Rossi, nostro inviato a Kiev")], [], ["Mario Rossi"]),
+        # an outlet and its region beside the person ("Por Ana Souza, g1 SP")
+        ([["Ana Souza", "g1 SP"]], [], ["Ana Souza"]),
         ([["张三", "李四"]], [], ["张三", "李四"]),
         ([[], []], [], []),
     ],
 )
 def test_people_first(sources: list[list[str]], organizations: list[str], expected: list[str]) -> None:
     assert people_first(sources, organizations) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # the kind of piece before the label
+        ("Ein Gastbeitrag von Anna Schmidt", ["Anna Schmidt"]),
+        ("Une chronique de Marie Dupont", ["Marie Dupont"]),
+        ("Un análisis de Juan Pérez", ["Juan Pérez"]),
+        ("Marie de La Fayette", ["Marie de La Fayette"]),
+        # whom it was written for, handles, photographers, a content system's default user
+        ("Jane Doe for The New York Times", ["Jane Doe"]),
+        ("Anna Schmidt für den Spiegel", ["Anna Schmidt"]),
+        ("Lars Per Olsson", ["Lars Per Olsson"]),
+        ("Anna Schmidt @anna_schmidt", ["Anna Schmidt"]),
+        ("Jane Doe, Photo: John Roe", ["Jane Doe"]),
+        ("admin", []),
+    ],
+)
+def test_what_stands_around_a_name(value: str, expected: list[str]) -> None:
+    assert people_first([split_authors(value)]) == expected

@@ -8,7 +8,15 @@ import pytest
 import yaml
 
 import tasks.clean.dates
-from tasks.clean.dates import as_utc, from_timestamp, is_plausible, parse_published, published_precision
+from tasks.clean.dates import (
+    as_utc,
+    ascii_digits,
+    from_timestamp,
+    is_plausible,
+    parse_published,
+    published_precision,
+    written_time,
+)
 
 FETCHED = datetime(2021, 9, 1, 12, 0, tzinfo=timezone.utc)
 UTC = timezone.utc
@@ -215,3 +223,28 @@ def test_a_page_offset_moves_a_local_time_to_utc() -> None:
 )
 def test_slashed_dates_are_day_first_outside_us_english(value: str, language: str | None, expected: datetime) -> None:
     assert parse_published(value, FETCHED, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("13.06.2023, 18:11 Uhr", "de", "2023-06-13T18:11"),
+        ("Publié le 13/06/2023 à 18h11", "fr", "2023-06-13T18:11"),
+        ("13 juin 2023 à 18h11 CEST", "fr", "2023-06-13T18:11+02:00"),
+        ("Updated 7:40 PM EDT, June 13, 2023", "en", "2023-06-13T19:40-04:00"),
+        ("2023年6月13日 18時11分", "ja", "2023-06-13T18:11"),
+        ("١٣/٦/٢٠٢٣ - ١٨:١١", "ar", "2023-06-13T18:11"),
+        ("१३ जून २०२३, ०६:११ PM", "hi", "2023-06-13T18:11"),
+        ("June 13, 2023", "en", "2023-06-13"),
+        ("13 มิ.ย. 2566 18:11 น.", "th", "2023-06-13T18:11"),
+        ("3 min read", "en", None),
+        ("vor 2 Stunden", "de", None),
+    ],
+)
+def test_written_time_keeps_the_zone_and_precision_the_text_states(text: str, language: str, expected: str | None) -> None:
+    # a `<time>` element without `datetime`: a zone-less time stays zone-less, for the page's offset
+    assert written_time(text, language) == expected
+
+
+def test_digits_of_every_script_read_as_ascii() -> None:
+    assert ascii_digits("١٣/٦/٢٠٢٣ ۱۴۰۲ १३ ১৩ ๑๓ １３ 13") == "13/6/2023 1402 13 13 13 13 13"

@@ -24,7 +24,7 @@ from tasks.clean.normalize import (
     split_authors,
 )
 from tasks.identity import article_id, doc_id_for_path, doc_id_for_url, sha256_hex
-from tasks.clean.titles import strip_site_from_title
+from tasks.clean.titles import site_in_title, strip_site_from_title
 from tasks.records import DecodedDocument, ExtractedDocument, FetchedDocument, PageMetadata
 from tasks.stage import run_stage
 
@@ -113,7 +113,7 @@ def web_page() -> ExtractedDocument:
         ("By Jane Doe, John Smith and Li Wei", ["Jane Doe", "John Smith", "Li Wei"]),
         ("Jane Doe & John Smith", ["Jane Doe", "John Smith"]),
         ("Jane Doe; John Smith", ["Jane Doe", "John Smith"]),
-        ("By JANE DOE", ["JANE DOE"]),
+        ("By JANE DOE", ["Jane Doe"]),  # a person's name in capitals, as a reader writes it
         ("ZAKER", ["ZAKER"]),
         ("Von Anna Schmidt und Peter Müller", ["Anna Schmidt", "Peter Müller"]),
         ("Par Jean Dupont et Marie Curie", ["Jean Dupont", "Marie Curie"]),
@@ -195,6 +195,24 @@ def test_clean_list_keeps_order_and_drops_empties_and_duplicates() -> None:
 )
 def test_strip_site_from_title(title: str, site: str | None, host: str | None, expected: str) -> None:
     assert strip_site_from_title(title, [site], host) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "headline", "expected"),
+    [
+        ("国务院常务会议部署稳就业工作_新浪新闻", "国务院常务会议部署稳就业工作", "新浪新闻"),
+        ("Kabinet wil sneller bouwen | NOS", "Kabinet wil sneller bouwen", "NOS"),
+        ("Der Spiegel :: Ein Heft wird 75", "Ein Heft wird 75", "Der Spiegel"),
+        # a date, a second headline, a reworded title, a title without separator: no site name
+        ("Hochwasser in Cherson – 13.06.2023", "Hochwasser in Cherson", None),
+        ("Rock - Paper - Scissors", "Rock - Paper - Scissors", None),
+        ("Steuern: Was sich ändert | WELT", "Was sich 2024 bei der Steuer ändert", None),
+        ("Ein Heft wird 75", "Ein Heft wird 75", None),
+    ],
+)
+def test_site_in_title_beside_the_headline(title: str, headline: str, expected: str | None) -> None:
+    # for pages that declare no site name (many Chinese sites write it only after the headline)
+    assert site_in_title(title, headline) == expected
 
 
 @pytest.mark.parametrize(

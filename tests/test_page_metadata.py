@@ -6,6 +6,7 @@ from lxml import html as lxml_html
 
 from tasks.clean import page_metadata
 from tasks.clean.page_metadata import declared_metadata, html_metadata, read_declarations
+from tasks.clean.page_times import MAX_TIME_TEXTS
 from tasks.clean.trafilatura_metadata import GUESSED_FIELDS, found_metadata
 from tasks.records import PageMetadata
 
@@ -264,3 +265,10 @@ def test_a_person_in_the_byline_markup_beats_a_declared_organization() -> None:
         "author": {"@type": "Organization", "name": "Port News"}}</script>""",
     )
     assert _metadata(declared, "https://port.example/news/1").authors == ["Jane Doe"]
+
+
+def test_only_the_first_time_texts_are_read() -> None:
+    # a page of comments holds hundreds of `<time>` texts; the article's own comes first
+    comments = "".join(f"<li><time>13 juin 2023 à 18h{minute:02d}</time> Bravo</li>" for minute in range(40))
+    page = _page(f'<html lang="fr"><body><time datetime="2023-06-13T08:00:00+02:00">ce matin</time><ol>{comments}</ol></body></html>')
+    assert page.times == ("2023-06-13T08:00:00+02:00", *(f"2023-06-13T18:{minute:02d}" for minute in range(MAX_TIME_TEXTS)))

@@ -4,23 +4,30 @@ JSON-LD `author`, meta tags, trafilatura's finding, front matter `author(s)` and
 lines of copied text all go through the same rules:
 
 - a label before the names is dropped: "By", "Written by", "Von", "Par", "Por", "Di", "Door",
-  "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "作者：", "记者", "文/";
-- names are listed between `;`, `、`, `|`, ` / `, line breaks, commas, and the conjunctions
+  "Av", "Af", "Przez", "Author:", "Autorin:", "Texte :", "Redaktion:", "A cura di", "Автор:",
+  "Yazan:", "oprac.", "بقلم", "מאת", "Oleh:", "Szerző:", "作者：", "本报记者", "新华社记者", "文/图";
+- names are listed between `;`, `、`, `|`, ` / `, ` · `, the middle dot of Korean bylines, a
+  Chinese role ("张三 通讯员 李四"), line breaks, commas ("A, B, and C"), and the conjunctions
   "and", "&", "und", "et", "og", "och", "en", "и", "ve", "và"; "y", "e" and "i" also join
   Spanish, Portuguese and Catalan surnames ("Ortega y Gasset"), so they only split two names
   of two words or more;
-- "Doe, Jane" (two single words around a comma) is one inverted name; "Jr.", "Sr.", "III", "PhD"
-  after a comma stay with the name before;
-- e-mail addresses, links, bracketed affiliations ("(Reuters)"), job titles ("Staff Writer",
-  "Redakteurin", "AP Auto Writer"), a place after the name ("Jane Doe in London") and the
-  name of a character reference a broken decoding left ("Oacute") are not names;
+- "Doe, Jane", "García Márquez, Gabriel", "Da Silva Santos, João" are one inverted name, "Jane
+  Doe, London" and "Anna Schmidt, Reuters" a person and a place or an agency
+  (`tasks.clean.person_names`); "Jr.", "Sr.", "III", "PhD" after a comma stay with the name before;
+- e-mail addresses, handles ("@jane"), links, bracketed affiliations ("(Reuters)"), job titles
+  ("Staff Writer", "Redakteurin", "AP Auto Writer", "admin"), a place after the name ("Jane Doe
+  in London"), the outlet it was written for ("for The New York Times"), the kind of piece
+  before the label ("Ein Gastbeitrag von", "Une chronique de"), photo and video credits
+  ("Photo: John Roe") and the name of a character reference a broken decoding left ("Oacute")
+  are not names;
 - a label after one word ("Capital Von Jemima Kelly") starts the names; a name written twice,
-  once as a URL slug ("Chuck Ross", "Chuck-Ross"), is one name.
+  once as a URL slug ("Chuck Ross", "Chuck-Ross"), is one name; a person's name in capitals
+  ("TOM KRISHER") is written as a reader writes it ("Tom Krisher").
 
 `people_first` then keeps the people when any is named, the organizations otherwise: a name is
 an organization's when the page says so (JSON-LD `@type` Organization, the publisher's or the
 site's name) or when it is written like one (a legal form such as "GmbH", "Ltd", "SA"; a newsroom
-or agency word such as "Redaktion", "Newsroom"; a web address "www.haufe.de"; "Copyright ...").
+or agency word such as "Redaktion", "Newsroom", "Press", "PAP"; a web address "www.haufe.de"; "Copyright ...").
 Beside a person's full name a single capitalized word is a place the byline was filed from
 ("London", "Frankfurt"): no list of places is needed, and a lone name ("ZAKER") is kept.
 
@@ -34,6 +41,7 @@ import re
 from collections.abc import Iterable
 from html.entities import name2codepoint
 
+from tasks.clean.person_names import as_written_by_a_reader, is_inverted_name
 from tasks.clean.values import clean_list, clean_text, fold
 
 _MAX_AUTHOR_CHARS = 100
@@ -44,32 +52,43 @@ _MAX_PERSON_WORDS = 5
 _MAX_UNCASED_WORD_CHARS = 12
 
 _EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLE = re.compile(r"(?<!\S)@[\w.]+")  # a social media handle beside or instead of the name
 _WEB_ADDRESS = re.compile(r"https?://\S+")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
 
 _LABEL_END = r"(?:\s*[:：/｜|]\s*|\s+)"
+_GENRES = (
+    "article artikel beitrag gastbeitrag kommentar analyse analysis analisi análisis essay interview review "
+    "chronique tribune reportage crónica columna opinión editorial commento rubrica column"
+).split()
 # A label before the names. "Von", "Di" and the label words written without a colon also start
 # surnames or ordinary words ("Von Miller", "Von der Leyen", "Di Maio", "Text Mining"), so they
 # only count before two words or more, not the first of them a particle.
 _LABEL = re.compile(
+    # a kind of piece before the label: "Ein Gastbeitrag von", "Une chronique de", "Crónica de"
+    rf"^(?:(?:ein|eine|un|une|una|uno|a|an)\s+)?(?:{'|'.join(_GENRES)})\s+(?:von|de|by|par|por|di|door|af|av)\s+|"
     r"^(?:(?:written|posted|reported|story|words|photos?)\s+)?(?:by|par|por|door|av|af|przez)(?:\s*[:：]\s*|\s+)"
     r"|^(?:von|di)(?:\s*[:：]\s*|\s+(?=(?!(?:der|den|dem|des|zu|zum|zur|la|lo)\s)\S+\s+\S))"
-    r"|^(?:authors?|autor(?:in|en)?|auteurs?|autore|autori|text|texto|texte)(?:\s*[:：/｜|]\s*|\s+(?=\S+\s+\S))"
-    rf"|^(?:作者|记者|記者|撰文|文){_LABEL_END}",
+    r"|^(?:authors?|autor(?:in|en|zy)?|auteurs?|autore|autori|text|texto|texte|tekst|автор|авторы|текст"
+    r"|yazan|yazar|muhabir|oprac\.?|opracowanie|بقلم|كتب|लेखक|筆者)(?:\s*[:：/｜|]\s*|\s+(?=\S+\s+\S))"
+    r"|^(?:redaktion|reportagem|reportaje|reportage|oleh|penulis|teksti|kirjoittaja|szerző|نویسنده)\s*[:：]\s*"
+    r"|^a\s+cura\s+di\s+|^מאת\s+"
+    # Chinese newspapers name the newsroom before the reporter: "本报记者", "新华社记者"
+    rf"|^(?:(?:本报|本報|新华社|新華社|中新社|中新网|央视)?(?:特约|首席|实习)?(?:记者|記者)|作者|撰文|文/图|图/文|文){_LABEL_END}",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s*(?:[;；、|｜\n]|\s/\s)\s*")
+# Between names: `;`, `|`, `、`, line breaks, ` / `, ` · `, the middle dot between Korean names
+# ("김철수·이영희"; not inside a Catalan "l·l"), a Chinese role between two names ("通讯员").
+_SEPARATORS = re.compile(
+    r"\s*(?:[;；、|｜\n]|\s/\s|\s·\s|(?<=[\uac00-\ud7a3])·(?=[\uac00-\ud7a3]))\s*"
+    r"|\s+(?:通讯员|通訊員|记者|記者|实习生|實習生)\s+"
+)
 _COMMA = re.compile(r"\s*[,，]\s*")
 _ALWAYS_JOINS = re.compile(r"\s+(?:and|&|und|et|og|och|en|и|ve|và)\s+", re.IGNORECASE)
+# written in lowercase after a comma; a capitalized "En", "Ve" or "Und" may start a name
+_LEADING_JOIN = re.compile(r"^(?:and|&|und|et|og|och|en|и|ve|và)\s+")
 _NAME_JOINS = re.compile(r"\s+(?:y|e|i)\s+")
 _NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|ph\.d|md)\.?$", re.IGNORECASE)
-# "Doe, Jane", "van der Berg, Jan", "Tolkien, J. R. R.": a surname (one word after any particles),
-# a comma, and given names (one word and initials, or initials).
-_INVERTED_NAME = re.compile(
-    r"^(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ten|ter)\s+)*[^\W\d_][^\s,，]*\s*[,，]\s*"
-    r"(?:[^\W\d_][^\s,，.]*|[^\W\d_]\.)(?:\s+[^\W\d_]\.)*$",
-    re.IGNORECASE,
-)
 # A label after one word: "Capital Von Jemima Kelly" (a section name, then the byline); not a
 # particle ("Ursula Von der Leyen") and only before a full name.
 _LABEL_INSIDE = re.compile(
@@ -81,13 +100,23 @@ _LABEL_INSIDE = re.compile(
 _PLACE_AFTER_NAME = re.compile(
     r"(?<=\S)\s+(?:in|from|aus|à|depuis|desde)\s+[A-ZÀ-ÖØ-Þ][\w'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'-]*)?$"
 )
+# Whom the piece was written for: "Jane Doe for The New York Times", "Anna Schmidt für den Spiegel".
+_OUTLET_AFTER_NAME = re.compile(r"(?<=\S)\s+(?i:for|für|pour|para)\s+(?:(?i:the|den|die|das|le|la|el)\s+)?[A-ZÀ-ÖØ-Þ].*$")
+# Who took the photos or made the video or graphics is named beside the authors, not as one.
+_OTHER_CONTRIBUTOR = re.compile(r"^(?:photos?|fotos?|video|bild(?:er)?|grafik|graphics?|illustrations?)\s*[:：]", re.IGNORECASE)
 # News agencies: part of a job title ("AP Auto Writer"), an organization beside a person.
-_AGENCIES = frozenset("ap afp dpa efe ansa upi apa kna epd reuters xinhua tass anp ntb tt".split())
+_AGENCIES = frozenset(
+    """
+    ap afp dpa efe ansa upi apa kna epd reuters xinhua tass anp ntb tt pap čtk ctk mti lusa belga anadolu
+    kyodo jiji yonhap interfax ria pti ians ani antara bernama sda
+    """.split()
+)
 # Words that make a name an organization's: legal forms, newsrooms, agencies, web addresses.
 _ORGANIZATION_WORDS = frozenset(
     """
     gmbh ag kg mbh ltd limited inc llc llp plc corp corporation sa sas sarl srl spa bv nv oy
     redaktion rédaction redacción redaccion redazione redactie redakcja newsroom newsdesk agency
+    press presse prensa news
     agentur agence agencia agenzia verlag publishing media medien group gruppe editorial staff
     copyright www
     """.split()
@@ -95,8 +124,9 @@ _ORGANIZATION_WORDS = frozenset(
 _WEB_HOST = re.compile(r"\b[\w-]+\.(?:com|org|net|de|fr|es|it|nl|at|ch|co|uk|ru|pl|cz|in|jp|cn|br|au|ca)\b", re.IGNORECASE)
 # What is left of a half-decoded character reference ("Redacci&Oacute;n" split at "&" and ";").
 _ENTITY_NAMES = frozenset(name.casefold() for name in name2codepoint)
-# Korean bylines put the job title after the name: "홍길동 기자" (reporter), "특파원" (correspondent).
-_TITLE_AFTER_NAME = re.compile(r"\s+(?:기자|특파원|선임기자|논설위원)$")
+# Korean and Japanese bylines put the job title after the name: "홍길동 기자" (reporter), "특파원"
+# (correspondent), "山田太郎 記者".
+_TITLE_AFTER_NAME = re.compile(r"\s+(?:기자|특파원|선임기자|논설위원|記者|记者|特派員|編集委員|論説委員)$")
 # Lowercase words inside a person's name: "van der Berg", "da Silva", "bin Salman", "Puig i Cadafalch".
 _NAME_PARTICLES = frozenset("van von de der den da di du la le del dos das bin al ibn zu ten ter y e i".split())
 _ROLE_WORDS = frozenset(
@@ -108,7 +138,7 @@ _ROLE_WORDS = frozenset(
     national bureau redakteur redakteurin korrespondent korrespondentin journaliste rédacteur
     rédactrice envoyé envoyée spécial spéciale corresponsal periodista redactor redactora
     giornalista corrispondente writer auto markets climate entertainment travel food medical
-    education legal religion energy
+    education legal religion energy admin administrator webmaster gastautor gastautorin
     """.split()
 )
 
@@ -134,7 +164,7 @@ def split_authors(value: Iterable[str] | str | None) -> list[str]:
             and not _is_role(name)
             and name.casefold() not in _ENTITY_NAMES
         ):
-            names.setdefault(fold(name) or name, name)
+            names.setdefault(fold(name) or name, as_written_by_a_reader(name))
     return list(names.values())
 
 
@@ -144,7 +174,8 @@ def people_first(sources: Iterable[list[str]], organizations: Iterable[str] = ()
 
     `organizations` are names the page gives to organizations (its publisher, its site, JSON-LD
     authors typed Organization). Beside a person's full name, a single capitalized word is the
-    place the story was filed from and is dropped.
+    place the story was filed from, and a name not written like a person's (with digits, in
+    lowercase: "g1 SP", the outlet and its region) an outlet or desk: both are dropped.
 
     >>> people_first([["Monika Bolliger", "Frankfurter Allgemeine Zeitung GmbH", "Frankfurt"]])
     ['Monika Bolliger']
@@ -154,7 +185,7 @@ def people_first(sources: Iterable[list[str]], organizations: Iterable[str] = ()
     for names in lists:
         people = [name for name in names if not _is_organization(name, known)]
         if any(len(name.split()) > 1 for name in people):
-            people = [name for name in people if len(name.split()) > 1 or not name[0].isupper()]
+            people = [name for name in people if _is_person(name) and (len(name.split()) > 1 or not name[0].isupper())]
         if people:
             return people
     return lists[0] if lists else []
@@ -186,12 +217,13 @@ def _pieces(byline: str) -> list[str]:
     text = clean_text(byline)
     if not text:
         return []
-    text = " ".join(_BRACKETED.sub(" ", _WEB_ADDRESS.sub(" ", _EMAIL.sub(" ", text))).split())
+    text = " ".join(_BRACKETED.sub(" ", _WEB_ADDRESS.sub(" ", _HANDLE.sub(" ", _EMAIL.sub(" ", text)))).split())
     pieces: list[str] = []
     for chunk in _SEPARATORS.split(_strip_labels(text)):
         for listed in _split_commas(_strip_labels(chunk)):
             pieces.extend(_strip_labels(name) for name in _split_conjunctions(listed))
-    return [_PLACE_AFTER_NAME.sub("", _TITLE_AFTER_NAME.sub("", piece)) for piece in pieces if piece]
+    pieces = [piece for piece in pieces if piece and not _OTHER_CONTRIBUTOR.match(piece)]
+    return [_OUTLET_AFTER_NAME.sub("", _PLACE_AFTER_NAME.sub("", _TITLE_AFTER_NAME.sub("", piece))) for piece in pieces]
 
 
 def _strip_labels(text: str) -> str:
@@ -233,8 +265,11 @@ def _is_person(name: str) -> bool:
 def _split_commas(text: str) -> list[str]:
     """Comma-separated names; "Doe, Jane" (surname, given names) is one inverted name, kept
     whole, and a suffix ("Jr.") stays with the name before it."""
+    # the conjunction after the last comma of a list ("A, B, and C") starts no name
     parts = [part.strip() for part in _COMMA.split(text) if part.strip()]
-    if _INVERTED_NAME.match(text) and not _NAME_SUFFIX.match(parts[-1]) and not any(_is_role(part) for part in parts):
+    parts = parts[:1] + [_LEADING_JOIN.sub("", part) for part in parts[1:]]
+    inverted = len(parts) == 2 and is_inverted_name(*parts)
+    if inverted and not _NAME_SUFFIX.match(parts[-1]) and not any(_is_role(part) or _is_organization(part, set()) for part in parts):
         return [text]
     names: list[str] = []
     for part in parts:

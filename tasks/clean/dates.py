@@ -18,6 +18,7 @@ fetch are implausible and give None, as does anything that cannot be parsed.
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal
@@ -56,6 +57,9 @@ _CJK_DATE = re.compile(
 # A time of day as pages write it: `18:11`, `18:11:05`, `10h30`, `08時30分`, `14시 5분`.
 _TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*[:時时시hH]\s*(\d{1,2})(?:\s*[:分분]\s*(\d{1,2}))?")
 _THAI_CHAR = re.compile("[\u0e00-\u0e7f]")
+# A written date names its year: "13 June 2023", "2023年6月13日", Thai "13 มิ.ย. 2566" (Buddhist
+# era); "3 min read" and "2 hours ago" do not.
+_YEAR = re.compile(r"(?<!\d)(?:19|20|25)\d\d(?!\d)")
 # Year-less defaults land in 1900, which the plausibility check then rejects.
 _DEFAULT = datetime(1900, 1, 1)
 _DATEPARSER_SETTINGS = {
@@ -64,6 +68,7 @@ _DATEPARSER_SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": True,
     "PREFER_DAY_OF_MONTH": "first",
 }
+_DATEPARSER_AS_WRITTEN = {"PREFER_DAY_OF_MONTH": "first"}
 
 
 Precision = Literal["day", "minute", "second"]
@@ -123,9 +128,10 @@ def _parse_dateutil(text: str, language: str | None = None) -> datetime | None:
         return None
 
 
-def _parse_dateparser(text: str, fetched_at: datetime, language: str | None) -> datetime | None:
-    """Any locale's month names and relative dates ("vor 2 Stunden"), via dateparser."""
-    settings = dict(_DATEPARSER_SETTINGS, RELATIVE_BASE=as_utc(fetched_at).replace(tzinfo=None))
+def _parse_dateparser(text: str, fetched_at: datetime, language: str | None, in_utc: bool = True) -> datetime | None:
+    """Any locale's month names and relative dates ("vor 2 Stunden"), via dateparser; in UTC,
+    or (`in_utc` False) naive unless the text names its zone."""
+    settings = dict(_DATEPARSER_SETTINGS if in_utc else _DATEPARSER_AS_WRITTEN, RELATIVE_BASE=as_utc(fetched_at).replace(tzinfo=None))
     hint = re.split(r"[-_]", language.strip().lower())[0] if language else ""
     # the hint is fast but may be wrong or unknown to dateparser: then let it detect the language
     for languages in ([hint], None) if hint else (None,):
@@ -148,8 +154,9 @@ def _from_buddhist_era(value: datetime, text: str, fetched_at: datetime) -> date
     return value
 
 
-def _parse_text(text: str, fetched_at: datetime, language: str | None) -> datetime | None:
-    """The first reading of a date string that one of the parsers, cheapest first, accepts."""
+def _parse_text(text: str, fetched_at: datetime, language: str | None, in_utc: bool = True) -> datetime | None:
+    """The first reading of a date string that one of the parsers, cheapest first, accepts
+    (dateparser's in UTC, or as written: `_parse_dateparser`)."""
     text = " ".join(text.split())
     unlabelled = _WORD_LABEL.sub("", _COLON_LABEL.sub("", text))
     text = unlabelled if _DIGITS.search(unlabelled) else text
@@ -163,7 +170,7 @@ def _parse_text(text: str, fetched_at: datetime, language: str | None) -> dateti
         pass
     parsed = _parse_cjk(text) or _parse_dateutil(text, language)
     if parsed is None and len(text) <= _MAX_SLOW_PARSE_CHARS:
-        parsed = _parse_dateparser(text, fetched_at, language)
+        parsed = _parse_dateparser(text, fetched_at, language, in_utc)
     return _from_buddhist_era(parsed, text, fetched_at) if parsed is not None else None
 
 
@@ -194,6 +201,32 @@ def parse_published(
     if parsed is None or not is_plausible(parsed, fetched_at):
         return None
     return as_utc(parsed)
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every decimal digit of any script (Arabic-Indic `١٣`, Persian `۱۳`, Devanagari
+    `१३`, fullwidth `１３`) written as an ASCII digit, which the parsers read."""
+    if text.isascii():
+        return text
+    return "".join(str(digit) if (digit := unicodedata.decimal(char, None)) is not None else char for char in text)
+
+
+def written_time(text: str, language: str | None = None) -> str | None:
+    """The date and time a page's text states (a `<time>` element without `datetime`), as ISO 8601
+    to the precision written and in its own zone: `13.06.2023, 18:11 Uhr` is `2023-06-13T18:11`,
+    `١٣/٦/٢٠٢٣ - ١٨:١١` the same, `13 June 2023` is `2023-06-13`. None when it names no year
+    ("3 min read", "2 hours ago") or cannot be read.
+    """
+    text = ascii_digits(" ".join(text.split()))
+    if not _YEAR.search(text) or len(text) > _MAX_SLOW_PARSE_CHARS:
+        return None
+    parsed = _parse_text(text, datetime.now(timezone.utc), language, in_utc=False)
+    if parsed is None:
+        return None
+    precision = published_precision(text)
+    if precision == "day":
+        return parsed.date().isoformat()
+    return parsed.isoformat(timespec="minutes" if precision == "minute" else "seconds")
 
 
 def published_precision(value: str | int | float | datetime | date | None) -> Precision | None:

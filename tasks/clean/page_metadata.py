@@ -18,8 +18,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from tasks.clean.bylines import names_a_person, people_first, split_authors
-from tasks.clean.page_times import published_time
-from tasks.clean.titles import host_names, strip_site_from_title, title_affixes
+from tasks.clean.page_times import element_times, published_time
+from tasks.clean.titles import host_names, site_in_title, strip_site_from_title, title_affixes
 from tasks.clean.trafilatura_metadata import GUESSED_FIELDS, found_metadata
 from tasks.clean.values import clean_list, clean_text, fold
 from tasks.records import PageMetadata
@@ -74,6 +74,7 @@ class Heading:
 def read_declarations(tree: HtmlElement) -> Declarations:
     """The declarations of a parsed page (or fragment)."""
     scripts = _json_ld_scripts(tree)
+    lang = tree.getroottree().getroot().get("lang")
     meta: dict[str, str] = {}
     for element in tree.iter("meta"):
         name = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
@@ -85,13 +86,13 @@ def read_declarations(tree: HtmlElement) -> Declarations:
         ld=_main_article([node for _, nodes in scripts for node in nodes if _is_article(node)], canonical or meta.get("og:url")),
         ld_elsewhere=fold(" ".join(text for text, nodes in scripts if _describes_no_article(text, nodes))),
         meta=meta,
-        lang=tree.getroottree().getroot().get("lang"),
+        lang=lang,
         canonical=canonical,
         time_published=next(
             (t.get("datetime") for t in tree.iter("time") if t.get("itemprop") == "datePublished" or "pubdate" in t.attrib),
             None,
         ),
-        times=tuple(value for t in tree.iter("time") if (value := clean_text(t.get("datetime")))),
+        times=element_times(tree.iter("time"), lang),
         title_tag=next((text for t in tree.iter("title") if (text := clean_text(t.text_content()))), None),
         headings=tuple(_headings(tree)),
     )
@@ -118,7 +119,8 @@ def title(page: Declarations) -> str | None:
     """The article's own headline: JSON-LD `headline`, then the article's heading, then the meta
     or `<title>` title without the site's name.
 
-    The meta titles are the search-engine variant (reworded, with the site's name). A heading is
+    The meta titles are the search-engine variant (reworded, with the site's name and often its
+    section, which are removed when the page declares them: `articleSection`, `article:section`). A heading is
     the headline when it stands in the article, when it makes most of the meta title, or when it
     is the page's only one and shares words with the meta title. A heading that names the site
     (as the page or its host does, or as the meta title's affix) or links to its home page is the
@@ -126,7 +128,8 @@ def title(page: Declarations) -> str | None:
     """
     headline = _ld_text(page.ld.get("headline") or page.ld.get("name"))
     meta_title = _first_meta(page, _META_TITLE_KEYS) or page.title_tag
-    names = site_names(page)
+    # the section a title names between headline and site ("Headline | Internacional | EL PAÍS")
+    names = site_names(page) | {key for name in [*categories(page), page.meta.get("article:section")] if name and (key := fold(name))}
     # a heading that repeats the meta title's affix is the site's banner, and so names the site
     affixes = {fold(affix) for affix in title_affixes(meta_title or "")}
     names |= {key for h in page.headings if (key := fold(h.text)) in affixes}
@@ -198,9 +201,10 @@ def is_named_outside_articles(page: Declarations, name: str) -> bool:
     return bool(key) and key in page.ld_elsewhere
 
 
-def date(page: Declarations) -> str | None:
-    """The publication time as written: the first of JSON-LD, meta tags and a publication
-    `<time>` fixes the day, the most precise value on that day wins (`tasks.clean.page_times`)."""
+def date(page: Declarations, guessed: str | None = None) -> str | None:
+    """The publication time as written: the first of JSON-LD, meta tags, a publication `<time>`
+    and the day `guessed` from the page's text fixes the day, the most precise value on that day
+    wins (`tasks.clean.page_times`)."""
     declared = [
         value
         for value in (
@@ -208,6 +212,7 @@ def date(page: Declarations) -> str | None:
             _ld_text(page.ld.get("dateCreated")),
             *(page.meta.get(key) for key in _META_DATE_KEYS),
             clean_text(page.time_published),
+            guessed,
         )
         if value
     ]
@@ -257,12 +262,13 @@ def declared_metadata(tree: HtmlElement) -> PageMetadata:
 
 def _declared_metadata(page: Declarations) -> PageMetadata:
     """Every field of the declarations `page`."""
+    headline = title(page)
     return PageMetadata(
-        title=title(page),
+        title=headline,
         authors=authors(page),
         date=date(page),
         url=url(page),
-        site=site(page),
+        site=site(page) or site_in_title(page.title_tag or "", headline),
         categories=categories(page),
         tags=tags(page),
         image=image(page),
@@ -316,7 +322,8 @@ def html_metadata(tree: HtmlElement, fetched_url: str | None, is_page: bool) -> 
         merged,
         title=declared.title or heuristic.title,
         authors=people_first([declared.authors, heuristic_authors], organizations),
-        date=declared.date or heuristic.date,
+        # a day found in the text that is an event's (its start) is no publication date
+        date=declared.date or (date(page, heuristic.date) if heuristic.date and not is_named_outside_articles(page, heuristic.date) else None),
         language=declared.language,
     )
 

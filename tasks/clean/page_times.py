@@ -12,20 +12,34 @@ The rules:
   to the same clock time, on that same day only: a `<time>` in a list of related articles, on
   another day, never replaces the date, and an update's time never replaces a stated time;
 - a time written without an offset takes the offset the page states on another of its times
-  (a German site's `18:11` with `+02:00` on its modification time is 16:11 UTC, not 18:11 UTC).
+  (a German site's `18:11` with `+02:00` on its modification time is 16:11 UTC, not 18:11 UTC);
+- a `<time>` element without `datetime` counts with the date and time its text writes, in any
+  script's digits (`2023年6月13日 18時11分`, `١٣/٦/٢٠٢٣ - ١٨:١١`, `१३ जून २०२३, ०६:११ PM`);
+  a `<time>` marked or labelled as an update (`class="updated"`, "Aktualisiert am") does not;
+- when the page declares no publication date, the day found in its text (trafilatura's guess)
+  is refined the same way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from tasks.clean.dates import published_precision
+from lxml.html import HtmlElement
+
+from tasks.clean.date_words import UPDATED_LABELS, alternation
+from tasks.clean.dates import published_precision, written_time
+from tasks.clean.values import clean_text
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HAS_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}")
 _OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)$", re.IGNORECASE)
 _PRECISION_RANK = {"day": 0, "minute": 1, "second": 2}
+MAX_TIME_TEXTS = 5
+# WordPress themes write `<time class="entry-date published">` beside `<time class="updated">`.
+_UPDATE_MARK = re.compile(r"updated|modified", re.IGNORECASE)
+_PUBLISHED_MARK = re.compile(r"published|datepublished", re.IGNORECASE)
+_UPDATED_TEXT = re.compile(rf"^(?:{alternation(UPDATED_LABELS)})(?![^\W\d_])", re.IGNORECASE)
 
 
 def published_time(declared: Sequence[str], times: Sequence[str] = (), others: Sequence[str] = ()) -> str | None:
@@ -55,6 +69,35 @@ def published_time(declared: Sequence[str], times: Sequence[str] = (), others: S
         if offset:
             return best + offset
     return best
+
+
+def element_times(elements: Iterable[HtmlElement], language: str | None) -> tuple[str, ...]:
+    """The times of a page's `<time>` elements in order (`element_time`); only the first
+    `MAX_TIME_TEXTS` without `datetime` are read from their text, since a page of comments or
+    listings may hold hundreds and reading a date in another language takes milliseconds."""
+    found, texts = [], 0
+    for element in elements:
+        if element.get("datetime") is None:
+            texts += 1
+            if texts > MAX_TIME_TEXTS:
+                continue
+        if value := element_time(element, language):
+            found.append(value)
+    return tuple(found)
+
+
+def element_time(element: HtmlElement, language: str | None) -> str | None:
+    """The time a `<time>` element states: its `datetime`, else the date its text writes; None
+    for the time of an update (`class="updated"`, `itemprop="dateModified"`, a text that starts
+    "Aktualisiert", "Updated", "Mis à jour"...), which must not pass for the publication."""
+    marks = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+    if _UPDATE_MARK.search(marks) and not _PUBLISHED_MARK.search(marks):
+        return None
+    declared = clean_text(element.get("datetime"))
+    if declared or element.get("datetime") is not None:
+        return declared
+    text = clean_text(element.text_content())
+    return written_time(text, language) if text and not _UPDATED_TEXT.match(text) else None
 
 
 def _day(value: str) -> tuple[int, int, int] | None:

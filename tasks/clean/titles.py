@@ -59,6 +59,21 @@ def strip_site_from_title(title: str, site_names: Iterable[str | None], host: st
     return title[spans[first][0] : spans[last][1]].strip()
 
 
+def site_in_title(title: str, headline: str | None) -> str | None:
+    """The segment `title` (a page's `<title>`) adds before or after the page's `headline`
+    (`国务院常务会议部署稳就业工作_新浪新闻`): the site's name, for a page that declares none.
+    None when the title is not the headline and one segment, or that segment is a date."""
+    separators = list(_SEPARATOR.finditer(title))
+    key = fold(headline or "")
+    if not separators or not key:
+        return None
+    first, last = separators[0], separators[-1]
+    for rest, kept in ((title[last.end() :], title[: last.start()]), (title[: first.start()], title[first.end() :])):
+        if fold(kept) == key and fold(rest) and len(rest) < len(kept) and not _is_date(rest):
+            return rest.strip()
+    return None
+
+
 def title_affixes(title: str) -> list[str]:
     """The first or last segment of a title written in several (`Story | Blog name`) when it is
     under half the title: where a site's name stands when the page does not declare it."""

@@ -54,8 +54,11 @@ def found_metadata(tree: HtmlElement, default_url: str | None, wanted: Collectio
     if "site" in wanted and not metadata.sitename:
         metadata.sitename = extract_sitename(tree)
     if metadata.sitename:
-        metadata.sitename = metadata.sitename.lstrip("@")  # a Twitter handle
-        if metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
+        # a Twitter handle ("@welt") is capitalized; a declared name is kept as the site writes it
+        # ("la Repubblica", "g1"), where trafilatura capitalizes that too
+        handle = metadata.sitename.startswith("@")
+        metadata.sitename = metadata.sitename.lstrip("@")
+        if handle and metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
             metadata.sitename = metadata.sitename.title()
     elif "site" in wanted and metadata.url and (host := META_URL.match(metadata.url)):
         metadata.sitename = host[1]
