@@ -3,8 +3,8 @@ versions are already stored.
 
 Within a batch, quarantine and articles are written before documents (and sitemap lastmods
 after them): a stored document row means its version was fully handled, so a run killed
-part-way re-does exactly the versions it had not finished, and the writer's key anti-join keeps
-the rerun from adding any row twice.
+part-way re-does exactly the versions it had not finished, and the writer's key index keeps
+the rerun from adding any row twice. A batch takes the warehouse lock once for all its tables.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from tasks.run_summary import RunSummary
 from tasks.stage import StageOutput, StageStats
 from tasks.urls import canonical_url
 from warehouse.known import stored_versions
+from warehouse.lock import warehouse_lock
 from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, SITEMAP_LASTMODS, Table
 from warehouse.writer import append_new_rows
 from warehouse.storage import WarehouseRoot
@@ -96,17 +97,18 @@ def write_batch(
     partition = partition_for(now)
     article_rows = [{**asdict(a), "run_id": run_id} for a in articles]
     lastmod_rows = _lastmod_rows(inputs or [], quarantined, run_id, now)
-    added = {
-        "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
-        "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
-        "documents": append_new_rows(
-            root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
-        ),
-    }
-    if lastmod_rows:  # only runs that read sitemaps report these rows
-        added["sitemap_lastmods"] = append_new_rows(
-            root, SITEMAP_LASTMODS, pa.Table.from_pylist(lastmod_rows, SITEMAP_LASTMODS.schema), partition
-        )
+    with warehouse_lock(root):  # once for the batch's tables (on S3 each take is a round of the Prefect API)
+        added = {
+            "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
+            "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
+            "documents": append_new_rows(
+                root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
+            ),
+        }
+        if lastmod_rows:  # only runs that read sitemaps report these rows
+            added["sitemap_lastmods"] = append_new_rows(
+                root, SITEMAP_LASTMODS, pa.Table.from_pylist(lastmod_rows, SITEMAP_LASTMODS.schema), partition
+            )
     stats = StageStats(
         "write",
         docs_in=len(articles),
@@ -132,10 +134,11 @@ def write_rows(root: WarehouseRoot, table: Table, records: list, run_id: str, qu
     partition = partition_for(now)
     stamp = {name: now for name in ("tagged_at", "computed_at") if name in table.schema.names}
     rows = [{**asdict(r), **stamp, "run_id": run_id} for r in records]
-    added = {
-        "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
-        table.name: append_new_rows(root, table, pa.Table.from_pylist(rows, table.schema), partition),
-    }
+    with warehouse_lock(root):
+        added = {
+            "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
+            table.name: append_new_rows(root, table, pa.Table.from_pylist(rows, table.schema), partition),
+        }
     stats = StageStats(
         "write", docs_in=len(records), docs_out=added[table.name], seconds=time.perf_counter() - started, rows_added=Counter(added)
     )

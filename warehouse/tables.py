@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from warehouse.schemas import Table
 from warehouse.scratch import scratch_connection
-from warehouse.storage import StoredFile, WarehouseRoot, list_files, location, parquet_file
+from warehouse.storage import StoredFile, WarehouseRoot, list_files, list_names, location, parquet_file
 
 SCHEMA_FILE = "_schema.parquet"
 
@@ -26,15 +26,19 @@ def table_scan(root: WarehouseRoot, table: Table, filename: bool = False) -> str
     return f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true{', filename = true' if filename else ''})"
 
 
+def _is_data_file(name: str) -> bool:
+    return name.endswith(".parquet") and not name.endswith("/" + SCHEMA_FILE)
+
+
 def table_file_stats(root: WarehouseRoot, table: Table) -> list[StoredFile]:
     """A table's data files (names relative to the root, sizes, modification times), sorted."""
-    return [f for f in list_files(root, table.name) if f.name.endswith(".parquet") and not f.name.endswith("/" + SCHEMA_FILE)]
+    return [f for f in list_files(root, table.name) if _is_data_file(f.name)]
 
 
 def table_files(root: WarehouseRoot, table: Table) -> list[str]:
     """A table's data files, relative to the root, sorted (a warehouse moved elsewhere keeps
     the names)."""
-    return [f.name for f in table_file_stats(root, table)]
+    return [name for name in list_names(root, table.name) if _is_data_file(name)]
 
 
 def file_location(root: WarehouseRoot, name: str) -> str:
