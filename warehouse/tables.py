@@ -4,6 +4,9 @@ changes this module, `storage` and the writer, not the stages."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timezone
+
 import pyarrow as pa
 
 from warehouse.schemas import Table
@@ -11,6 +14,7 @@ from warehouse.scratch import scratch_connection
 from warehouse.storage import StoredFile, WarehouseRoot, list_files, list_names, location, parquet_file
 
 SCHEMA_FILE = "_schema.parquet"
+_PART_TIME = re.compile(r"(?:^|/)part-(\d{8}T\d{6})-[^/]*$")  # how warehouse/writer.py names a part
 
 
 def table_glob(root: WarehouseRoot, table: Table) -> str:
@@ -39,6 +43,13 @@ def table_files(root: WarehouseRoot, table: Table) -> list[str]:
     """A table's data files, relative to the root, sorted (a warehouse moved elsewhere keeps
     the names)."""
     return [name for name in list_names(root, table.name) if _is_data_file(name)]
+
+
+def part_written_at(name: str) -> datetime | None:
+    """When the part file `name` was written, to the second below (from its name, as the writer
+    gives it: `part-YYYYMMDDTHHMMSS-...`, UTC), or None for a name that does not tell."""
+    found = _PART_TIME.search(name)
+    return datetime.strptime(found.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc) if found else None
 
 
 def file_location(root: WarehouseRoot, name: str) -> str:
