@@ -6,15 +6,15 @@ answered last (for conditional requests of feeds)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyarrow as pa
 
 from warehouse.key_index import key_index
-from warehouse.schemas import DOCUMENTS, FEED_STATE, SITEMAP_LASTMODS
+from warehouse.schemas import DOCUMENTS, FEED_STATE, RUNS, SITEMAP_LASTMODS
 from warehouse.scratch import scratch_connection
 from warehouse.storage import WarehouseRoot, exists
-from warehouse.tables import SCHEMA_FILE, table_scan
+from warehouse.tables import SCHEMA_FILE, part_written_at, table_files, table_scan
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,10 @@ def stored_validators(root: WarehouseRoot, uris: list[str]) -> dict[str, str]:
             """
         ).fetchall()
     return {uri: etag for uri, etag in rows if etag}
+
+
+def last_run_end(root: WarehouseRoot) -> datetime | None:
+    """A moment after the end of every run recorded in `runs` (from the name of its newest
+    part: a run's row is written when it ends), or None when no run is recorded."""
+    times = [t for name in table_files(root, RUNS) if (t := part_written_at(name))]
+    return max(times) + timedelta(seconds=1) if times else None
