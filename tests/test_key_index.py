@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +47,23 @@ def test_a_part_the_index_does_not_cover_is_read_on_the_next_write(tmp_path: Pat
     assert append_new_rows(root, QUARANTINE, _quarantine(["a"])) == 1
     pq.write_table(_quarantine(["b", "c"]), root / "quarantine" / "part-restored.parquet")
     assert append_new_rows(root, QUARANTINE, _quarantine(["a", "b", "c", "d"])) == 1
+    assert _stored_ids(root) == ["a", "b", "c", "d"]
+
+
+def test_a_part_added_to_a_partition_listed_before_is_seen(tmp_path: Path):
+    """A write lists again only the folders whose modification time changed: a file added by
+    hand to an older day's folder changes it, so its keys are found."""
+    root = tmp_path / "wh"
+    initialize(root)
+    append_new_rows(root, QUARANTINE, _quarantine(["a"]), "ingest_date=2026-01-02")
+    older = root / "quarantine" / "ingest_date=2026-01-02"
+    an_hour_ago = time.time() - 3600
+    os.utime(older, (an_hour_ago, an_hour_ago))  # long unchanged: its listing is trusted
+    assert append_new_rows(root, QUARANTINE, _quarantine(["b"]), "ingest_date=2026-01-03") == 1
+    pq.write_table(_quarantine(["c"]), older / "part-restored.parquet")
+    assert append_new_rows(root, QUARANTINE, _quarantine(["a", "b", "c", "d"]), "ingest_date=2026-01-03") == 1
+    (root / "quarantine" / "ingest_date=2026-01-03").rename(tmp_path / "aside")
+    assert append_new_rows(root, QUARANTINE, _quarantine(["b", "d"]), "ingest_date=2026-01-04") == 2
     assert _stored_ids(root) == ["a", "b", "c", "d"]
 
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,7 +40,7 @@ from warehouse.lock import LOCK_TIMEOUT_SECONDS
 from warehouse.schemas import Table
 from warehouse.scratch import scratch_connection
 from warehouse.storage import WarehouseRoot, local_folder, location
-from warehouse.tables import table_files
+from warehouse.tables import is_data_file, table_files
 
 FOLDER = "_keys"
 INDEX_FILE = "keys.sqlite"
@@ -46,6 +48,7 @@ FORMAT = 1  # PRAGMA user_version: an index of another format is rebuilt
 _READ_CHUNK = 1_000  # part files read per DuckDB query when indexing parts
 _INSERT_CHUNK = 200_000  # hashes fetched and inserted at a time: memory stays flat on a rebuild
 _LOOKUP_CHUNK = 10_000  # SQLite host parameters per lookup (its limit is 32,766)
+_RACY_NS = 2_000_000_000  # how long before a listing a folder's modification time is trusted
 _CONNECTIONS = threading.local()  # `by_path`: this thread's open index files, by (process id, path)
 
 
@@ -64,12 +67,37 @@ def _keys_table(table: Table) -> str:
     return f'"keys_{table.name}"'
 
 
+@dataclass
+class _OpenFile:
+    """A thread's open connection to an index file, and what it knows of the file."""
+
+    db: sqlite3.Connection
+    file_id: tuple[int, int] | None
+    # the part files the index covers, by table, as this connection last read or wrote them;
+    # valid while SQLite's data_version (other connections' commits) is `version`
+    covered: dict[str, set[str]] = field(default_factory=dict)
+    version: int | None = None
+    folders: dict[Path, _Folder] = field(default_factory=dict)  # local partition folders last listed
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A folder's part files and sub-folders as listed at `listed_ns`, when its modification
+    time was `mtime_ns`."""
+
+    mtime_ns: int
+    files: frozenset[str]
+    folders: tuple[Path, ...]
+    listed_ns: int
+
+
 class KeyIndex:
     """The index of one table, open inside a write transaction: nothing else reads or writes
     it until `key_index` commits."""
 
-    def __init__(self, db: sqlite3.Connection, root: WarehouseRoot, table: Table) -> None:
-        self._db = db
+    def __init__(self, held: _OpenFile, root: WarehouseRoot, table: Table) -> None:
+        self._db = held.db
+        self._held = held
         self._root = root
         self._table = table
 
@@ -110,11 +138,14 @@ class KeyIndex:
         `hashes`."""
         self._db.executemany(f"INSERT OR IGNORE INTO {_keys_table(self._table)} VALUES (?)", ((h,) for h in hashes))
         self._db.execute("INSERT OR IGNORE INTO files VALUES (?, ?)", (self._table.name, name))
+        self._held.covered[self._table.name].add(name)
 
     def sync(self) -> None:
         """Bring the index up to the table's part files as listed now (module docstring)."""
-        listed = set(table_files(self._root, self._table))
-        covered = {name for (name,) in self._db.execute("SELECT name FROM files WHERE tbl = ?", (self._table.name,))}
+        listed = self._listed()
+        covered = self._held.covered.get(self._table.name)
+        if covered is None:
+            covered = {name for (name,) in self._db.execute("SELECT name FROM files WHERE tbl = ?", (self._table.name,))}
         if not covered <= listed:
             self._db.execute(f"DELETE FROM {_keys_table(self._table)}")
             self._db.execute("DELETE FROM files WHERE tbl = ?", (self._table.name,))
@@ -124,6 +155,40 @@ class KeyIndex:
             names = uncovered[start:start + _READ_CHUNK]
             self._index_parts(names)
             self._db.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)", ((self._table.name, n) for n in names))
+        self._held.covered[self._table.name] = covered | set(uncovered)
+
+    def _listed(self) -> set[str]:
+        """The table's part files, relative to the root. Locally, a folder whose modification
+        time (which adding, renaming or removing a file in it sets) is what it was when last
+        listed is not listed again: a write lists today's partition, not every day's. A time
+        within 2 s before that listing is not trusted: a change in the same clock tick after the
+        listing would have left it as it was."""
+        if not isinstance(self._root, Path):
+            return set(table_files(self._root, self._table))
+        return self._folder_names(self._root / self._table.name)
+
+    def _folder_names(self, folder: Path) -> set[str]:
+        try:
+            mtime_ns = folder.stat().st_mtime_ns
+        except FileNotFoundError:
+            return set()
+        known = self._held.folders.get(folder)
+        if known is None or known.mtime_ns != mtime_ns or mtime_ns >= known.listed_ns - _RACY_NS:
+            listed_ns, at, files, folders = time.time_ns(), folder.relative_to(self._root).as_posix(), set(), []
+            try:
+                entries = list(os.scandir(folder))
+            except FileNotFoundError:
+                return set()
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif is_data_file(f"{at}/{entry.name}"):
+                    files.add(f"{at}/{entry.name}")
+            known = self._held.folders[folder] = _Folder(mtime_ns, frozenset(files), tuple(folders), listed_ns)
+        names = set(known.files)
+        for inner in known.folders:  # a file added inside one does not change this folder's time
+            names |= self._folder_names(inner)
+        return names
 
     def _index_parts(self, names: list[str]) -> None:
         paths = ", ".join("'" + location(self._root, n).replace("'", "''") + "'" for n in names)
@@ -184,7 +249,7 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def _thread_connection(path: Path) -> sqlite3.Connection:
+def _thread_connection(path: Path) -> _OpenFile:
     """This thread's connection to the index file at `path`, kept open between uses: its page
     cache stays warm, and closing the last connection would checkpoint the whole log each time.
     SQLite connections are not shared across threads or carried across a fork. A file deleted
@@ -192,27 +257,34 @@ def _thread_connection(path: Path) -> sqlite3.Connection:
     key = (os.getpid(), path)
     connections = _CONNECTIONS.__dict__.setdefault("by_path", {})
     held = connections.get(key)
-    if held is not None and held[1] == _file_id(path):
-        return held[0]
+    if held is not None and held.file_id == _file_id(path):
+        return held
     if held is not None:
-        held[0].close()
+        held.db.close()
     db = _connect(path)
-    connections[key] = (db, _file_id(path))
-    return db
+    held = connections[key] = _OpenFile(db, _file_id(path))
+    return held
 
 
 @contextmanager
 def key_index(root: WarehouseRoot, table: Table) -> Iterator[KeyIndex]:
     """The index of `table`, synced with its part files, in a transaction committed when the
     block ends (rolled back if it raises). Writers call it under the warehouse lock."""
-    db = _thread_connection(index_path(root))
+    held = _thread_connection(index_path(root))
+    db = held.db
     db.execute("BEGIN IMMEDIATE")
     try:
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        if version != held.version:  # another connection committed: what this one knew may be stale
+            held.covered.clear()
+            held.version = version
         db.execute(f"CREATE TABLE IF NOT EXISTS {_keys_table(table)} (h BLOB PRIMARY KEY) WITHOUT ROWID")
-        index = KeyIndex(db, root, table)
+        index = KeyIndex(held, root, table)
         index.sync()
         yield index
     except BaseException:
-        db.execute("ROLLBACK")
+        held.covered.clear()  # it held this transaction's changes
+        if db.in_transaction:  # SQLite ends some on its own (a full disk)
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")

@@ -30,19 +30,21 @@ def table_scan(root: WarehouseRoot, table: Table, filename: bool = False) -> str
     return f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true{', filename = true' if filename else ''})"
 
 
-def _is_data_file(name: str) -> bool:
+def is_data_file(name: str) -> bool:
+    """Whether the file `name` of a table's folder holds rows (a Parquet part, not the schema
+    file)."""
     return name.endswith(".parquet") and not name.endswith("/" + SCHEMA_FILE)
 
 
 def table_file_stats(root: WarehouseRoot, table: Table) -> list[StoredFile]:
     """A table's data files (names relative to the root, sizes, modification times), sorted."""
-    return [f for f in list_files(root, table.name) if _is_data_file(f.name)]
+    return [f for f in list_files(root, table.name) if is_data_file(f.name)]
 
 
 def table_files(root: WarehouseRoot, table: Table) -> list[str]:
     """A table's data files, relative to the root, sorted (a warehouse moved elsewhere keeps
     the names)."""
-    return [name for name in list_names(root, table.name) if _is_data_file(name)]
+    return [name for name in list_names(root, table.name) if is_data_file(name)]
 
 
 def part_written_at(name: str) -> datetime | None:
