@@ -18,12 +18,15 @@ name, so a name stands for its keys.) So the index never claims a
 key no part holds, and a key a part holds is always found. The writer calls it under the
 warehouse lock, so on S3 the listing it checks against is the one every machine's writer sees.
 
-A key is the SHA-256 of the key columns as a JSON list of strings (NULL as null), cut to 128
-bits: two distinct keys share a hash with a probability of ~n²/2¹²⁹, nil at any warehouse size.
+A key is the SHA-256 of the key columns as a JSON list of strings (NULL as null; Python's
+`json.dumps`), cut to 128 bits: two distinct keys share a hash with a probability of ~n²/2¹²⁹, nil at any warehouse size.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import json
 import os
 import sqlite3
 import threading
@@ -57,10 +60,10 @@ def index_path(root: WarehouseRoot) -> Path:
     return local_folder(root) / FOLDER / INDEX_FILE
 
 
-def key_hash_sql(table: Table) -> str:
-    """The SQL expression of a row's 16-byte key hash (a BLOB), over the table's key columns."""
-    columns = ", ".join(f'"{k}"::VARCHAR' for k in table.key)
-    return f"unhex(left(sha256(to_json([{columns}])), 32))"
+def key_hashes(rows: pa.Table, table: Table) -> list[bytes]:
+    """Each row's 16-byte key hash, over the table's key columns (module docstring)."""
+    columns = [pc.cast(rows.column(k), pa.string()).to_pylist() for k in table.key]
+    return [hashlib.sha256(json.dumps(values, ensure_ascii=False).encode("utf-8")).digest()[:16] for values in zip(*columns)]
 
 
 def _keys_table(table: Table) -> str:
@@ -112,9 +115,7 @@ class KeyIndex:
     def unseen(self, rows: pa.Table) -> tuple[pa.Table, list[bytes]]:
         """The rows whose key the table does not hold, the first row of each key only (in the
         order given), and their key hashes (for `add`)."""
-        with scratch_connection() as con:
-            con.register("incoming", rows)
-            hashes = [h for (h,) in con.execute(f"SELECT {key_hash_sql(self._table)} FROM incoming").fetchall()]
+        hashes = key_hashes(rows, self._table)
         stored = self._present(hashes)
         keep, kept = [], []
         for h in hashes:
@@ -127,9 +128,7 @@ class KeyIndex:
 
     def stored(self, rows: pa.Table) -> pa.Table:
         """The rows whose key the table holds."""
-        with scratch_connection() as con:
-            con.register("wanted", rows)
-            hashes = [h for (h,) in con.execute(f"SELECT {key_hash_sql(self._table)} FROM wanted").fetchall()]
+        hashes = key_hashes(rows, self._table)
         present = self._present(hashes)
         return rows.filter(pc.is_in(pa.array(hashes, pa.binary()), pa.array(list(present), pa.binary())))
 
@@ -193,16 +192,13 @@ class KeyIndex:
     def _index_parts(self, names: list[str]) -> None:
         paths = ", ".join("'" + location(self._root, n).replace("'", "''") + "'" for n in names)
         keys = ", ".join(f'"{k}"' for k in self._table.key)
-        # sorted: SQLite appends to its B-tree in order, ~5x faster than random inserts
-        query = f"""
-            SELECT DISTINCT {key_hash_sql(self._table)} AS h
-            FROM (SELECT {keys} FROM read_parquet([{paths}], hive_partitioning = false, union_by_name = true))
-            ORDER BY h
-        """
+        query = f"SELECT {keys} FROM read_parquet([{paths}], hive_partitioning = false, union_by_name = true)"
         with scratch_connection(self._root) as con:
-            result = con.execute(query)
-            while chunk := result.fetchmany(_INSERT_CHUNK):
-                self._db.executemany(f"INSERT OR IGNORE INTO {_keys_table(self._table)} VALUES (?)", chunk)
+            batches = con.execute(query).to_arrow_reader(_INSERT_CHUNK)
+            for batch in batches:
+                # sorted: SQLite appends to its B-tree in order, several times faster than at random
+                hashes = sorted(set(key_hashes(pa.Table.from_batches([batch]), self._table)))
+                self._db.executemany(f"INSERT OR IGNORE INTO {_keys_table(self._table)} VALUES (?)", ((h,) for h in hashes))
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -214,6 +210,7 @@ def _open(path: Path) -> sqlite3.Connection:
         # disk (a power cut may lose the last commits, which the next sync redoes from the parts)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA cache_size = -65536")  # 64 MB: a large table's inner pages stay read
         if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
             db.execute("BEGIN IMMEDIATE")
             if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:  # not made meanwhile by another process
@@ -266,25 +263,44 @@ def _thread_connection(path: Path) -> _OpenFile:
     return held
 
 
+def _disk_error(exc: sqlite3.OperationalError) -> int | None:
+    """The errno of a SQLite error that is the disk's (full, read-only, not ours), or None."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return errno.ENOSPC
+    if name.startswith("SQLITE_READONLY"):
+        return errno.EROFS
+    if name == "SQLITE_PERM":
+        return errno.EACCES
+    return None
+
+
 @contextmanager
 def key_index(root: WarehouseRoot, table: Table) -> Iterator[KeyIndex]:
     """The index of `table`, synced with its part files, in a transaction committed when the
-    block ends (rolled back if it raises). Writers call it under the warehouse lock."""
-    held = _thread_connection(index_path(root))
-    db = held.db
-    db.execute("BEGIN IMMEDIATE")
+    block ends (rolled back if it raises). Writers call it under the warehouse lock. A full or
+    read-only disk is an OSError naming the index file, as a failed write of a part is."""
+    path = index_path(root)
     try:
-        version = db.execute("PRAGMA data_version").fetchone()[0]
-        if version != held.version:  # another connection committed: what this one knew may be stale
-            held.covered.clear()
-            held.version = version
-        db.execute(f"CREATE TABLE IF NOT EXISTS {_keys_table(table)} (h BLOB PRIMARY KEY) WITHOUT ROWID")
-        index = KeyIndex(held, root, table)
-        index.sync()
-        yield index
-    except BaseException:
-        held.covered.clear()  # it held this transaction's changes
-        if db.in_transaction:  # SQLite ends some on its own (a full disk)
-            db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        held = _thread_connection(path)
+        db = held.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA data_version").fetchone()[0]
+            if version != held.version:  # another connection committed: what this one knew may be stale
+                held.covered.clear()
+                held.version = version
+            db.execute(f"CREATE TABLE IF NOT EXISTS {_keys_table(table)} (h BLOB PRIMARY KEY) WITHOUT ROWID")
+            index = KeyIndex(held, root, table)
+            index.sync()
+            yield index
+        except BaseException:
+            held.covered.clear()  # it held this transaction's changes
+            if db.in_transaction:  # SQLite ends some on its own (a full disk)
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if (number := _disk_error(exc)) is None:
+            raise
+        raise OSError(number, os.strerror(number), str(path)) from exc
