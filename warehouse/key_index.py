@@ -14,12 +14,13 @@ the ones the index covers: a part it does not cover (a writer killed between sto
 and committing the index, another machine's part on S3, a restored file) has its keys read and
 added; a covered part gone (moved aside by `pressroom doctor --repair`, an older backup
 restored) rebuilds the table's entries from the parts. (Parts are never rewritten under their
-name, so a name stands for its keys.) So the index never claims a
-key no part holds, and a key a part holds is always found. The writer calls it under the
-warehouse lock, so on S3 the listing it checks against is the one every machine's writer sees.
+name, so a name stands for its keys.) So the index never claims a key no part holds, and a key
+a part holds is always found. The writer calls it under the warehouse lock, so on S3 the
+listing it checks against is the one every machine's writer sees.
 
 A key is the SHA-256 of the key columns as a JSON list of strings (NULL as null; Python's
-`json.dumps`), cut to 128 bits: two distinct keys share a hash with a probability of ~n²/2¹²⁹, nil at any warehouse size.
+`json.dumps`), cut to 128 bits: two distinct keys share a hash with a probability of ~n²/2¹²⁹,
+nil at any warehouse size.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def index_path(root: WarehouseRoot) -> Path:
 def key_hashes(rows: pa.Table, table: Table) -> list[bytes]:
     """Each row's 16-byte key hash, over the table's key columns (module docstring)."""
     columns = [pc.cast(rows.column(k), pa.string()).to_pylist() for k in table.key]
-    return [hashlib.sha256(json.dumps(values, ensure_ascii=False).encode("utf-8")).digest()[:16] for values in zip(*columns)]
+    return [hashlib.sha256(json.dumps(values).encode("ascii")).digest()[:16] for values in zip(*columns)]
 
 
 def _keys_table(table: Table) -> str:
