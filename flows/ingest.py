@@ -80,5 +80,5 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
         judged = health(root, summary.run_id, summary.started_at, settings.health)  # each source against its recent runs
         summary.add(judged)
         summary.alerts += [alert.message for alert in judged.items]
-        publish_sources("ingest", root, summary.run_id)
+        publish_sources("ingest", root, summary, with_duplicates=False)  # dedup has not seen its articles yet
     return summary

@@ -51,6 +51,7 @@ ORDER BY source, is_current DESC, started_at DESC
 # A run's part files were written between its start and its end (their names tell when); the
 # margin covers the names' whole seconds.
 _MARGIN = timedelta(minutes=1)
+_NEVER = datetime.max.replace(tzinfo=timezone.utc)
 _EARLIER_RUNS = """
 SELECT run_id, started_at, coalesce(finished_at, now()) FROM runs
 WHERE flow = 'ingest' AND status = 'completed' AND started_at < $started_at AND run_id <> $run_id
@@ -83,7 +84,7 @@ def run_with_history(root: WarehouseRoot, run_id: str, started_at: datetime, his
         take = history_runs
         while True:
             chosen = earlier[:take]
-            windows = [(started_at - _MARGIN, datetime.max.replace(tzinfo=timezone.utc))]
+            windows = [(started_at - _MARGIN, _NEVER)]
             windows += [(start - _MARGIN, end + _MARGIN) for _, start, end in chosen]
             sql = _RUN_AND_HISTORY.format(**{t.name: _files_within(root, t, windows) for t in (DOCUMENTS, QUARANTINE, ARTICLES)})
             parameters = {"run_id": run_id, "history_runs": history_runs, "chosen": [r for r, _, _ in chosen]}
@@ -110,7 +111,7 @@ def _by_source(cursor: duckdb.DuckDBPyConnection) -> list[SourceHistory]:
 
 _RUN_SOURCES = """
 SELECT h.*, coalesce(a.alerts, []) AS alerts
-FROM source_health AS h
+FROM source_health_in({documents}, {quarantine}, {articles}, {with_duplicates}) AS h
 LEFT JOIN (
     SELECT source, list(message ORDER BY figure) AS alerts FROM source_alerts WHERE run_id = $run_id GROUP BY source
 ) AS a USING (source)
@@ -119,11 +120,15 @@ ORDER BY h.inputs DESC, h.source
 """
 
 
-def run_sources(root: WarehouseRoot, run_id: str) -> list[dict[str, Any]]:
-    """The `source_health` rows of run `run_id`, most inputs first, each with its alerts' messages."""
+def run_sources(root: WarehouseRoot, run_id: str, started_at: datetime, with_duplicates: bool) -> list[dict[str, Any]]:
+    """The `source_health` rows of ingest run `run_id` (started at `started_at`), most inputs
+    first, each with its alerts' messages; read from the files written since the run started,
+    and with the dedup figures only if `with_duplicates` (they read every decision)."""
+    windows = [(started_at - _MARGIN, _NEVER)]
+    files = {t.name: _files_within(root, t, windows) for t in (DOCUMENTS, QUARANTINE, ARTICLES)}
     con = connect(root)
     try:
-        cursor = con.execute(_RUN_SOURCES, {"run_id": run_id})
+        cursor = con.execute(_RUN_SOURCES.format(**files, with_duplicates=str(with_duplicates).lower()), {"run_id": run_id})
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
     finally:
