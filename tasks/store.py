@@ -4,7 +4,7 @@ versions are already stored.
 Within a batch, quarantine and articles are written before documents (and sitemap lastmods
 after them): a stored document row means its version was fully handled, so a run killed
 part-way re-does exactly the versions it had not finished, and the writer's key index keeps
-the rerun from adding any row twice. A batch takes the warehouse lock once for all its tables.
+the rerun from adding any row twice.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from datetime import datetime, timezone
 
@@ -59,6 +60,12 @@ def select_unseen(root: WarehouseRoot, docs: list[FetchedDocument]) -> StageOutp
     return StageOutput(fresh, [], stats)
 
 
+def _batch_lock(root: WarehouseRoot, has_rows: bool) -> AbstractContextManager[None]:
+    """The warehouse lock, held once around all of a batch's tables (each append inside holds
+    on), or nothing for a batch with no rows: on S3 a take is a round of the Prefect API."""
+    return warehouse_lock(root) if has_rows else nullcontext()
+
+
 def _document_row(doc: FetchedDocument, run_id: str) -> dict:
     row = asdict(doc)
     row["size_bytes"] = len(doc.body)
@@ -97,7 +104,7 @@ def write_batch(
     partition = partition_for(now)
     article_rows = [{**asdict(a), "run_id": run_id} for a in articles]
     lastmod_rows = _lastmod_rows(inputs or [], quarantined, run_id, now)
-    with warehouse_lock(root):  # once for the batch's tables (on S3 each take is a round of the Prefect API)
+    with _batch_lock(root, bool(documents or articles or quarantined or lastmod_rows)):
         added = {
             "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
             "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
@@ -134,7 +141,7 @@ def write_rows(root: WarehouseRoot, table: Table, records: list, run_id: str, qu
     partition = partition_for(now)
     stamp = {name: now for name in ("tagged_at", "computed_at") if name in table.schema.names}
     rows = [{**asdict(r), **stamp, "run_id": run_id} for r in records]
-    with warehouse_lock(root):
+    with _batch_lock(root, bool(records or quarantined)):
         added = {
             "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
             table.name: append_new_rows(root, table, pa.Table.from_pylist(rows, table.schema), partition),
