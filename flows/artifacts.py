@@ -8,6 +8,7 @@ from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from tasks.run_summary import RunSummary
 from warehouse.health import run_sources
 from warehouse.storage import WarehouseRoot
 
@@ -37,10 +38,11 @@ def source_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def publish_sources(flow: str, root: WarehouseRoot, run_id: str) -> list[dict[str, Any]]:
-    """Publish the per-source figures of ingest run `run_id` as the table artifact
-    `<flow>-sources`; returns the table."""
-    table = source_table(run_sources(root, run_id))
+def publish_sources(flow: str, root: WarehouseRoot, run: RunSummary, with_duplicates: bool) -> list[dict[str, Any]]:
+    """Publish the per-source figures of ingest run `run` as the table artifact `<flow>-sources`
+    (with its articles' duplicate share if `with_duplicates`: after dedup ran); returns the table."""
+    run_id = run.run_id
+    table = source_table(run_sources(root, run_id, run.started_at, with_duplicates))
     if table:
         create_table_artifact(table=table, key=f"{flow}-sources", description=f"Per source: what ingest run {run_id} added, and alerts")
     return table

@@ -300,9 +300,15 @@ def _unchanged_local_inputs(args: argparse.Namespace, params: IngestParameters, 
     """An ingest of local files and folders only, whose planning finds no input to read (all
     unchanged since last read, or none there): its run recorded without importing Prefect
     (flows/idle_run.py), its summary returned; else None, and the flow runs. Only local sources:
-    planning feeds, sitemaps and URLs fetches them, and WARC files are read to be listed."""
+    planning feeds, sitemaps and URLs fetches them, and WARC files are read to be listed. A file
+    modified since the last recorded run ended means work at once (the first such file ends
+    the check), so a run with work does not plan twice; otherwise the plan decides."""
     from config.settings import Settings
     from tasks.fetch import choose_sources, plan_inputs
+    from datetime import datetime, timezone
+
+    from tasks.fetch.local_files import modified_after
+    from warehouse.known import last_run_end
 
     settings = Settings()
     sources_file = Path(args.sources) if args.sources else settings.sources
@@ -314,6 +320,8 @@ def _unchanged_local_inputs(args: argparse.Namespace, params: IngestParameters, 
     sources = choose_sources(args.uris, args.source, sources_file, settings.http)
     if any(source.kind not in _LOCAL_KINDS for source in sources):
         return None
+    if modified_after(sources, last_run_end(root) or datetime.min.replace(tzinfo=timezone.utc)):
+        return None  # a file changed since every recorded run ended (or none is): the flow plans, once
     planned = plan_inputs(sources, settings.max_document_bytes, root, settings.http)
     if planned.items or planned.quarantined:
         return None

@@ -77,8 +77,8 @@ def ingest(params: IngestParameters = IngestParameters()) -> RunSummary:
                     "batch %d: %d inputs, %d new versions, %d articles, %d quarantined",
                     number, len(batch), len(fresh.items), len(cleaned.items), len(quarantined),
                 )
-        judged = health(root, summary.run_id, settings.health)  # each source against its recent runs
+        judged = health(root, summary.run_id, summary.started_at, settings.health)  # each source against its recent runs
         summary.add(judged)
         summary.alerts += [alert.message for alert in judged.items]
-        publish_sources("ingest", root, summary.run_id)
+        publish_sources("ingest", root, summary, with_duplicates=False)  # dedup has not seen its articles yet
     return summary

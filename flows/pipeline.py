@@ -47,7 +47,7 @@ def pipeline(params: PipelineParameters = PipelineParameters()) -> list[RunSumma
     root = Settings().warehouse_root()
     update = index(root)
     get_run_logger().info("search index: %d articles added, %d versions removed in %.1f s", update.added, update.removed, update.seconds)
-    publish_sources("pipeline", root, summaries[0].run_id)
+    publish_sources("pipeline", root, summaries[0], with_duplicates=True)
     if params.report_path:
         written = report(root, Path(params.report_path), force=True)
         publish_report("pipeline", written.path)

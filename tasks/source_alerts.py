@@ -111,11 +111,12 @@ def judge_source(run_id: str, found: SourceHistory, settings: HealthSettings) ->
     return alerts
 
 
-def check_sources(root: WarehouseRoot, run_id: str, settings: HealthSettings) -> StageOutput[list[SourceAlert]]:
-    """Judge every source the run added rows for against its recent completed runs, and store
-    the alerts in `source_alerts` (stage `health`: sources in, alerts out)."""
+def check_sources(root: WarehouseRoot, run_id: str, run_started_at: datetime, settings: HealthSettings) -> StageOutput[list[SourceAlert]]:
+    """Judge every source the run (started at `run_started_at`) added rows for against its
+    recent completed runs, and store the alerts in `source_alerts` (stage `health`: sources in,
+    alerts out)."""
     started = time.perf_counter()
-    found = run_with_history(root, run_id, settings.history_runs)
+    found = run_with_history(root, run_id, run_started_at, settings.history_runs)
     alerts = [alert for source in found for alert in judge_source(run_id, source, settings)]
     stats = StageStats("health", docs_in=len(found), docs_out=len(alerts))
     if alerts:

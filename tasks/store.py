@@ -3,7 +3,7 @@ versions are already stored.
 
 Within a batch, quarantine and articles are written before documents (and sitemap lastmods
 after them): a stored document row means its version was fully handled, so a run killed
-part-way re-does exactly the versions it had not finished, and the writer's key anti-join keeps
+part-way re-does exactly the versions it had not finished, and the writer's key index keeps
 the rerun from adding any row twice.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from datetime import datetime, timezone
 
@@ -22,6 +23,7 @@ from tasks.run_summary import RunSummary
 from tasks.stage import StageOutput, StageStats
 from tasks.urls import canonical_url
 from warehouse.known import stored_versions
+from warehouse.lock import warehouse_lock
 from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, RUNS, SITEMAP_LASTMODS, Table
 from warehouse.writer import append_new_rows
 from warehouse.storage import WarehouseRoot
@@ -56,6 +58,12 @@ def select_unseen(root: WarehouseRoot, docs: list[FetchedDocument]) -> StageOutp
     stats.docs_out = len(fresh)
     stats.seconds = time.perf_counter() - started
     return StageOutput(fresh, [], stats)
+
+
+def _batch_lock(root: WarehouseRoot, has_rows: bool) -> AbstractContextManager[None]:
+    """The warehouse lock, held once around all of a batch's tables (each append inside holds
+    on), or nothing for a batch with no rows: on S3 a take is a round of the Prefect API."""
+    return warehouse_lock(root) if has_rows else nullcontext()
 
 
 def _document_row(doc: FetchedDocument, run_id: str) -> dict:
@@ -96,17 +104,18 @@ def write_batch(
     partition = partition_for(now)
     article_rows = [{**asdict(a), "run_id": run_id} for a in articles]
     lastmod_rows = _lastmod_rows(inputs or [], quarantined, run_id, now)
-    added = {
-        "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
-        "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
-        "documents": append_new_rows(
-            root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
-        ),
-    }
-    if lastmod_rows:  # only runs that read sitemaps report these rows
-        added["sitemap_lastmods"] = append_new_rows(
-            root, SITEMAP_LASTMODS, pa.Table.from_pylist(lastmod_rows, SITEMAP_LASTMODS.schema), partition
-        )
+    with _batch_lock(root, bool(documents or articles or quarantined or lastmod_rows)):
+        added = {
+            "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
+            "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
+            "documents": append_new_rows(
+                root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
+            ),
+        }
+        if lastmod_rows:  # only runs that read sitemaps report these rows
+            added["sitemap_lastmods"] = append_new_rows(
+                root, SITEMAP_LASTMODS, pa.Table.from_pylist(lastmod_rows, SITEMAP_LASTMODS.schema), partition
+            )
     stats = StageStats(
         "write",
         docs_in=len(articles),
@@ -132,10 +141,11 @@ def write_rows(root: WarehouseRoot, table: Table, records: list, run_id: str, qu
     partition = partition_for(now)
     stamp = {name: now for name in ("tagged_at", "computed_at") if name in table.schema.names}
     rows = [{**asdict(r), **stamp, "run_id": run_id} for r in records]
-    added = {
-        "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
-        table.name: append_new_rows(root, table, pa.Table.from_pylist(rows, table.schema), partition),
-    }
+    with _batch_lock(root, bool(records or quarantined)):
+        added = {
+            "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
+            table.name: append_new_rows(root, table, pa.Table.from_pylist(rows, table.schema), partition),
+        }
     stats = StageStats(
         "write", docs_in=len(records), docs_out=added[table.name], seconds=time.perf_counter() - started, rows_added=Counter(added)
     )

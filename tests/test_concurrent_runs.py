@@ -35,7 +35,7 @@ def running_ingests(api_url: str) -> int:
 
 def ingests_at_once(root: WarehouseRoot, commands: dict[str, list[str]], env: dict[str, str], tmp_path: Path, api_url: str) -> None:
     """Run the ingest `commands` (by name) as processes that write at once, each with its own
-    PREFECT_HOME; fail naming a run that did not complete.
+    PREFECT_HOME and PRESSROOM_CACHE; fail naming a run that did not complete.
 
     Holding the warehouse lock parks every run at its first write until all are running, so
     process start-up time (seconds apart under load) cannot serialize them."""
@@ -43,8 +43,11 @@ def ingests_at_once(root: WarehouseRoot, commands: dict[str, list[str]], env: di
     try:
         with warehouse_lock(root):
             for name, command in commands.items():
+                # each its own home and cache, as on two machines (a warehouse on S3 then has a
+                # catalog and a key index per machine)
+                own = {"PREFECT_HOME": str(tmp_path / f"home-{name}"), "PRESSROOM_CACHE": str(tmp_path / f"cache-{name}")}
                 processes[name] = subprocess.Popen(
-                    command, env={**env, "PREFECT_HOME": str(tmp_path / f"home-{name}")}, cwd=PROJECT,
+                    command, env={**env, **own}, cwd=PROJECT,
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                 )
             wait_for(lambda: running_ingests(api_url) == len(commands) or any(p.poll() is not None for p in processes.values()),

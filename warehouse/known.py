@@ -6,14 +6,15 @@ answered last (for conditional requests of feeds)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyarrow as pa
 
-from warehouse.schemas import DOCUMENTS, FEED_STATE, SITEMAP_LASTMODS
+from warehouse.key_index import key_index
+from warehouse.schemas import DOCUMENTS, FEED_STATE, RUNS, SITEMAP_LASTMODS
 from warehouse.scratch import scratch_connection
 from warehouse.storage import WarehouseRoot, exists
-from warehouse.tables import SCHEMA_FILE, table_scan
+from warehouse.tables import SCHEMA_FILE, part_written_at, table_files, table_scan
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,14 @@ class KnownVersion:
 
 
 def stored_versions(root: WarehouseRoot, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The `(doc_id, content_sha256)` pairs among `keys` that `documents` already holds."""
+    """The `(doc_id, content_sha256)` pairs among `keys` that `documents` already holds (from
+    its key index: the cost does not grow with the warehouse)."""
     if not keys:
         return set()
     wanted = pa.table({"doc_id": [k[0] for k in keys], "content_sha256": [k[1] for k in keys]})
-    with scratch_connection(root) as con:
-        con.register("wanted_versions", wanted)
-        rows = con.execute(
-            f"SELECT doc_id, content_sha256 FROM wanted_versions SEMI JOIN {table_scan(root, DOCUMENTS)} USING (doc_id, content_sha256)"
-        ).fetchall()
-    return set(rows)
+    with key_index(root, DOCUMENTS) as index:
+        found = index.stored(wanted)
+    return set(zip(found.column("doc_id").to_pylist(), found.column("content_sha256").to_pylist()))
 
 
 def latest_web_versions(root: WarehouseRoot, keys: list[str]) -> list[tuple[str, str, KnownVersion]]:
@@ -127,3 +126,10 @@ def stored_validators(root: WarehouseRoot, uris: list[str]) -> dict[str, str]:
             """
         ).fetchall()
     return {uri: etag for uri, etag in rows if etag}
+
+
+def last_run_end(root: WarehouseRoot) -> datetime | None:
+    """A moment after the end of every run recorded in `runs` (from the name of its newest
+    part: a run's row is written when it ends), or None when no run is recorded."""
+    times = [t for name in table_files(root, RUNS) if (t := part_written_at(name))]
+    return max(times) + timedelta(seconds=1) if times else None

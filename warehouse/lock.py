@@ -12,6 +12,7 @@ longer renew its lease stops rather than write beside another writer.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +27,7 @@ LEASE_SECONDS = 60
 __all__ = ["LOCK_TIMEOUT_SECONDS", "LockTimeout", "exclusive", "global_limit_name", "warehouse_lock"]
 
 _CREATED: set[str] = set()  # limits this process knows exist
+_HELD = threading.local()  # `locks`: the names of the locks this thread holds
 
 
 def global_limit_name(root: S3Root, purpose: str) -> str:
@@ -67,14 +69,27 @@ def _global_lock(name: str, timeout: float) -> Iterator[None]:
 @contextmanager
 def exclusive(root: WarehouseRoot, purpose: str, lock_file: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     """Hold the lock for `purpose` on the warehouse at `root`: the file lock `lock_file` for a
-    folder, the global concurrency limit for S3. Raises TimeoutError after `timeout` seconds."""
-    if isinstance(root, S3Root):
-        with _global_lock(global_limit_name(root, purpose), timeout):
-            yield
-        return
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(lock_file), timeout=timeout):
+    folder, the global concurrency limit for S3. Raises TimeoutError after `timeout` seconds.
+
+    Reentrant within a thread: a block inside one that holds the lock (each table's append
+    inside a batch's write) goes on holding it, rather than waiting for itself; on S3 that
+    saves a round of the Prefect API per table."""
+    held = _HELD.__dict__.setdefault("locks", set())
+    name = global_limit_name(root, purpose) if isinstance(root, S3Root) else str(lock_file)
+    if name in held:
         yield
+        return
+    if isinstance(root, S3Root):
+        lock = _global_lock(name, timeout)
+    else:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_file), timeout=timeout)
+    with lock:
+        held.add(name)
+        try:
+            yield
+        finally:
+            held.discard(name)
 
 
 @contextmanager

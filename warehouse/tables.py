@@ -4,13 +4,17 @@ changes this module, `storage` and the writer, not the stages."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timezone
+
 import pyarrow as pa
 
 from warehouse.schemas import Table
 from warehouse.scratch import scratch_connection
-from warehouse.storage import StoredFile, WarehouseRoot, list_files, location, parquet_file
+from warehouse.storage import StoredFile, WarehouseRoot, list_files, list_names, location, parquet_file
 
 SCHEMA_FILE = "_schema.parquet"
+_PART_TIME = re.compile(r"(?:^|/)part-(\d{8}T\d{6})-[^/]*$")  # how warehouse/writer.py names a part
 
 
 def table_glob(root: WarehouseRoot, table: Table) -> str:
@@ -26,15 +30,28 @@ def table_scan(root: WarehouseRoot, table: Table, filename: bool = False) -> str
     return f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true{', filename = true' if filename else ''})"
 
 
+def is_data_file(name: str) -> bool:
+    """Whether the file `name` of a table's folder holds rows (a Parquet part, not the schema
+    file)."""
+    return name.endswith(".parquet") and not name.endswith("/" + SCHEMA_FILE)
+
+
 def table_file_stats(root: WarehouseRoot, table: Table) -> list[StoredFile]:
     """A table's data files (names relative to the root, sizes, modification times), sorted."""
-    return [f for f in list_files(root, table.name) if f.name.endswith(".parquet") and not f.name.endswith("/" + SCHEMA_FILE)]
+    return [f for f in list_files(root, table.name) if is_data_file(f.name)]
 
 
 def table_files(root: WarehouseRoot, table: Table) -> list[str]:
     """A table's data files, relative to the root, sorted (a warehouse moved elsewhere keeps
     the names)."""
-    return [f.name for f in table_file_stats(root, table)]
+    return [name for name in list_names(root, table.name) if is_data_file(name)]
+
+
+def part_written_at(name: str) -> datetime | None:
+    """When the part file `name` was written, to the second below (from its name, as the writer
+    gives it: `part-YYYYMMDDTHHMMSS-...`, UTC), or None for a name that does not tell."""
+    found = _PART_TIME.search(name)
+    return datetime.strptime(found.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc) if found else None
 
 
 def file_location(root: WarehouseRoot, name: str) -> str:

@@ -1,6 +1,6 @@
 """The Parquet writer: idempotent, atomic appends to warehouse tables.
 
-A write finds which rows are not stored yet (a DuckDB anti-join on the table's key columns),
+A write finds which rows are not stored yet (in the table's key index, warehouse/key_index.py),
 writes them to a staging file inside the root and renames it into the table's folder. A reader
 never sees half a file; a killed writer leaves at most a staging file, removed when the next
 flow run starts; rerunning the same write adds nothing. On S3 the file is written straight to
@@ -23,9 +23,9 @@ import pyarrow.parquet as pq
 from config.pause_points import pause_point
 from warehouse.lock import LOCK_TIMEOUT_SECONDS, LockTimeout, warehouse_lock
 from warehouse.schemas import TABLES, Table
-from warehouse.scratch import scratch_connection
+from warehouse.key_index import key_index
 from warehouse.storage import WarehouseRoot, check_reachable, exists, parquet_file, put_parquet
-from warehouse.tables import SCHEMA_FILE, table_scan
+from warehouse.tables import SCHEMA_FILE
 
 STAGING = "_staging"
 
@@ -98,47 +98,43 @@ def conform(rows: pa.Table | list[dict], table: Table) -> pa.Table:
 def append_new_rows(root: WarehouseRoot, table: Table, rows: pa.Table, partition: str | None = None) -> int:
     """Append the rows whose key is not stored yet; returns how many were added.
 
-    `partition` names a Hive-style sub-folder (e.g. `ingest_date=2026-11-24`).
+    `partition` names a Hive-style sub-folder (e.g. `ingest_date=2026-11-24`). Which keys are
+    stored comes from the table's key index (warehouse/key_index.py), synced with the parts
+    listed under the lock; the new part's keys join it in the same index transaction, so a
+    writer killed after its part is stored leaves a part the next sync indexes.
     """
     rows = conform(rows, table)
     if rows.num_rows == 0:
         return 0
-    keys = ", ".join(f'"{k}"' for k in table.key)
-    match = " AND ".join(f'stored."{k}" IS NOT DISTINCT FROM incoming."{k}"' for k in table.key)
-    with warehouse_lock(root):
-        with scratch_connection(root) as con:
-            con.register("incoming", rows)
-            new = con.sql(
-                f"""
-                SELECT * FROM incoming
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {table_scan(root, table)} AS stored
-                    WHERE {match})
-                QUALIFY row_number() OVER (PARTITION BY {keys}) = 1
-                """
-            ).to_arrow_table()
+    with warehouse_lock(root), key_index(root, table) as index:
+        new, hashes = index.unseen(rows)
         if new.num_rows == 0:
             return 0
-        new = new.cast(table.schema)
         part = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        name = f"part-{part}-{uuid.uuid4().hex[:12]}.parquet"
+        file_name = f"part-{part}-{uuid.uuid4().hex[:12]}.parquet"
+        name = "/".join(p for p in (table.name, partition, file_name) if p)
         if isinstance(root, S3Root):
-            put_parquet(root, "/".join(p for p in (table.name, partition, name) if p), new)
-            return new.num_rows
-        staged = root / STAGING / name
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            _write_parquet(new, staged)
-        except OSError as exc:
-            with suppress(OSError):
-                staged.unlink(missing_ok=True)  # give back the space a partial file took
-            if exc.errno is not None and not exc.filename:
-                # pyarrow's errors leave the path out (a full disk): the one line names it
-                raise OSError(exc.errno, os.strerror(exc.errno), str(staged)) from exc
-            raise
-        pause_point(f"staged {table.name}")
-        folder = root / table.name / partition if partition else root / table.name
-        folder.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, folder / name)
-        pause_point(f"stored {table.name}")
+            put_parquet(root, name, new)
+        else:
+            _store_locally(root, table, new, name)
+        index.add(name, hashes)
     return new.num_rows
+
+
+def _store_locally(root: Path, table: Table, rows: pa.Table, name: str) -> None:
+    """Write `rows` to a staging file and rename it to `name` (relative to the root)."""
+    staged = root / STAGING / name.rsplit("/", 1)[-1]
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_parquet(rows, staged)
+    except OSError as exc:
+        with suppress(OSError):
+            staged.unlink(missing_ok=True)  # give back the space a partial file took
+        if exc.errno is not None and not exc.filename:
+            # pyarrow's errors leave the path out (a full disk): the one line names it
+            raise OSError(exc.errno, os.strerror(exc.errno), str(staged)) from exc
+        raise
+    pause_point(f"staged {table.name}")
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, root / name)
+    pause_point(f"stored {table.name}")

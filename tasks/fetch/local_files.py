@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-
+from datetime import datetime
 from pathlib import Path, PurePath
 
 from config.sources import FileSource, FolderSource
@@ -75,6 +75,28 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
             continue
         refs.append(InputRef(source.name, str(path), "file", fmt, max_bytes))
     return _changed(refs, context), quarantined
+
+
+def modified_after(sources: list[FileSource | FolderSource], moment: datetime) -> bool:
+    """Whether an input file of `sources` was modified after `moment`, stopping at the first
+    found. With `moment` the end of the newest recorded run (`warehouse.known.last_run_end`),
+    such a file is one no recorded run read as it is now: there is work, without asking the
+    warehouse for every file's stored validator."""
+    after = moment.timestamp()
+    for source in sources:
+        if isinstance(source, FolderSource):
+            paths = matching_files(source.path, source.include, source.exclude) if source.path.is_dir() else []
+        else:
+            paths = [source.path]
+        for path in paths:
+            if format_for_path(path) is None:
+                continue
+            try:
+                if path.stat().st_mtime > after:
+                    return True
+            except OSError:
+                continue  # the plan quarantines it
+    return False
 
 
 def _changed(refs: list[InputRef], context: PlanContext) -> list[InputRef]:
