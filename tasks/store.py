@@ -66,15 +66,15 @@ def _batch_lock(root: WarehouseRoot, has_rows: bool) -> AbstractContextManager[N
     return warehouse_lock(root) if has_rows else nullcontext()
 
 
-def _document_row(doc: FetchedDocument, run_id: str) -> dict:
-    row = asdict(doc)
-    row["size_bytes"] = len(doc.body)
-    row["run_id"] = run_id
-    return row
+def _row(record: object, **columns: object) -> dict:
+    """A flat dataclass record as a table row, with `columns` added. Its values as they are:
+    `dataclasses.asdict` deep-copies each one (datetimes through `copy.deepcopy`, the largest
+    part of a batch's write in the flow's process), and Arrow copies them anyway."""
+    return {**vars(record), **columns}
 
 
 def _write_quarantine(root: WarehouseRoot, run_id: str, records: list[QuarantineRecord], now: datetime, partition: str) -> int:
-    rows = [{**asdict(q), "quarantine_id": quarantine_id(q), "seen_at": now, "run_id": run_id} for q in records]
+    rows = [_row(q, quarantine_id=quarantine_id(q), seen_at=now, run_id=run_id) for q in records]
     return append_new_rows(root, QUARANTINE, pa.Table.from_pylist(rows, QUARANTINE.schema), partition)
 
 
@@ -102,14 +102,14 @@ def write_batch(
     started = time.perf_counter()
     now = datetime.now(timezone.utc)
     partition = partition_for(now)
-    article_rows = [{**asdict(a), "run_id": run_id} for a in articles]
+    article_rows = [_row(a, run_id=run_id) for a in articles]
     lastmod_rows = _lastmod_rows(inputs or [], quarantined, run_id, now)
     with _batch_lock(root, bool(documents or articles or quarantined or lastmod_rows)):
         added = {
             "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),
             "articles": append_new_rows(root, ARTICLES, pa.Table.from_pylist(article_rows, ARTICLES.schema), partition),
             "documents": append_new_rows(
-                root, DOCUMENTS, pa.Table.from_pylist([_document_row(d, run_id) for d in documents], DOCUMENTS.schema), partition
+                root, DOCUMENTS, pa.Table.from_pylist([_row(d, size_bytes=len(d.body), run_id=run_id) for d in documents], DOCUMENTS.schema), partition
             ),
         }
         if lastmod_rows:  # only runs that read sitemaps report these rows

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
@@ -143,6 +144,7 @@ def joined_url(base: str, link: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1024)  # a page's metadata asks for its own few addresses' parts again and again
 def url_parts(url: str) -> SplitResult | None:
     """`urlsplit(url)`, or None for text that is no URL at all (`http://[::1`, an unclosed IPv6
     bracket, which urlsplit refuses) or whose port is out of range."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from lxml import html as lxml_html
+from trafilatura.metadata import extract_catstags
 
 from tasks.clean import page_metadata
 from tasks.clean.page_metadata import declared_metadata, html_metadata, read_declarations
@@ -238,6 +240,22 @@ def test_trafilatura_guesses_only_the_fields_asked_for() -> None:
     assert guessed.title == "Harbour reopens after storm" and guessed.author == "Jane Doe"
     nothing = found_metadata(tree, "https://port.example/news/1", set())
     assert (nothing.title, nothing.author, nothing.date, nothing.categories or [], nothing.tags) == (None, None, None, [], [])
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        '<div class="entry-meta"><a href="/category/maritime/">Maritime</a> <a href="/tag/storms/">Storms</a></div>',
+        '<div class="entry-meta"><a href="/sections/maritime/">Maritime</a> <a href="/topics/storms/">Storms</a></div>',
+        '<div class="tags"><a href="https://port.example/tags/storms/">Storms</a></div><a href="/categories/x/">X</a>',
+        '<div class="entry-meta"><a href="/about/">About</a></div>',
+    ],
+)
+@pytest.mark.parametrize("head", ["", '<meta property="article:section" content="Port">', '<meta name="dc.subject" content="Harbours">'])
+def test_categories_and_tags_are_trafilaturas_when_looked_for_only_on_pages_that_may_have_them(links: str, head: str) -> None:
+    tree = lxml_html.document_fromstring(f"<html><head>{head}</head><body><article><p>{_BODY}</p>{links}</article></body></html>")
+    found = found_metadata(tree, "https://port.example/news/1", {"categories", "tags"})
+    assert (found.categories or [], found.tags or []) == (extract_catstags("category", tree), extract_catstags("tag", tree))
 
 
 def test_a_page_that_declares_nothing_gets_trafilaturas_guesses() -> None:

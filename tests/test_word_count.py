@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tasks.clean.word_count import count_spaced_words, count_words, segment_words
 
@@ -39,6 +41,16 @@ def within(count: int, gold: int, tolerance: float) -> bool:
 )
 def test_spaced_scripts_count_whitespace_words(text: str, expected: int) -> None:
     assert count_words(text) == expected
+
+
+# Words, marks and every kind of whitespace (NBSP, ideographic space, line and file separators)
+_TOKEN_PIECES = st.sampled_from(["word", "Wörter", "42", "_", "—", "–", "...", "«»", "|", "&", "•", "a-b", "x.", "¿Qué?"])
+_SPACES = st.sampled_from([" ", "\t", "\n", "\u00a0", "\u3000", "\u2028", "\x1c", "\u200b", "  "])
+
+
+@given(st.lists(st.one_of(_TOKEN_PIECES, _SPACES, st.text(max_size=4)), max_size=40).map("".join))
+def test_spaced_count_is_the_tokens_holding_a_letter_or_digit(text: str) -> None:
+    assert count_spaced_words(text) == sum(1 for token in text.split() if re.search(r"\w", token))
 
 
 # Hand segmentations following the PKU convention (Chinese), MeCab/IPAdic (Japanese) and BEST

@@ -563,8 +563,12 @@ def _check_sensible(text: str, encoding: str, guessed: bool) -> None:
     of one repeated byte decodes "cleanly" into no-break spaces or symbols).
     """
     sample = _sample(text)
+    # printable means no control, unassigned, private-use or surrogate character: most pages.
+    # Without its line breaks, tabs and CRs (the whitespace pages hold) a sample is mostly
+    # printable as it is, found without splitting it into words
+    if not guessed and "\ufffd" not in sample and sample.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+        return
     visible_text = "".join(sample.split())
-    # printable means no control, unassigned, private-use or surrogate character: most pages
     if not guessed and visible_text.isprintable() and "\ufffd" not in visible_text:
         return
     bad_chars = {c for c in set(sample) if c == "\ufffd" or _is_bad_char(c)}

@@ -41,6 +41,9 @@ EXTRACT = "extract"
 # several on a loaded machine).
 STALL_GRACE_SECONDS = 30.0
 STEPS = (DECODE, EXTRACT, METADATA)
+# Progress is told at most this often: the bar moves as documents finish, without a call (and
+# the bar's lock and redraw bookkeeping) per document in the flow's process.
+PROGRESS_SECONDS = 0.1
 
 
 @dataclass
@@ -91,8 +94,8 @@ def clean_documents(
     seconds_per_document: float | None = None,
 ) -> StageOutput[list[ArticleRecord]]:
     """Clean a batch (on the executor's workers when given one), counting each step as a stage;
-    `progress(1)` is called as each document is done. A document not done in
-    `seconds_per_document` is quarantined as `timeout` (None: no limit)."""
+    `progress(n)` is told of the documents done as they finish (at most every PROGRESS_SECONDS).
+    A document not done in `seconds_per_document` is quarantined as `timeout` (None: no limit)."""
     started = time.perf_counter()
     clean_one = partial(clean_document, seconds=seconds_per_document)
     if executor is not None and len(docs) > 1 and seconds_per_document is not None:
@@ -105,6 +108,7 @@ def clean_documents(
     articles: list[ArticleRecord] = []
     quarantined: list[QuarantineRecord] = []
     parts = {step: StageStats(step) for step in STEPS}
+    untold, tell_at = 0, 0.0
     for doc, outcome in zip(docs, outcomes):
         reached = list(outcome.seconds)
         for step in reached:
@@ -120,8 +124,12 @@ def clean_documents(
         for step in reached:
             if step != outcome.failed_step:
                 parts[step].docs_out += 1
-        if progress is not None:
-            progress(1)
+        untold += 1
+        if progress is not None and time.monotonic() >= tell_at:
+            progress(untold)
+            untold, tell_at = 0, time.monotonic() + PROGRESS_SECONDS
+    if progress is not None and untold:
+        progress(untold)
     stats = StageStats(
         "clean",
         docs_in=len(docs),

@@ -14,10 +14,12 @@ only for a field in `wanted`; the license, which pressroom does not store, is ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from courlan import extract_domain
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.metadata import (
     META_URL,
@@ -33,6 +35,13 @@ from trafilatura.settings import Document, set_date_params
 
 # The fields a guess can fill, named as in `tasks.records.PageMetadata`.
 GUESSED_FIELDS = frozenset({"title", "authors", "date", "site", "categories", "tags"})
+# `extract_catstags` keeps only links whose address has a /category/ or /tag/ segment (its own
+# patterns), found by eight XPaths that test class names with EXSLT regular expressions (a
+# Python call per element); for categories it then reads these meta tags. A page without such
+# a link or tag has none to find: one look at its link addresses tells.
+_CATSTAGS_LINK = {"category": re.compile("/categor(?:y|ies|s)?/"), "tag": re.compile("/tag(?:y|ies|s)?/")}
+_LINK_ADDRESSES = etree.XPath("//a/@href")
+_SECTION_META = etree.XPath('.//head//meta[@property="article:section" or contains(@name, "subject")][@content]')
 
 
 def found_metadata(tree: HtmlElement, default_url: str | None, wanted: Collection[str]) -> Document:
@@ -62,9 +71,17 @@ def found_metadata(tree: HtmlElement, default_url: str | None, wanted: Collectio
             metadata.sitename = metadata.sitename.title()
     elif "site" in wanted and metadata.url and (host := META_URL.match(metadata.url)):
         metadata.sitename = host[1]
-    if "categories" in wanted and not metadata.categories:
+    if "categories" in wanted and not metadata.categories and _may_have_catstags("category", tree):
         metadata.categories = extract_catstags("category", tree)
-    if "tags" in wanted and not metadata.tags:
+    if "tags" in wanted and not metadata.tags and _may_have_catstags("tag", tree):
         metadata.tags = extract_catstags("tag", tree)
     metadata.clean_and_trim()
     return metadata
+
+
+def _may_have_catstags(kind: str, tree: HtmlElement) -> bool:
+    """False when `extract_catstags(kind, tree)` surely finds nothing: no link of the page has a
+    /category/ (or /tag/) address, and for categories no section meta tag either."""
+    if _CATSTAGS_LINK[kind].search("\n".join(_LINK_ADDRESSES(tree))):
+        return True
+    return kind == "category" and bool(_SECTION_META(tree))

@@ -28,14 +28,18 @@ _UNSPACED_CHAR = re.compile(f"[{UNSPACED_CLASS}]")
 # A run of unspaced-script text; spaces between two such stretches stay inside the run because
 # Thai and Lao put spaces between phrases, and ICU skips them anyway.
 _UNSPACED_RUN = re.compile(f"[{UNSPACED_CLASS}]+(?:\\s+[{UNSPACED_CLASS}]+)*")
-# A whitespace-separated token that holds at least one letter or digit.
-_SPACED_WORD = re.compile(r"[^\s]*\w[^\s]*")
+# A whitespace-separated token with no letter or digit (a dash, a bullet), after its space.
+_MARK_TOKEN = re.compile(r"\s[^\w\s]+(?=\s)")
 _WORD_CHAR = re.compile(r"\w")
 
 
 def count_spaced_words(text: str) -> int:
-    """Whitespace-separated tokens of `text` that contain a letter or digit (not bare punctuation)."""
-    return len(_SPACED_WORD.findall(text))
+    """Whitespace-separated tokens of `text` that contain a letter or digit (not bare punctuation).
+
+    All tokens less the marks among them: `str.split` runs at C speed and marks are few, which
+    takes half the time of matching every word (`str.split` and the pattern's `\\s` are the
+    same whitespace)."""
+    return len(text.split()) - len(_MARK_TOKEN.findall(f" {text} "))
 
 
 def segment_words(text: str) -> list[str]:
