@@ -68,14 +68,21 @@ def _connect(address: str | None, local_workers: int, start_worker: Callable[[],
     """The client (and the LocalCluster it runs on, if one was started), its workers prepared."""
     if address is None:
         # threads_per_worker=1: the stages are CPU-bound Python, threads would share one GIL;
-        # no dashboard: it would bind port 8787 and collide between runs; no statistical
+        # no dashboard, and the scheduler's HTTP endpoints (health, metrics) on a free port:
+        # both take port 8787 by default and warn when another run holds it; no statistical
         # profiler in the workers: sampling every task's stack cost ~15 % more CPU on the clean
         # unit; workers forked from a forkserver that imported `distributed` once, instead of
         # each spawned and importing it (~1.2 CPU-seconds a worker; bench/README.md). Not plain
         # fork: the flow run's process has threads (Prefect's), the forkserver has none.
         local = {"distributed.worker.profile.enabled": False, "distributed.worker.multiprocessing-method": "forkserver"}
         with dask.config.set(local):
-            cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=local_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            )
         client = Client(cluster)
     else:
         cluster = None
