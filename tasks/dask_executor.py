@@ -185,7 +185,7 @@ class DaskExecutor(Executor):
         alone: an item stuck on its own gets `on_stall(item)` as its result. Tasks of other
         clients on a killed worker are run again by Dask elsewhere."""
         last_done = time.monotonic()
-        warming_up = False  # a worker was restarted and has finished nothing since
+        warming_up = True  # the workers have finished nothing yet (first tasks import, load models)
 
         def finished(_: object) -> None:
             nonlocal last_done, warming_up
@@ -198,6 +198,7 @@ class DaskExecutor(Executor):
             return chunks
 
         queue = submit([(item,) for item in items], self._chunk_size(len(items), chunksize))
+        last_done = time.monotonic()  # not before: the first submission waits for the cluster's start
         try:
             while queue:
                 chunk = queue[0]
