@@ -1,21 +1,26 @@
-"""Dask benchmark: the CPU stages on a 2-worker Dask LocalCluster against the 2-process pool on
-the same data, as whole commands (issue 19).
+"""Dask benchmark: the CPU stages on 2 Dask workers against the 2-process pool on the same data,
+as whole commands (issue 19).
 
     .venv/bin/python -m bench.dask_bench                  # N=1000, 2 rounds
     .venv/bin/python -m bench.dask_bench --n 300 --rounds 1   # a smoke run
 
 A corpus of N generated news pages (bench/ingest_corpus.py) is written once, and a first command
-starts pressroom's background Prefect server in a temporary PREFECT_HOME (left out). Then per
-round, for each executor (`PRESSROOM_EXECUTOR=processes` with PRESSROOM_WORKERS=2, and
-`dask-local:2`; which goes first flips every round), into a fresh warehouse:
-`pressroom ingest CORPUS` (the clean unit: decode, extract, normalize), `pressroom languages`
-(language tagging), `pressroom dedup` (MinHash signatures, then grouping in the flow run). Each
-command is a subprocess (bench/commands_bench.measure: wall seconds, start-up included, and peak
-RSS of its process tree, every 50 ms); its flow run's seconds and stage seconds come from its
-`runs` row (stages_json), and the CPU seconds of its process tree from getrusage (its workers
-are its children, reaped by it; the background server is not in it). Whole-command rate = items / wall; steady-state rate = items / the
-flow run's seconds. Medians over the rounds; ratios are Dask's rate over the pool's (medians
-of the per-round ratios). Results: a table, and JSON in bench/results/.
+starts pressroom's background Prefect server in a temporary PREFECT_HOME (left out). A Dask
+scheduler and 2 workers of one thread each are started as an operator starts them
+(docs/scaling.md), once, before the rounds. Then per round, for each executor, in an order that
+turns every round, into a fresh warehouse: `pressroom ingest CORPUS` (the clean unit: decode,
+extract, normalize), `pressroom languages` (language tagging), `pressroom dedup` (MinHash
+signatures, then grouping in the flow run). The executors: `pool` (`PRESSROOM_EXECUTOR=processes`,
+PRESSROOM_WORKERS=2), `dask-local` (`dask-local:2`: each command starts and stops a LocalCluster
+of 2 workers) and `dask` (`dask://` the running cluster: the engine's cost without its start).
+Each command is a subprocess (bench/commands_bench.measure: wall seconds, start-up included, and
+peak RSS and CPU seconds of its process tree, sampled every 50 ms: a forkserver's workers are
+not reaped by the command, so getrusage would miss them); for `dask`, the CPU the running
+cluster's processes used meanwhile is added (the background Prefect server is in neither). Its
+flow run's seconds and stage seconds come from its `runs` row (stages_json). Whole-command rate
+= items / wall; steady-state rate = items / the flow run's seconds. Medians over the rounds;
+ratios are each Dask executor's rate over the pool's (medians of the per-round ratios).
+Results: a table, and JSON in bench/results/.
 """
 
 from __future__ import annotations
