@@ -266,7 +266,7 @@ class DaskExecutor(Executor):
         """At least `chunksize` calls a task, and no more than `TASKS_PER_WORKER` tasks a worker
         for the map: a Dask task costs the scheduler, the worker and this process milliseconds of
         CPU where a pool's costs a tenth of one (bench/README.md), so tasks of a pool's size
-        spent a third of the workers' CPU on the engine."""
+        spent about a third of their CPU on the engine."""
         workers = max(1, sum(self.client.nthreads().values()))
         return max(chunksize, math.ceil(calls / (TASKS_PER_WORKER * workers)))
 
