@@ -90,6 +90,7 @@ def measure(argv: list[str], env: dict[str, str], exit_codes: tuple[int, ...] = 
         "first_line_seconds": round(first[0], 3) if first else None,
         "peak_rss_mb": round(memory.peak_bytes / 2**20),
         "peak_processes": memory.peak_processes,
+        "tree_cpu_seconds": round(memory.cpu_seconds, 2),
         "stderr": "".join(out["stderr"])[-1000:],
         # a command that had to start the background server carries that server in its tree
         "started_server": any("starting a Prefect server" in line for line in out["stderr"]),

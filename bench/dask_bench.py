@@ -1,21 +1,26 @@
-"""Dask benchmark: the CPU stages on a 2-worker Dask LocalCluster against the 2-process pool on
-the same data, as whole commands (issue 19).
+"""Dask benchmark: the CPU stages on 2 Dask workers against the 2-process pool on the same data,
+as whole commands (issue 19).
 
     .venv/bin/python -m bench.dask_bench                  # N=1000, 2 rounds
     .venv/bin/python -m bench.dask_bench --n 300 --rounds 1   # a smoke run
 
 A corpus of N generated news pages (bench/ingest_corpus.py) is written once, and a first command
-starts pressroom's background Prefect server in a temporary PREFECT_HOME (left out). Then per
-round, for each executor (`PRESSROOM_EXECUTOR=processes` with PRESSROOM_WORKERS=2, and
-`dask-local:2`; which goes first flips every round), into a fresh warehouse:
-`pressroom ingest CORPUS` (the clean unit: decode, extract, normalize), `pressroom languages`
-(language tagging), `pressroom dedup` (MinHash signatures, then grouping in the flow run). Each
-command is a subprocess (bench/commands_bench.measure: wall seconds, start-up included, and peak
-RSS of its process tree, every 50 ms); its flow run's seconds and stage seconds come from its
-`runs` row (stages_json), and the CPU seconds of its process tree from getrusage (its workers
-are its children, reaped by it; the background server is not in it). Whole-command rate = items / wall; steady-state rate = items / the
-flow run's seconds. Medians over the rounds; ratios are Dask's rate over the pool's (medians
-of the per-round ratios). Results: a table, and JSON in bench/results/.
+starts pressroom's background Prefect server in a temporary PREFECT_HOME (left out). A Dask
+scheduler and 2 workers of one thread each are started as an operator starts them
+(docs/scaling.md), once, before the rounds. Then per round, for each executor, in an order that
+turns every round, into a fresh warehouse: `pressroom ingest CORPUS` (the clean unit: decode,
+extract, normalize), `pressroom languages` (language tagging), `pressroom dedup` (MinHash
+signatures, then grouping in the flow run). The executors: `pool` (`PRESSROOM_EXECUTOR=processes`,
+PRESSROOM_WORKERS=2), `dask-local` (`dask-local:2`: each command starts and stops a LocalCluster
+of 2 workers) and `dask` (`dask://` the running cluster: the engine's cost without its start).
+Each command is a subprocess (bench/commands_bench.measure: wall seconds, start-up included, and
+peak RSS and CPU seconds of its process tree, sampled every 50 ms: a forkserver's workers are
+not reaped by the command, so getrusage would miss them); for `dask`, the CPU the running
+cluster's processes used meanwhile is added (the background Prefect server is in neither). Its
+flow run's seconds and stage seconds come from its `runs` row (stages_json). Whole-command rate
+= items / wall; steady-state rate = items / the flow run's seconds. Medians over the rounds;
+ratios are each Dask executor's rate over the pool's (medians of the per-round ratios).
+Results: a table, and JSON in bench/results/.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -32,28 +36,69 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from bench.commands_bench import PRESSROOM, RESULTS, ROOT, measure, runs_of
-from bench.ingest_corpus import write_corpus
+import psutil
 
-EXECUTORS = {"pool": "processes", "dask": "dask-local:2"}
+from bench.commands_bench import PRESSROOM, PYTHON, RESULTS, ROOT, measure, runs_of
+from bench.ingest_corpus import write_corpus
+from bench.local_server import start_listening
+
 COMMANDS = ("ingest", "languages", "dedup")
 
 
-def one_round(i: int, corpus: Path, scratch: Path, env: dict[str, str], log) -> dict:
-    """Both executors, each on a fresh warehouse; the pool first in even rounds."""
+@contextmanager
+def running_cluster(env: dict[str, str], workers: int = 2) -> Iterator[tuple[str, Callable[[], float]]]:
+    """A Dask scheduler and `workers` worker processes (one thread each) started as an operator
+    starts them (docs/scaling.md), before the rounds: its address, and a function giving the CPU
+    seconds its processes have used so far."""
+    from distributed import Client
+
+    scheduler, url = start_listening(
+        lambda port: [PYTHON, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        "dask scheduler", 120, env=env, cwd=ROOT, stderr=subprocess.DEVNULL,
+    )
+    address = url.replace("http://", "tcp://")
+    worker = subprocess.Popen(
+        [PYTHON, "-m", "distributed.cli.dask_worker", address, "--nworkers", str(workers), "--nthreads", "1", "--no-dashboard"],
+        env=env, cwd=ROOT, stderr=subprocess.DEVNULL,
+    )
+    try:
+        with Client(address, timeout=120) as client:
+            client.wait_for_workers(workers, timeout=300)
+
+        def cpu_seconds() -> float:
+            processes = [psutil.Process(p.pid) for p in (scheduler, worker)]
+            processes += [c for p in processes[1:] for c in p.children(recursive=True)]
+            return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+        yield address, cpu_seconds
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def one_round(i: int, corpus: Path, scratch: Path, env: dict[str, str], executors: dict[str, str], cluster_cpu: Callable[[], float], log) -> dict:
+    """Every executor, each on a fresh warehouse; the order turns every round."""
     r: dict = {}
-    for name in list(EXECUTORS)[:: 1 if i % 2 == 0 else -1]:
+    names = list(executors)
+    for name in names[i % len(names) :] + names[: i % len(names)]:
         warehouse = scratch / f"warehouse-{name}-{i}"
-        xenv = {**env, "PRESSROOM_WAREHOUSE": str(warehouse), "PRESSROOM_EXECUTOR": EXECUTORS[name]}
+        xenv = {**env, "PRESSROOM_WAREHOUSE": str(warehouse), "PRESSROOM_EXECUTOR": executors[name]}
         steps = {}
         for command in COMMANDS:
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cluster_before = cluster_cpu()
             steps[command] = measure([PRESSROOM, command, *([str(corpus)] if command == "ingest" else [])], xenv)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            # the command's tree: its workers are reaped by it, so their CPU is counted in its own
-            steps[command]["cpu_seconds"] = round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2)
+            # the command's process tree, sampled (a forkserver's workers are not reaped by the
+            # command); a running cluster's processes are not in it: what they used meanwhile is added
+            cluster = cluster_cpu() - cluster_before if name == "dask" else 0.0
+            steps[command]["cpu_seconds"] = round(steps[command]["tree_cpu_seconds"] + cluster, 2)
             log(f"  round {i + 1} {name:<5} {command:<10} {steps[command]['wall_seconds']:8.2f} s  cpu {steps[command]['cpu_seconds']} s  peak {steps[command]['peak_rss_mb']} MB")
         for command, run in zip(COMMANDS, runs_of(xenv)):
             steps[command]["run"] = run
@@ -67,9 +112,9 @@ def _median(values: list[float]) -> float:
 
 
 def summarize(rounds: list[dict], n: int) -> dict:
-    """Medians per executor and command; Dask-over-pool ratios."""
+    """Medians per executor and command; each Dask executor's ratios over the pool."""
     out: dict = {}
-    for name in EXECUTORS:
+    for name in rounds[0]:
         for command in COMMANDS:
             rows = [r[name][command] for r in rounds]
             stages = rows[0]["run"]["stages"]
@@ -85,15 +130,17 @@ def summarize(rounds: list[dict], n: int) -> dict:
                 "stages": {k: _median([x["run"]["stages"].get(k, 0.0) for x in rows]) for k in stages},
             }
     out["ratios"] = {
-        command: {
-            "whole_rate": _median([r["pool"][command]["wall_seconds"] / r["dask"][command]["wall_seconds"] for r in rounds]),
-            "steady_rate": _median([r["pool"][command]["run"]["seconds"] / r["dask"][command]["run"]["seconds"] for r in rounds]),
-            "cpu_seconds": _median([r["dask"][command]["cpu_seconds"] / r["pool"][command]["cpu_seconds"] for r in rounds]),
-            "peak_rss": _median([r["dask"][command]["peak_rss_mb"] / r["pool"][command]["peak_rss_mb"] for r in rounds]),
+        f"{name} {command}": {
+            "whole_rate": _median([r["pool"][command]["wall_seconds"] / r[name][command]["wall_seconds"] for r in rounds]),
+            "steady_rate": _median([r["pool"][command]["run"]["seconds"] / r[name][command]["run"]["seconds"] for r in rounds]),
+            "cpu_seconds": _median([r[name][command]["cpu_seconds"] / r["pool"][command]["cpu_seconds"] for r in rounds]),
+            "peak_rss": _median([r[name][command]["peak_rss_mb"] / r["pool"][command]["peak_rss_mb"] for r in rounds]),
         }
+        for name in rounds[0]
+        if name != "pool"
         for command in COMMANDS
     }
-    out["bars"] = {f"{c}: Dask steady-state rate >= 0.9x the pool's": out["ratios"][c]["steady_rate"] >= 0.9 for c in COMMANDS}
+    out["bars"] = {f"{key}: steady-state rate >= 0.9x the pool's": v["steady_rate"] >= 0.9 for key, v in out["ratios"].items()}
     return out
 
 
@@ -114,9 +161,9 @@ def table(results: dict) -> str:
             f"{x['peak_rss_mb']:>9.0f}{x['peak_processes']:>6}  {stages}"
         )
     lines += ["", "Dask over the pool (medians of the per-round ratios; rates: higher is better, CPU and RSS: lower is):",
-              f"{'':<12}{'whole':>8}{'steady':>8}{'CPU s':>8}{'peak RSS':>10}"]
+              f"{'':<22}{'whole':>8}{'steady':>8}{'CPU s':>8}{'peak RSS':>10}"]
     for command, v in s["ratios"].items():
-        lines.append(f"{command:<12}{v['whole_rate']:>7.2f}x{v['steady_rate']:>7.2f}x{v['cpu_seconds']:>7.2f}x{v['peak_rss']:>9.2f}x")
+        lines.append(f"{command:<22}{v['whole_rate']:>7.2f}x{v['steady_rate']:>7.2f}x{v['cpu_seconds']:>7.2f}x{v['peak_rss']:>9.2f}x")
     lines += ["", *(f"{bar}: {'met' if met else 'NOT met'}" for bar, met in s["bars"].items())]
     return "\n".join(lines)
 
@@ -149,10 +196,12 @@ def main() -> None:
         results["corpus"] = write_corpus(scratch / "corpus", args.n, args.seed).as_dict()
         results["first_command"] = measure([PRESSROOM, "dedup"], {**env, "PRESSROOM_WAREHOUSE": str(scratch / "warehouse-warmup")})
         log(f"first command (background server start): {results['first_command']['wall_seconds']} s")
-        for i in range(args.rounds):
-            rounds.append(one_round(i, scratch / "corpus", scratch, env, log))
-            results["per_round"] = rounds
-            out.write_text(json.dumps(results, indent=2))
+        with running_cluster(env) as (address, cluster_cpu):
+            executors = {"pool": "processes", "dask-local": "dask-local:2", "dask": address}
+            for i in range(args.rounds):
+                rounds.append(one_round(i, scratch / "corpus", scratch, env, executors, cluster_cpu, log))
+                results["per_round"] = rounds
+                out.write_text(json.dumps(results, indent=2))
     finally:
         subprocess.run([PRESSROOM, "server", "stop"], env=env, cwd=ROOT, capture_output=True)
         shutil.rmtree(scratch, ignore_errors=True)

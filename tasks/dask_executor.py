@@ -14,11 +14,12 @@ What a run needs of it beyond `Client.submit`:
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import CancelledError, Executor, Future
+from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -34,6 +35,9 @@ from tasks.executor_unavailable import ExecutorUnavailable
 # How long a restarted worker may take to start and join (and, when it did not, the allowance for
 # its first task on top of the stall limit: importing trafilatura, loading a model).
 STARTUP_SECONDS = 60.0
+# Tasks a map gives each worker: enough to balance a batch over them, few enough that each
+# task's cost in the engine stays small beside its work
+TASKS_PER_WORKER = 4
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -44,15 +48,41 @@ logger = logging.getLogger(__name__)
 def dask_executor(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> Iterator[DaskExecutor]:
     """A client of the scheduler at `address` (`tcp://HOST:PORT`), or, without one, of a
     LocalCluster of `local_workers` processes started and stopped here, as an Executor; each
-    worker calls `start_worker()` once. Raises ExecutorUnavailable when the scheduler does not
-    answer (within Dask's `distributed.comm.timeouts.connect`)."""
+    worker calls `start_worker()` once.
+
+    The cluster starts (or the scheduler is connected to) in the background, the way a process
+    pool starts its workers only once there is work: the flow run discovers and fetches its
+    first batch meanwhile, and the executor's first task waits for it. Raises
+    ExecutorUnavailable there when the scheduler does not answer (within Dask's
+    `distributed.comm.timeouts.connect`)."""
+    starting = ThreadPoolExecutor(1, thread_name_prefix="dask-start")
+    connection = starting.submit(_connect, address, local_workers, start_worker)
+    starting.shutdown(wait=False)
+    try:
+        yield DaskExecutor(connection)
+    finally:
+        _disconnect(connection)
+
+
+def _connect(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> tuple[Client, LocalCluster | None]:
+    """The client (and the LocalCluster it runs on, if one was started), its workers prepared."""
     if address is None:
         # threads_per_worker=1: the stages are CPU-bound Python, threads would share one GIL;
-        # no dashboard: it would bind port 8787 and collide between runs; no statistical
+        # no dashboard, and the scheduler's HTTP endpoints (health, metrics) on a free port:
+        # both take port 8787 by default and warn when another run holds it; no statistical
         # profiler in the workers: sampling every task's stack cost ~15 % more CPU on the clean
-        # unit (bench/README.md)
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        # unit; workers forked from a forkserver that imported `distributed` once, instead of
+        # each spawned and importing it (~1.2 CPU-seconds a worker; bench/README.md). Not plain
+        # fork: the flow run's process has threads (Prefect's), the forkserver has none.
+        local = {"distributed.worker.profile.enabled": False, "distributed.worker.multiprocessing-method": "forkserver"}
+        with dask.config.set(local):
+            cluster = LocalCluster(
+                n_workers=local_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            )
         client = Client(cluster)
     else:
         cluster = None
@@ -62,11 +92,26 @@ def dask_executor(address: str | None, local_workers: int, start_worker: Callabl
             raise ExecutorUnavailable(f"no Dask scheduler answered at {address} ({exc}); is it running?") from None
     try:
         client.register_plugin(_WorkerStart(start_worker))
-        yield DaskExecutor(client)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    except BaseException:
+        _close(client, cluster)
+        raise
+    return client, cluster
+
+
+def _disconnect(connection: Future) -> None:
+    """Close what `_connect` opened, once it is done; a connection that failed left nothing
+    open (and a run that never used it does not fail for it)."""
+    try:
+        client, cluster = connection.result()
+    except Exception:  # noqa: BLE001 - raised to the run at its first task, if it had one
+        return
+    _close(client, cluster)
+
+
+def _close(client: Client, cluster: LocalCluster | None) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 class _WorkerStart(WorkerPlugin):
@@ -105,14 +150,20 @@ class DaskExecutor(Executor):
     """A dask.distributed client as a `concurrent.futures.Executor` whose `map` sends items in
     chunks (one Dask task per chunk, as a process pool's `chunksize` does), in order."""
 
-    def __init__(self, client: Any) -> None:
-        self.client = client
+    def __init__(self, connection: Future) -> None:
+        self._connection = connection  # of `_connect`, in the background
+
+    @property
+    def client(self) -> Client:
+        """The client, once connected (ExecutorUnavailable when the scheduler did not answer)."""
+        return self._connection.result()[0]
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         return self.client.get_executor(pure=False).submit(fn, *args, **kwargs)
 
     def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], timeout: float | None = None, chunksize: int = 1) -> Iterator[Any]:
-        chunks = self._submit_chunks(fn, list(zip(*iterables)), chunksize)
+        calls = list(zip(*iterables))
+        chunks = self._submit_chunks(fn, calls, self._chunk_size(len(calls), chunksize))
 
         def results() -> Iterator[Any]:
             try:
@@ -127,13 +178,14 @@ class DaskExecutor(Executor):
         self, fn: Callable[[In], Out], items: Sequence[In], stall_seconds: float, on_stall: Callable[[In], Out], chunksize: int = 4
     ) -> Iterator[Out]:
         """`fn` over `items`, results in order, watched for stuck workers: when no chunk has
-        finished for `stall_seconds` per item of the chunk awaited, the workers processing this
-        map's chunks are stuck. Their processes are killed (their nannies start new ones) and
+        finished for `stall_seconds` per item of the chunk awaited (counting at most
+        `chunksize` items, however many the chunk holds), the workers processing this map's
+        chunks are stuck. Their processes are killed (their nannies start new ones) and
         each chunk they held is sent again one item per task, so that a stuck item is found
         alone: an item stuck on its own gets `on_stall(item)` as its result. Tasks of other
         clients on a killed worker are run again by Dask elsewhere."""
         last_done = time.monotonic()
-        warming_up = False  # a worker was restarted and has finished nothing since
+        warming_up = True  # the workers have finished nothing yet (first tasks import, load models)
 
         def finished(_: object) -> None:
             nonlocal last_done, warming_up
@@ -145,12 +197,15 @@ class DaskExecutor(Executor):
                 chunk.future.add_done_callback(finished)
             return chunks
 
-        queue = submit([(item,) for item in items], chunksize)
+        queue = submit([(item,) for item in items], self._chunk_size(len(items), chunksize))
+        last_done = time.monotonic()  # not before: the first submission waits for the cluster's start
         try:
             while queue:
                 chunk = queue[0]
                 if chunk.results is None:
-                    wait = stall_seconds * len(chunk.calls) + (STARTUP_SECONDS if warming_up else 0) - (time.monotonic() - last_done)
+                    # as long as a pool's chunk may take, whatever the size of this one: a
+                    # larger chunk must not make a stuck worker wait longer to be found
+                    wait = stall_seconds * min(len(chunk.calls), chunksize) + (STARTUP_SECONDS if warming_up else 0) - (time.monotonic() - last_done)
                     if wait <= 0:
                         queue, restarted = self._settle_stuck(queue, on_stall, partial(submit, size=1))
                         last_done, warming_up = time.monotonic(), not restarted
@@ -206,6 +261,14 @@ class DaskExecutor(Executor):
                 return True
             time.sleep(0.2)
         return False
+
+    def _chunk_size(self, calls: int, chunksize: int) -> int:
+        """At least `chunksize` calls a task, and no more than `TASKS_PER_WORKER` tasks a worker
+        for the map: a Dask task costs the scheduler, the worker and this process milliseconds of
+        CPU where a pool's costs a tenth of one (bench/README.md), so tasks of a pool's size
+        spent about a third of their CPU on the engine."""
+        workers = max(1, sum(self.client.nthreads().values()))
+        return max(chunksize, math.ceil(calls / (TASKS_PER_WORKER * workers)))
 
     def _submit_chunks(self, fn: Callable[..., Any], calls: list[tuple], chunksize: int) -> list[_Chunk]:
         size = max(1, chunksize)

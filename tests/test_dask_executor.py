@@ -63,9 +63,11 @@ ROWS_AFTER_KILL = {
 
 
 def _spawned_children() -> set[int]:
-    """The worker processes this process spawned (Dask's and pool workers run spawn_main)."""
+    """The worker processes this process started: pool workers are spawned (they run
+    spawn_main), a LocalCluster's are forked by a forkserver (its children)."""
     children = psutil.Process().children(recursive=True)
-    return {c.pid for c in children if any("spawn_main" in part for part in _cmdline(c))}
+    forkservers = {c.pid for c in children if any("forkserver" in part for part in _cmdline(c))}
+    return {c.pid for c in children if any("spawn_main" in part for part in _cmdline(c)) or c.ppid() in forkservers}
 
 
 def _cmdline(process: psutil.Process) -> list[str]:
