@@ -198,11 +198,34 @@ def test_strip_site_from_title(title: str, site: str | None, host: str | None, e
 
 
 @pytest.mark.parametrize(
+    ("title", "sections", "expected"),
+    [
+        # sections between the site's name and the headline, on either side
+        ("NDR.de - Nachrichten - Niedersachsen - Neue Stadtbahn", ["Nachrichten", "niedersachsen"], "Neue Stadtbahn"),
+        ("Incendie à Gennevilliers - Île-de-France & Oise - Le Parisien", ["Ile-de-France & Oise"], "Incendie à Gennevilliers"),
+        # a section with no site name beyond it is kept, as is a headline that names one
+        ("Nachrichten - Niedersachsen - Neue Stadtbahn", ["Nachrichten", "Niedersachsen"], "Nachrichten - Niedersachsen - Neue Stadtbahn"),
+        ("NDR.de - Niedersachsen", ["Niedersachsen"], "Niedersachsen"),
+        # a headline with its own separators: its parts are no sections
+        ("NDR.de - Nachrichten - Rock - Paper - Scissors", ["Nachrichten"], "Rock - Paper - Scissors"),
+        # a long segment is the headline's, even when a breadcrumb repeats it
+        ("NDR.de - Neue Stadtbahn soll ab 2026 durch die List fahren - Teil 2", ["Neue Stadtbahn soll ab 2026 durch die List fahren"],
+         "Neue Stadtbahn soll ab 2026 durch die List fahren - Teil 2"),
+    ],
+)
+def test_sections_beside_the_site_name_leave_the_title(title: str, sections: list[str], expected: str) -> None:
+    assert strip_site_from_title(title, ["Le Parisien"], "www.ndr.de", sections) == expected
+
+
+@pytest.mark.parametrize(
     ("title", "headline", "expected"),
     [
         ("国务院常务会议部署稳就业工作_新浪新闻", "国务院常务会议部署稳就业工作", "新浪新闻"),
         ("Kabinet wil sneller bouwen | NOS", "Kabinet wil sneller bouwen", "NOS"),
         ("Der Spiegel :: Ein Heft wird 75", "Ein Heft wird 75", "Der Spiegel"),
+        # beyond the sections between it and the headline
+        ("NDR.de - Nachrichten - Niedersachsen - Neue Stadtbahn fährt", "Neue Stadtbahn fährt", "NDR.de"),
+        ("Neue Stadtbahn fährt | Hannover | Stadtanzeiger", "Neue Stadtbahn fährt", "Stadtanzeiger"),
         # a date, a second headline, a reworded title, a title without separator: no site name
         ("Hochwasser in Cherson – 13.06.2023", "Hochwasser in Cherson", None),
         ("Rock - Paper - Scissors", "Rock - Paper - Scissors", None),

@@ -121,6 +121,28 @@ def test_a_meta_title_loses_the_site_name_when_no_heading_is_found() -> None:
     assert _metadata(page).title == "新型ロケット打ち上げ成功"
 
 
+def test_a_kicker_above_the_headline_is_no_part_of_the_title() -> None:
+    # the kicker known by its class, or by the search-engine title writing it as a label
+    heading = '<h2><span class="{cls}">Ukraine-Krieg</span> <span>Selenskyj bittet um Luftabwehr</span></h2>'
+    for cls, meta_title in (("kicker", "Selenskyj fordert Patriot-Systeme"), ("text-primary-base", "Ukraine-Krieg: Selenskyj fordert Patriot-Systeme")):
+        page = f"""<html lang="de"><head><meta property="og:title" content="{meta_title}"></head>
+        <body><article>{heading.format(cls=cls)}{_BODY}<h2>Mehr Hilfe</h2></article></body></html>"""
+        assert _metadata(page, "https://www.spiegel.de/ausland/a-1").title == "Selenskyj bittet um Luftabwehr"
+
+
+def test_a_heading_in_parts_without_a_label_keeps_them_all() -> None:
+    page = f"""<html lang="en"><head><meta property="og:title" content="Rock and roll is back | Music Weekly"></head>
+    <body><article><h1><span>Rock</span> <span>and roll is back</span></h1>{_BODY}</article></body></html>"""
+    assert _metadata(page, "https://music.example/news/1").title == "Rock and roll is back"
+
+
+def test_an_h1_beats_an_h2_with_a_kicker() -> None:
+    page = f"""<html lang="en"><head><title>Storm closes schools | The Courier</title></head>
+    <body><article><h1>Storm closes schools</h1>{_BODY}
+    <h2><span class="kicker">Related</span><span>Flood warnings stay in place</span></h2></article></body></html>"""
+    assert _metadata(page, "https://courier.example/news/1").title == "Storm closes schools"
+
+
 def test_a_time_on_the_page_refines_a_declared_date() -> None:
     page = """<html><head>
     <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-06-28"}</script>

@@ -43,7 +43,16 @@ _META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified
 _META_LANGUAGE_KEYS = ("content-language", "og:locale", "dc.language", "language")
 # h1s and elements with an itemprop, in document order: an XPath walks the tree in C, where a
 # Python loop over every element took about a tenth of the declarations' reading
-_HEADING_CANDIDATES = etree.XPath("descendant-or-self::*[self::h1 or @itemprop]")
+_HEADING_CANDIDATES = etree.XPath("descendant-or-self::*[self::h1 or @itemprop or self::h2[*[2]]]")
+# A site's trail of sections, as links: `<nav aria-label="breadcrumb">`, `<ol class="breadcrumbs">`.
+_BREADCRUMB_LINKS = etree.XPath(
+    "//*[contains(translate(@class, 'B', 'b'), 'breadcrumb') or contains(translate(@aria-label, 'B', 'b'), 'breadcrumb')"
+    " or contains(@itemtype, 'BreadcrumbList')]//a"
+)
+# The label above a headline, as templates name it: `<span class="kicker">Ukraine-Krieg</span>`.
+_KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|surtitle|rubric", re.IGNORECASE)
+# Between a kicker and its headline in a search-engine title: "Ukraine-Krieg: Headline".
+_LABEL_END = r"\s*[:|–—-]"
 _META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
 
 
@@ -59,7 +68,8 @@ class Declarations:
     time_published: str | None  # datetime of <time itemprop="datePublished"> or <time pubdate>
     times: tuple[str, ...]  # datetime of every <time> on the page, in order
     title_tag: str | None  # <title>
-    headings: tuple[Heading, ...]  # every <h1> and `itemprop="headline"` element, in order
+    headings: tuple[Heading, ...]  # every <h1>, `itemprop="headline"` element and h2 with a kicker, in order
+    breadcrumbs: tuple[str, ...]  # the names of its JSON-LD BreadcrumbList and breadcrumb links
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,22 @@ class Heading:
     text: str
     in_article: bool  # inside <article>, <main>, or marked `itemprop="headline"`
     links_home: bool  # holds a link to the site's home page (a blog's name in its banner)
+    kicker: str | None = None  # its first part, when written apart and may be a label above the rest
+    kicker_marked: bool = False  # the kicker's class names it one (`kicker`, `dachzeile`, `eyebrow`)
+    is_h1: bool = True  # an <h1> or marked headline; else an <h2> with a kicker
+
+    def without_kicker(self, meta_title: str | None, sections: set[str]) -> str:
+        """The headline without its kicker, when something says the kicker is a label: its class,
+        its being one of the page's `sections` (folded), or the meta title starting with it as
+        a label ("Ukraine-Krieg: ..."). Else the whole text."""
+        if not self.kicker:
+            return self.text
+        is_label = (
+            self.kicker_marked
+            or fold(self.kicker) in sections
+            or bool(meta_title and re.match(re.escape(self.kicker) + _LABEL_END, meta_title))
+        )
+        return self.text[len(self.kicker) :].lstrip(" :|–—-") if is_label else self.text
 
 
 def read_declarations(tree: HtmlElement) -> Declarations:
@@ -95,23 +121,54 @@ def read_declarations(tree: HtmlElement) -> Declarations:
         times=element_times(tree.iter("time"), lang),
         title_tag=next((text for t in tree.iter("title") if (text := clean_text(t.text_content()))), None),
         headings=tuple(_headings(tree)),
+        breadcrumbs=tuple(_breadcrumbs(tree, [node for _, nodes in scripts for node in nodes])),
     )
 
 
+def _breadcrumbs(tree: HtmlElement, nodes: list[dict[str, Any]]) -> list[str]:
+    """The section names of the page's trail: its JSON-LD BreadcrumbList items, its breadcrumb links."""
+    items = [
+        item
+        for node in nodes
+        if "BreadcrumbList" in str(node.get("@type"))
+        for item in (node.get("itemListElement") if isinstance(node.get("itemListElement"), list) else [])
+        if isinstance(item, dict)
+    ]
+    # a ListItem names its section itself or in its `item` object (its `item` string is an address)
+    named = [_ld_text(item.get("name") or (item.get("item") if isinstance(item.get("item"), dict) else None)) for item in items]
+    return [name for name in [*named, *(clean_text(a.text_content()) for a in _BREADCRUMB_LINKS(tree))] if name]
+
+
 def _headings(tree: HtmlElement) -> list[Heading]:
-    """The page's `<h1>`s and headline-marked elements, with where each stands."""
+    """The page's `<h1>`s, headline-marked elements and `<h2>`s with a kicker, with where each stands."""
     found = []
     for element in _HEADING_CANDIDATES(tree):
         marked = "headline" in (element.get("itemprop") or "").split()
-        if element.tag != "h1" and not marked:
+        if element.tag not in {"h1", "h2"} and not marked:
             continue
-        text = clean_text(element.text_content())
+        children = [child for child in element if isinstance(child.tag, str)]
+        pieces = [text for child in children if (text := clean_text(child.text_content()))]
+        loose = clean_text("".join([element.text or "", *(child.tail or "" for child in children)]))
+        # a kicker is written apart: the heading's first of several parts, with no loose text
+        kicker = pieces[0] if len(pieces) > 1 and not (loose or "").strip(":|–—-") else None
+        if element.tag == "h2" and not marked and kicker is None:
+            continue
+        text = " ".join(pieces) if kicker else clean_text(element.text_content())
         if not text:
             continue
         ancestors = {a.tag for a in element.iterancestors()}
         hrefs = [href for a in element.iter("a") if (href := (a.get("href") or "").strip()) and href[0] not in "#?"]
         home_links = ((parts := url_parts(href)) is not None and parts.path in {"", "/"} for href in hrefs)
-        found.append(Heading(text=text, in_article=marked or bool(ancestors & {"article", "main"}), links_home=any(home_links)))
+        found.append(
+            Heading(
+                text=text,
+                in_article=marked or bool(ancestors & {"article", "main"}),
+                links_home=any(home_links),
+                kicker=kicker,
+                kicker_marked=kicker is not None and bool(_KICKER_CLASS.search(children[0].get("class") or "")),
+                is_h1=element.tag == "h1" or marked,
+            )
+        )
     return found
 
 
@@ -122,7 +179,10 @@ def title(page: Declarations) -> str | None:
     The meta titles are the search-engine variant (reworded, with the site's name and often its
     section, which are removed when the page declares them: `articleSection`, `article:section`). A heading is
     the headline when it stands in the article, when it makes most of the meta title, or when it
-    is the page's only one and shares words with the meta title. A heading that names the site
+    is the page's only one and shares words with the meta title; an `h2` written as kicker and
+    headline (`Heading.without_kicker`) counts after the `h1`s. Beside the site's name, the meta
+    title also loses the sections the page is filed under (breadcrumbs, `articleSection`, the
+    folders of its address). A heading that names the site
     (as the page or its host does, or as the meta title's affix) or links to its home page is the
     site's banner (a blog's `h1`), never a title.
     """
@@ -133,18 +193,29 @@ def title(page: Declarations) -> str | None:
     # a heading that repeats the meta title's affix is the site's banner, and so names the site
     affixes = {fold(affix) for affix in title_affixes(meta_title or "")}
     names |= {key for h in page.headings if (key := fold(h.text)) in affixes}
-    stripped = strip_site_from_title(meta_title, names, _host(page)) if meta_title else None
-    headings = [h.text for h in page.headings if not h.links_home and fold(h.text) not in names]
+    sections = [*page.breadcrumbs, *categories(page), page.meta.get("article:section"), *_folders(url(page))]
+    stripped = strip_site_from_title(meta_title, names, _host(page), sections) if meta_title else None
+    section_keys = {key for name in sections if name and (key := fold(name))}
+    # h1s before h2s: an h2 with a kicker is the headline only where the page has no h1 for it
+    ranked = sorted((h for h in page.headings if not h.links_home and fold(h.text) not in names), key=lambda h: not h.is_h1)
+    own = [(h.without_kicker(meta_title, section_keys), h.in_article) for h in ranked]
+    headings = [text for text, _ in own]
     if headline:
         cut = _TRUNCATED.sub("", headline)
         return next((text for text in headings if cut != headline and text.startswith(cut)), headline)
-    in_article = [h.text for h in page.headings if h.in_article and h.text in headings]
+    in_article = [text for text, in_article in own if in_article]
     return (
         next(iter(in_article), None)
         or next((text for text in headings if stripped and _is_most_of(text, stripped)), None)
         or (headings[0] if len(headings) == 1 and (not stripped or _shares_words(headings[0], stripped)) else None)
         or stripped
     )
+
+
+def _folders(address: str | None) -> list[str]:
+    """The folders of a page's address, which name its sections (`/nachrichten/niedersachsen/`)."""
+    parts = url_parts(address) if address and "://" in address else None
+    return parts.path.split("/")[1:-1] if parts is not None else []
 
 
 def _is_most_of(heading: str, title: str) -> bool:

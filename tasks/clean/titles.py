@@ -3,8 +3,9 @@
 Pages write `Story - WELT`, `Story | Globalnews.ca`, `Story：中日新聞Web`, `Story – DW – 13.06.2023`,
 `BBC News - Story`. An affix is removed only on evidence from the page itself: the segment beyond
 a separator names the site (its declared name, or its host: `WELT` for welt.de, `Seznam Zprávy`
-for seznamzpravy.cz, `Globalnews.ca`), or is a date. A segment that merely looks short is kept:
-`Rock - Paper - Scissors` is a title.
+for seznamzpravy.cz, `Globalnews.ca`), or is a date. Beside a removed site name, the sections the
+page files itself under go too (`NDR.de - Nachrichten - Niedersachsen - Headline`). A segment
+that merely looks short is kept: `Rock - Paper - Scissors` is a title.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _NUMERIC_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\.?$")
 # A segment under half a site name is a word of it ("News" of "BBC News"), not its name.
 _MIN_NAME_SHARE = 0.5
 _MIN_NAME_CHARS = 3
+# A section name is a few words ("Region Hannover"); a longer segment is part of the headline.
+_MAX_SECTION_WORDS = 4
 
 
 def host_names(host: str | None) -> list[str]:
@@ -38,24 +41,27 @@ def host_names(host: str | None) -> list[str]:
     return [host, *distinctive, "".join(distinctive)]
 
 
-def strip_site_from_title(title: str, site_names: Iterable[str | None], host: str | None = None) -> str:
-    """`title` without leading or trailing segments that name the site or give a date.
+def strip_site_from_title(
+    title: str, site_names: Iterable[str | None], host: str | None = None, sections: Iterable[str | None] = ()
+) -> str:
+    """`title` without leading or trailing segments that name the site or give a date, and the
+    `sections` (breadcrumbs, folders of the page's address) written between them and the headline.
 
     `site_names` are what the page calls its site (`og:site_name`, the JSON-LD publisher),
-    `host` the host it was published under. The headline itself is never removed whole.
+    `host` the host it was published under. A section goes only on the side where the site's
+    name went, and only when a few words long. The headline itself is never removed whole.
     """
     names = {key for name in [*site_names, *host_names(host)] if name and (key := fold(name))}
+    section_keys = {key for name in sections if name and (key := fold(name))}
     # the spans of the segments between separators, so the headline keeps its own ("Rock - Paper")
     spans, start = [], 0
     for separator in _SEPARATOR.finditer(title):
         spans.append((start, separator.start()))
         start = separator.end()
     spans.append((start, len(title)))
-    first, last = 0, len(spans) - 1
-    while first < last and _is_affix(title[slice(*spans[last])], names):
-        last -= 1
-    while first < last and _is_affix(title[slice(*spans[first])], names):
-        first += 1
+    segments = [title[slice(*span)] for span in spans]
+    last = len(spans) - 1 - _count_affixes(segments[:0:-1], names, section_keys)
+    first = _count_affixes(segments[:last], names, section_keys)
     return title[spans[first][0] : spans[last][1]].strip()
 
 
@@ -67,10 +73,13 @@ def site_in_title(title: str, headline: str | None) -> str | None:
     key = fold(headline or "")
     if not separators or not key:
         return None
-    first, last = separators[0], separators[-1]
-    for rest, kept in ((title[last.end() :], title[: last.start()]), (title[: first.start()], title[first.end() :])):
-        if fold(kept) == key and fold(rest) and len(rest) < len(kept) and not _is_date(rest):
-            return rest.strip()
+    # the headline may stand after sections too ("NDR.de - Nachrichten - Headline"): the site is beyond them
+    splits = [(title[sep.end() :], title[: sep.start()], -1) for sep in separators[::-1]]
+    splits += [(title[: sep.start()], title[sep.end() :], 0) for sep in separators]
+    for rest, kept, outer in splits:
+        site = _SEPARATOR.split(rest)[outer].strip()
+        if fold(kept) == key and fold(site) and len(site) < len(kept) and not _is_date(site):
+            return site
     return None
 
 
@@ -90,6 +99,22 @@ def _is_affix(segment: str, names: set[str]) -> bool:
     if _DOMAIN.match(segment.strip()) or _is_date(segment):
         return True
     return any(key == name or _is_part_of(key, name) or _is_part_of(name, key) for name in names)
+
+
+def _count_affixes(segments: list[str], names: set[str], sections: set[str]) -> int:
+    """How many of `segments`, from the first on, name the site, give a date or, once one did,
+    name a section."""
+    count = 0
+    for segment in segments:
+        if not (_is_affix(segment, names) or (count and _is_section(segment, sections))):
+            break
+        count += 1
+    return count
+
+
+def _is_section(segment: str, sections: set[str]) -> bool:
+    """Whether a title segment is one of the page's `sections` (folded) and a few words long."""
+    return len(segment.split()) <= _MAX_SECTION_WORDS and fold(segment) in sections
 
 
 def _is_part_of(short: str, long: str) -> bool:
