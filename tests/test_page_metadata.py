@@ -143,6 +143,20 @@ def test_an_h1_beats_an_h2_with_a_kicker() -> None:
     assert _metadata(page, "https://courier.example/news/1").title == "Storm closes schools"
 
 
+def test_a_teaser_with_a_kicker_is_no_headline() -> None:
+    # related articles are written as kicker and headline too: one after the article's text is a
+    # teaser, so without an h1 the meta title stands, and with an h1 outside the article the h1 does
+    teasers = """<main><div class="story-title">Storm closes schools</div>{body}
+    <h2><span class="kicker">Weather</span><span>Flood warnings stay in place</span></h2></main>"""
+    no_h1 = f"""<html lang="en"><head><meta property="og:title" content="Storm closes schools across the county | The Courier">
+    <meta property="og:site_name" content="The Courier"></head>
+    <body>{teasers.format(body=_BODY)}</body></html>"""
+    assert _metadata(no_h1, "https://courier.example/news/1").title == "Storm closes schools across the county"
+    h1_outside = f"""<html lang="en"><head><title>Storm closes schools | The Courier</title></head>
+    <body><header><h1>Storm closes schools</h1></header>{teasers.format(body=_BODY)}</body></html>"""
+    assert _metadata(h1_outside, "https://courier.example/news/1").title == "Storm closes schools"
+
+
 def test_a_time_on_the_page_refines_a_declared_date() -> None:
     page = """<html><head>
     <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-06-28"}</script>

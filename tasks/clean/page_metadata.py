@@ -53,6 +53,8 @@ _BREADCRUMB_LINKS = etree.XPath(
 _KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|surtitle|rubric", re.IGNORECASE)
 # Between a kicker and its headline in a search-engine title: "Ukraine-Krieg: Headline".
 _LABEL_END = r"\s*[:|–—-]"
+# Characters of text before an h2 in its article beyond which it is no headline but a teaser.
+_OPENING_TEXT = 300
 _META_IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
 
 
@@ -151,7 +153,7 @@ def _headings(tree: HtmlElement) -> list[Heading]:
         loose = clean_text("".join([element.text or "", *(child.tail or "" for child in children)]))
         # a kicker is written apart: the heading's first of several parts, with no loose text
         kicker = pieces[0] if len(pieces) > 1 and not (loose or "").strip(":|–—-") else None
-        if element.tag == "h2" and not marked and kicker is None:
+        if element.tag == "h2" and not marked and (kicker is None or not _opens_its_article(element)):
             continue
         text = " ".join(pieces) if kicker else clean_text(element.text_content())
         if not text:
@@ -170,6 +172,22 @@ def _headings(tree: HtmlElement) -> list[Heading]:
             )
         )
     return found
+
+
+def _opens_its_article(element: HtmlElement) -> bool:
+    """Whether little text stands before `element` in its `<article>` or `<main>`: a headline opens
+    the article, where teasers of related articles (written as kicker and headline too) follow it."""
+    container = next((a for a in element.iterancestors() if a.tag in {"article", "main"}), None)
+    if container is None:
+        return True
+    before = 0
+    for node in container.iter():
+        if node is element:
+            return True
+        before += len((node.text or "").strip()) + len((node.tail or "").strip()) if node is not container else len((node.text or "").strip())
+        if before > _OPENING_TEXT:
+            return False
+    return True
 
 
 def title(page: Declarations) -> str | None:
@@ -196,8 +214,10 @@ def title(page: Declarations) -> str | None:
     sections = [*page.breadcrumbs, *categories(page), page.meta.get("article:section"), *_folders(url(page))]
     stripped = strip_site_from_title(meta_title, names, _host(page), sections) if meta_title else None
     section_keys = {key for name in sections if name and (key := fold(name))}
-    # h1s before h2s: an h2 with a kicker is the headline only where the page has no h1 for it
-    ranked = sorted((h for h in page.headings if not h.links_home and fold(h.text) not in names), key=lambda h: not h.is_h1)
+    # an h2 with a kicker is the headline only where the page has no h1
+    own_headings = [h for h in page.headings if not h.links_home and fold(h.text) not in names]
+    has_h1 = any(h.is_h1 for h in own_headings)
+    ranked = [h for h in own_headings if h.is_h1 or not has_h1]
     own = [(h.without_kicker(meta_title, section_keys), h.in_article) for h in ranked]
     headings = [text for text, _ in own]
     if headline:
