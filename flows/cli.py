@@ -256,7 +256,9 @@ def _ingest_outcome(summary: RunSummary, uris: list[str], names: list[str]) -> i
 
     if why := nothing_ingested(summary, uris):
         sources = ["cli"] if uris else names  # the source name of command-line URIs
-        quoted = ", ".join("'" + n.replace("'", "''") + "'" for n in sources)
+        from warehouse.storage import sql_literal
+
+        quoted = ", ".join(sql_literal(n) for n in sources)
         where = f" WHERE source IN ({quoted})" if sources else ""
         look = f'; see `pressroom sql "SELECT uri, stage, error, detail FROM quarantine{where}"`' if summary.quarantined else ""
         print(f"pressroom: {why}{look}", file=sys.stderr)

@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from warehouse.catalog import ensure_catalog, holds_warehouse
 from warehouse.query import QueryRefused, check_read_only
-from warehouse.storage import WarehouseRoot, check_reachable, configure_duckdb, location
+from warehouse.storage import WarehouseRoot, check_reachable, configure_duckdb, location, sql_literal
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
 Compression = Literal["gzip", "zstd"]
@@ -167,7 +167,7 @@ def _copy(root: WarehouseRoot, sql: str, target: ExportTarget, written: Path, me
     reader = _database(memory_limit)
     writer = None
     try:
-        reader.execute(f"ATTACH '{_quoted(ensure_catalog(root))}' AS warehouse (READ_ONLY)")
+        reader.execute(f"ATTACH {sql_literal(str(ensure_catalog(root)))} AS warehouse (READ_ONLY)")
         reader.execute("USE warehouse")
         configure_duckdb(reader, root)
         _lock(reader, location(root))
@@ -178,7 +178,7 @@ def _copy(root: WarehouseRoot, sql: str, target: ExportTarget, written: Path, me
             progress(0, total)
         batches = reader.sql(sql).to_arrow_reader(BATCH_ROWS)
         writer.register("export_rows", pa.RecordBatchReader.from_batches(batches.schema, _counted(batches, progress)))
-        return writer.execute(f"COPY export_rows TO '{_quoted(written)}' ({copy_options(target)})").fetchall()[0][0]
+        return writer.execute(f"COPY export_rows TO {sql_literal(str(written))} ({copy_options(target)})").fetchall()[0][0]
     finally:
         if writer is not None:
             writer.close()
@@ -206,10 +206,6 @@ def _lock(con: duckdb.DuckDBPyConnection, folder: str) -> None:
     con.execute("SET allowed_directories = [?]", [folder.rstrip(separator) + separator])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _counted(batches: pa.RecordBatchReader, progress: Progress | None) -> Iterator[pa.RecordBatch]:

@@ -43,8 +43,8 @@ import pyarrow.compute as pc
 from warehouse.lock import LOCK_TIMEOUT_SECONDS
 from warehouse.schemas import Table
 from warehouse.scratch import scratch_connection
-from warehouse.storage import WarehouseRoot, local_folder, location
-from warehouse.tables import is_data_file, table_files
+from warehouse.storage import WarehouseRoot, local_folder
+from warehouse.tables import file_list, is_data_file, table_files
 
 FOLDER = "_keys"
 INDEX_FILE = "keys.sqlite"
@@ -191,9 +191,8 @@ class KeyIndex:
         return names
 
     def _index_parts(self, names: list[str]) -> None:
-        paths = ", ".join("'" + location(self._root, n).replace("'", "''") + "'" for n in names)
         keys = ", ".join(f'"{k}"' for k in self._table.key)
-        query = f"SELECT {keys} FROM read_parquet([{paths}], hive_partitioning = false, union_by_name = true)"
+        query = f"SELECT {keys} FROM read_parquet({file_list(self._root, names)}, hive_partitioning = false, union_by_name = true)"
         with scratch_connection(self._root) as con:
             batches = con.execute(query).to_arrow_reader(_INSERT_CHUNK)
             for batch in batches:

@@ -16,7 +16,7 @@ import duckdb
 from warehouse.catalog import ensure_catalog, require_warehouse
 from warehouse.display_width import display_width, pad, truncate
 from warehouse.engine import open_database
-from warehouse.storage import WarehouseRoot, configure_duckdb, is_remote, location
+from warehouse.storage import WarehouseRoot, configure_duckdb, is_remote, location, sql_literal
 
 OutputFormat = Literal["table", "csv", "json"]
 # `EXPLAIN`, `EXPLAIN ANALYZE` and `EXPLAIN (options)` in front of the statement they explain.
@@ -103,10 +103,6 @@ def _table_functions(sql: str) -> list[str]:
     return names
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def query_connection(root: WarehouseRoot) -> duckdb.DuckDBPyConnection:
     """A connection for a user's query: a database of its own with the catalog attached
     read-only, which may read files under the warehouse root only and whose settings cannot be
@@ -122,12 +118,12 @@ def query_connection(root: WarehouseRoot) -> duckdb.DuckDBPyConnection:
     catalog = ensure_catalog(root)
     con = open_database()
     try:
-        con.execute(f"ATTACH {_quoted(str(catalog))} AS {QUERY_DATABASE} (READ_ONLY)")
+        con.execute(f"ATTACH {sql_literal(str(catalog))} AS {QUERY_DATABASE} (READ_ONLY)")
         con.execute(f"USE {QUERY_DATABASE}")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
         configure_duckdb(con, root)
-        con.execute(f"SET allowed_directories = [{_quoted(location(root) + ('/' if is_remote(root) else os.sep))}]")
+        con.execute(f"SET allowed_directories = [{sql_literal(location(root) + ('/' if is_remote(root) else os.sep))}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:

@@ -136,11 +136,7 @@ def list_names(root: WarehouseRoot, folder: str) -> list[str]:
     of listing it (and every write lists its table)."""
     if isinstance(root, S3Root):
         return [f.name for f in list_files(root, folder)]
-    top, names = root / folder, []
-    for path, _, files in os.walk(top):
-        at = Path(path).relative_to(root).as_posix()
-        names += [f"{at}/{name}" for name in files]
-    return sorted(names)
+    return sorted(name for name, _ in _walk(root / folder, folder.strip("/")))
 
 
 def _walk(path: Path, name: str) -> Iterator[tuple[str, os.DirEntry]]:
@@ -224,23 +220,24 @@ def put_parquet(root: S3Root, name: str, table: pa.Table) -> None:
         raise _s3_error(root, exc) from None
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def sql_literal(text: str) -> str:
+    """`text` as a SQL string literal (quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def s3_secret_sql(s3: S3Settings, scope: str) -> str:
     """The `CREATE SECRET` statement that lets DuckDB's httpfs read `scope` (an `s3://` prefix)
     with these settings; it holds the secret key, so it is executed, never shown."""
-    options = {"TYPE": "s3", "PROVIDER": "config", "REGION": _literal(s3.region), "SCOPE": _literal(scope)}
+    options = {"TYPE": "s3", "PROVIDER": "config", "REGION": sql_literal(s3.region), "SCOPE": sql_literal(scope)}
     if s3.access_key_id:
-        options["KEY_ID"] = _literal(s3.access_key_id)
+        options["KEY_ID"] = sql_literal(s3.access_key_id)
     if s3.secret_access_key:
-        options["SECRET"] = _literal(s3.secret_access_key.get_secret_value())
+        options["SECRET"] = sql_literal(s3.secret_access_key.get_secret_value())
     if s3.session_token:
-        options["SESSION_TOKEN"] = _literal(s3.session_token.get_secret_value())
+        options["SESSION_TOKEN"] = sql_literal(s3.session_token.get_secret_value())
     if host := s3.endpoint_host():
         # a custom endpoint (MinIO, moto) serves buckets as paths, not as host names
-        options.update(ENDPOINT=_literal(host), URL_STYLE="'path'")
+        options.update(ENDPOINT=sql_literal(host), URL_STYLE="'path'")
     options["USE_SSL"] = "true" if s3.uses_tls() else "false"
     body = ", ".join(f"{k} {v}" for k, v in options.items())
     return f"CREATE OR REPLACE TEMPORARY SECRET {SECRET_NAME} ({body})"

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from warehouse.schemas import Table
 from warehouse.scratch import scratch_connection
-from warehouse.storage import StoredFile, WarehouseRoot, list_files, list_names, location, parquet_file
+from warehouse.storage import StoredFile, WarehouseRoot, list_files, list_names, location, parquet_file, sql_literal
 
 SCHEMA_FILE = "_schema.parquet"
 _PART_TIME = re.compile(r"(?:^|/)part-(\d{8}T\d{6})-[^/]*$")  # how warehouse/writer.py names a part
@@ -26,8 +26,8 @@ def table_scan(root: WarehouseRoot, table: Table, filename: bool = False) -> str
     """A SQL table expression scanning every stored row of `table`; with `filename`, each row
     also names the file that holds it (column `filename`). Columns are matched by name, so files
     written before a column was added read it as NULL."""
-    glob = table_glob(root, table).replace("'", "''")
-    return f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true{', filename = true' if filename else ''})"
+    glob = sql_literal(table_glob(root, table))
+    return f"read_parquet({glob}, hive_partitioning = false, union_by_name = true{', filename = true' if filename else ''})"
 
 
 def is_data_file(name: str) -> bool:
@@ -57,6 +57,11 @@ def part_written_at(name: str) -> datetime | None:
 def file_location(root: WarehouseRoot, name: str) -> str:
     """Where a data file named by `table_files` is, for `read_parquet`."""
     return location(root, name)
+
+
+def file_list(root: WarehouseRoot, names: list[str]) -> str:
+    """A SQL list of where the files `names` (relative to the root) are, for `read_parquet`."""
+    return "[" + ", ".join(sql_literal(file_location(root, name)) for name in names) + "]"
 
 
 def file_rows(root: WarehouseRoot, name: str) -> int:

@@ -46,7 +46,7 @@ from tasks.search.texts import add_texts, open_texts, remove_texts, texts_path, 
 from warehouse.engine import open_database
 from warehouse.schemas import ARTICLES, LANGUAGES
 from warehouse.scratch import scratch_connection
-from warehouse.storage import StoredFile, WarehouseRoot, local_folder
+from warehouse.storage import StoredFile, WarehouseRoot, local_folder, sql_literal
 from warehouse.tables import file_location, table_file_stats
 
 SCHEMA = "search_index"
@@ -99,10 +99,6 @@ def sources_fingerprint(root: WarehouseRoot) -> str:
     return _fingerprint(table_file_stats(root, ARTICLES) + table_file_stats(root, LANGUAGES))
 
 
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _remove(path: Path) -> None:
     for name in (path.name, path.name + ".wal", texts_path(path).name):
         path.with_name(name).unlink(missing_ok=True)
@@ -113,7 +109,7 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     this format or its texts file is missing or damaged) as needed."""
     for attempt in range(2):
         try:
-            con.execute(f"ATTACH {_quoted(path)} AS {SCHEMA}")
+            con.execute(f"ATTACH {sql_literal(str(path))} AS {SCHEMA}")
             tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCHEMA]).fetchall()}
             if not tables:
                 texts_path(path).unlink(missing_ok=True)
@@ -198,11 +194,8 @@ def _new_files(
 def _parquet(root: WarehouseRoot, files: list[StoredFile], columns: str) -> str:
     """A SQL table expression reading `columns` of `files`, and each row's file by its name
     relative to the root (`name`), which moving the warehouse does not change."""
-    def literal(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    locations = [literal(file_location(root, file.name)) for file in files]
-    names = ", ".join(f"({location}, {literal(file.name)})" for location, file in zip(locations, files))
+    locations = [sql_literal(file_location(root, file.name)) for file in files]
+    names = ", ".join(f"({location}, {sql_literal(file.name)})" for location, file in zip(locations, files))
     return (f"(SELECT {columns}, n.name FROM read_parquet([{', '.join(locations)}], hive_partitioning = false, "
             f"union_by_name = true, filename = true) JOIN (VALUES {names}) AS n(location, name) ON filename = n.location)")
 
