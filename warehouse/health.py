@@ -10,9 +10,9 @@ from typing import Any
 import duckdb
 
 from warehouse.catalog import connect
-from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE, Table
-from warehouse.storage import WarehouseRoot, location
-from warehouse.tables import SCHEMA_FILE, part_written_at, table_files
+from warehouse.schemas import ARTICLES, DOCUMENTS, QUARANTINE
+from warehouse.storage import WarehouseRoot
+from warehouse.tables import SCHEMA_FILE, file_list, part_written_at, table_files
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,25 @@ ORDER BY started_at DESC, run_id
 """
 
 
-def _files_within(root: WarehouseRoot, table: Table, windows: list[tuple[datetime, datetime]]) -> str:
-    """A SQL list of the table's schema file and of its part files written within one of
-    `windows` (and of any file whose name tells no time)."""
-    names = [f"{table.name}/{SCHEMA_FILE}"]
-    for name in table_files(root, table):
-        written = part_written_at(name)
-        if written is None or any(start <= written <= end for start, end in windows):
-            names.append(name)
-    return "[" + ", ".join("'" + location(root, n).replace("'", "''") + "'" for n in names) + "]"
+_TABLES = (DOCUMENTS, QUARANTINE, ARTICLES)  # what source_health reads
+
+
+def _part_times(root: WarehouseRoot) -> dict[str, list[tuple[str, datetime | None]]]:
+    """Each table `source_health` reads, with its part files and when each was written (None
+    for a name that does not tell)."""
+    return {table.name: [(name, part_written_at(name)) for name in table_files(root, table)] for table in _TABLES}
+
+
+def _files_within(root: WarehouseRoot, parts: dict[str, list[tuple[str, datetime | None]]], windows: list[tuple[datetime, datetime]]) -> dict[str, str]:
+    """Per table of `parts`, a SQL list of its schema file and of its part files written within
+    one of `windows` (and of any file whose name tells no time)."""
+    return {
+        table: file_list(
+            root,
+            [f"{table}/{SCHEMA_FILE}", *(name for name, written in named if written is None or any(start <= written <= end for start, end in windows))],
+        )
+        for table, named in parts.items()
+    }
 
 
 def run_with_history(root: WarehouseRoot, run_id: str, started_at: datetime, history_runs: int) -> list[SourceHistory]:
@@ -81,12 +91,13 @@ def run_with_history(root: WarehouseRoot, run_id: str, started_at: datetime, his
     con = connect(root)
     try:
         earlier = con.execute(_EARLIER_RUNS, {"started_at": started_at, "run_id": run_id}).fetchall()
+        parts = _part_times(root)
         take = history_runs
         while True:
             chosen = earlier[:take]
             windows = [(started_at - _MARGIN, _NEVER)]
             windows += [(start - _MARGIN, end + _MARGIN) for _, start, end in chosen]
-            sql = _RUN_AND_HISTORY.format(**{t.name: _files_within(root, t, windows) for t in (DOCUMENTS, QUARANTINE, ARTICLES)})
+            sql = _RUN_AND_HISTORY.format(**_files_within(root, parts, windows))
             parameters = {"run_id": run_id, "history_runs": history_runs, "chosen": [r for r, _, _ in chosen]}
             found = _by_source(con.execute(sql, parameters))
             if take >= len(earlier) or all(len(f.history) >= history_runs for f in found):
@@ -96,11 +107,15 @@ def run_with_history(root: WarehouseRoot, run_id: str, started_at: datetime, his
         con.close()
 
 
-def _by_source(cursor: duckdb.DuckDBPyConnection) -> list[SourceHistory]:
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of a query, each a dict keyed by its columns."""
     columns = [d[0] for d in cursor.description]
-    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _by_source(cursor: duckdb.DuckDBPyConnection) -> list[SourceHistory]:
     found: dict[str, SourceHistory] = {}
-    for row in rows:
+    for row in _rows(cursor):
         is_current = row.pop("is_current")
         if is_current:
             found[row["source"]] = SourceHistory(row["source"], row, [])
@@ -125,11 +140,9 @@ def run_sources(root: WarehouseRoot, run_id: str, started_at: datetime, with_dup
     first, each with its alerts' messages; read from the files written since the run started,
     and with the dedup figures only if `with_duplicates` (they read every decision)."""
     windows = [(started_at - _MARGIN, _NEVER)]
-    files = {t.name: _files_within(root, t, windows) for t in (DOCUMENTS, QUARANTINE, ARTICLES)}
+    files = _files_within(root, _part_times(root), windows)
     con = connect(root)
     try:
-        cursor = con.execute(_RUN_SOURCES.format(**files, with_duplicates=str(with_duplicates).lower()), {"run_id": run_id})
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return _rows(con.execute(_RUN_SOURCES.format(**files, with_duplicates=str(with_duplicates).lower()), {"run_id": run_id}))
     finally:
         con.close()
