@@ -13,7 +13,6 @@ import hashlib
 import time
 from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import asdict
 from datetime import datetime, timezone
 
 import pyarrow as pa
@@ -140,7 +139,7 @@ def write_rows(root: WarehouseRoot, table: Table, records: list, run_id: str, qu
     now = datetime.now(timezone.utc)
     partition = partition_for(now)
     stamp = {name: now for name in ("tagged_at", "computed_at") if name in table.schema.names}
-    rows = [{**asdict(r), **stamp, "run_id": run_id} for r in records]
+    rows = [_row(r, **stamp, run_id=run_id) for r in records]
     with _batch_lock(root, bool(records or quarantined)):
         added = {
             "quarantine": _write_quarantine(root, run_id, quarantined, now, partition),

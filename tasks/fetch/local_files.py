@@ -55,12 +55,9 @@ def file_inputs(source: FileSource | FolderSource, context: PlanContext) -> Plan
     if isinstance(source, FolderSource):
         if not source.path.is_dir():
             return [], [QuarantineRecord(source.name, path_text(source.path), "discover", "not_found", "folder does not exist")]
-        paths = matching_files(source.path, source.include, source.exclude)
-    else:
-        paths = [source.path]
     refs: list[InputRef] = []
     quarantined: list[QuarantineRecord] = []
-    for path in paths:
+    for path in _paths(source):
         fmt = format_for_path(path)
         if fmt is None:
             quarantined.append(
@@ -84,11 +81,7 @@ def modified_after(sources: list[FileSource | FolderSource], moment: datetime) -
     warehouse for every file's stored validator."""
     after = moment.timestamp()
     for source in sources:
-        if isinstance(source, FolderSource):
-            paths = matching_files(source.path, source.include, source.exclude) if source.path.is_dir() else []
-        else:
-            paths = [source.path]
-        for path in paths:
+        for path in _paths(source):
             if format_for_path(path) is None:
                 continue
             try:
@@ -97,6 +90,14 @@ def modified_after(sources: list[FileSource | FolderSource], moment: datetime) -
             except OSError:
                 continue  # the plan quarantines it
     return False
+
+
+def _paths(source: FileSource | FolderSource) -> list[Path]:
+    """The files a source names: a folder's matching files (none when it does not exist), or the
+    file itself."""
+    if isinstance(source, FolderSource):
+        return matching_files(source.path, source.include, source.exclude) if source.path.is_dir() else []
+    return [source.path]
 
 
 def _changed(refs: list[InputRef], context: PlanContext) -> list[InputRef]:
