@@ -71,17 +71,20 @@ def found_metadata(tree: HtmlElement, default_url: str | None, wanted: Collectio
             metadata.sitename = metadata.sitename.title()
     elif "site" in wanted and metadata.url and (host := META_URL.match(metadata.url)):
         metadata.sitename = host[1]
-    if "categories" in wanted and not metadata.categories and _may_have_catstags("category", tree):
+    # the link addresses once, for both kinds
+    addresses = "\n".join(_LINK_ADDRESSES(tree)) if {"categories", "tags"} & set(wanted) else ""
+    if "categories" in wanted and not metadata.categories and _may_have_catstags("category", addresses, tree):
         metadata.categories = extract_catstags("category", tree)
-    if "tags" in wanted and not metadata.tags and _may_have_catstags("tag", tree):
+    if "tags" in wanted and not metadata.tags and _may_have_catstags("tag", addresses, tree):
         metadata.tags = extract_catstags("tag", tree)
     metadata.clean_and_trim()
     return metadata
 
 
-def _may_have_catstags(kind: str, tree: HtmlElement) -> bool:
-    """False when `extract_catstags(kind, tree)` surely finds nothing: no link of the page has a
-    /category/ (or /tag/) address, and for categories no section meta tag either."""
-    if _CATSTAGS_LINK[kind].search("\n".join(_LINK_ADDRESSES(tree))):
+def _may_have_catstags(kind: str, addresses: str, tree: HtmlElement) -> bool:
+    """False when `extract_catstags(kind, tree)` surely finds nothing: none of the page's link
+    `addresses` (one a line) has a /category/ (or /tag/) segment, and for categories no section
+    meta tag either."""
+    if _CATSTAGS_LINK[kind].search(addresses):
         return True
     return kind == "category" and bool(_SECTION_META(tree))
