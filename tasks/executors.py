@@ -21,9 +21,10 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, InvalidStateError, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from types import TracebackType
 from typing import Any
 
 _M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
@@ -70,6 +71,7 @@ def worker_pool(
     initializer = partial(_start_pool_worker, preload, preload_args)
     context = multiprocessing.get_context("spawn")
     _resource_tracker_of_its_own()
+    _ignore_the_cancelled_future_race()
     pool = RenewablePool(partial(ProcessPoolExecutor, workers, mp_context=context, initializer=initializer), workers)
     try:
         if start_now:
@@ -154,6 +156,36 @@ def _exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _ignore_the_cancelled_future_race() -> None:
+    """A process pool broken while its futures are being cancelled (Ctrl-C: the pool's `map`
+    cancels what it has not returned as the workers are killed) fails in its manager thread,
+    setting a cancelled future's exception, and prints that thread's traceback beside the
+    command's one line. CPython's own fix (gh-107219, in 3.12) ignores exactly that error there;
+    Python 3.11's pool has the race, so this process ignores it the same way. Every other
+    thread's exception goes to the hook that was there."""
+    previous = threading.excepthook
+    if getattr(previous, "ignores_cancelled_future_race", False):
+        return
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is InvalidStateError and _raised_in_terminate_broken(args.exc_traceback):
+            return
+        previous(args)
+
+    hook.ignores_cancelled_future_race = True  # type: ignore[attr-defined]
+    threading.excepthook = hook
+
+
+def _raised_in_terminate_broken(trace: TracebackType | None) -> bool:
+    """Whether `trace` passes through the process pool's `terminate_broken`."""
+    while trace is not None:
+        code = trace.tb_frame.f_code
+        if code.co_name == "terminate_broken" and code.co_filename.endswith(os.path.join("concurrent", "futures", "process.py")):
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def _resource_tracker_of_its_own() -> None:
