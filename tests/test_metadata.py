@@ -24,6 +24,7 @@ from tasks.clean.normalize import (
     split_authors,
 )
 from tasks.identity import article_id, doc_id_for_path, doc_id_for_url, sha256_hex
+from tasks.clean.page_metadata import read_declarations
 from tasks.clean.titles import site_in_title, strip_site_from_title
 from tasks.records import DecodedDocument, ExtractedDocument, FetchedDocument, PageMetadata
 from tasks.stage import run_stage
@@ -401,3 +402,18 @@ def test_stage_function_runs_in_a_process_pool() -> None:
         output = run_stage("metadata", docs, normalize_article, describe=lambda d: ("", "", None), executor=pool)
     assert [record.title for record in output.items] == ["Vaccine & cooperation: what's next"] * 3
     assert output.items[0].word_count == 9
+
+
+@pytest.mark.parametrize(
+    ("trail", "expected"),
+    [
+        ('<nav aria-label="Breadcrumb"><a href="/">Home</a><a href="/politik/">Politik</a></nav>', ("Home", "Politik")),
+        ('<ol class="site-breadcrumbs"><li><a href="/sport/">Sport</a></li></ol>', ("Sport",)),
+        ('<div itemtype="https://schema.org/BreadcrumbList"><a href="/kultur/">Kultur</a></div>', ("Kultur",)),
+        ('<ol class="BreadCrumbs"><li><a href="/sport/">Sport</a></li></ol>', ()),  # only the B is folded
+        ('<nav class="menu"><a href="/sport/">Sport</a></nav>', ()),
+    ],
+)
+def test_breadcrumb_links_are_read_where_a_trail_is_marked(trail: str, expected: tuple[str, ...]) -> None:
+    tree = trafilatura.load_html(f"<html><body>{trail}<article><h1>Title</h1><p>Text.</p></article></body></html>")
+    assert read_declarations(tree).breadcrumbs == expected
