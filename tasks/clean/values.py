@@ -49,7 +49,10 @@ def clean_text(value: object) -> str | None:
     """
     if value is None:
         return None
-    text = _TAG.sub(" ", str(value))
+    text = str(value)
+    if "<" not in text and "&" not in text:  # most values: no tag, no reference to look for
+        return " ".join(_INVISIBLE.sub("", text).split()) or None
+    text = _TAG.sub(" ", text)
     for _ in range(_MAX_UNESCAPES):
         unescaped = unescape_entities(text)
         if unescaped == text:
