@@ -15,6 +15,7 @@ from prefect.runtime import flow_run
 
 from config.pause_points import pause_point
 from config.settings import Settings
+from flows.heartbeats import end_heartbeats_without_waiting
 from tasks.run_summary import RunSummary
 from tasks.store import record_run
 from warehouse.catalog import ensure_catalog
@@ -22,6 +23,8 @@ from warehouse.doctor import check_readable, damage_named_in
 from warehouse.writer import clear_staging
 from warehouse.storage import WarehouseRoot
 
+
+end_heartbeats_without_waiting()  # before any flow run of this process starts
 
 # Added to the error that stopped a run whose `runs` row could not be written (a full disk).
 NOT_RECORDED = "this run is not in `runs`: its row could not be written either"
