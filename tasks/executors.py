@@ -118,11 +118,12 @@ def shared_worker_pool(workers: int, executor: str = PROCESSES) -> Iterator[Rene
 
 
 def call_in_worker(pool: Executor | None, fn: Callable[..., Result], /, *args: Any) -> Result:
-    """`fn(*args)` in a worker process of `pool` when it is a process pool of this machine, so
-    its Python work does not share this process's interpreter lock with what the caller runs
-    meanwhile (and stopping the pool stops it); else here. Other executors' workers may be on
-    other machines."""
-    if isinstance(pool, RenewablePool):
+    """`fn(*args)` in a worker process of `pool` when it is a process pool of this machine whose
+    workers are running, so its Python work does not share this process's interpreter lock with
+    what the caller runs meanwhile (and stopping the pool stops it); else here: starting a worker
+    costs more than a call with little to do, and other executors' workers may be on other
+    machines."""
+    if isinstance(pool, RenewablePool) and pool.started():
         return pool.submit(fn, *args).result()
     return fn(*args)
 
@@ -174,6 +175,10 @@ class RenewablePool(Executor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def started(self) -> bool:
+        """Whether the pool has worker processes (they start at its first tasks)."""
+        return bool(self.pool._processes)  # noqa: SLF001 - the pool's own table of its workers
 
     def kill(self) -> None:
         """Kill every worker (their tasks' futures fail with BrokenProcessPool). `_processes` is

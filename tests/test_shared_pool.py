@@ -94,7 +94,10 @@ def test_nothing_is_shared_on_dask_or_with_one_worker() -> None:
 
 
 @pytest.mark.timeout(300)
-def test_call_in_worker_runs_in_a_pool_worker_or_here() -> None:
+def test_call_in_worker_runs_in_a_running_pool_worker_or_here() -> None:
     with shared_worker_pool(2) as pool:
-        assert call_in_worker(pool, os.getpid) in _pids(pool)
+        assert call_in_worker(pool, os.getpid) == os.getpid()  # no worker started yet: none is started for it
+        assert not pool.started()
+        workers = _pids(pool)
+        assert call_in_worker(pool, os.getpid) in workers
     assert call_in_worker(None, os.getpid) == os.getpid()
