@@ -15,11 +15,12 @@ from flows.dedup import dedup
 from flows.ingest import ingest
 from flows.language import languages
 from flows.parameters import DedupParameters, IngestParameters, LanguageParameters
+from tasks.executors import call_in_worker, shared_worker_pool
 from tasks.report import write_report
 from tasks.run_summary import RunSummary
 from tasks.search import update_index
 
-index = task(update_index, name="search-index", cache_policy=NO_CACHE)
+index = task(call_in_worker, name="search-index", cache_policy=NO_CACHE)
 report = task(write_report, name="report", cache_policy=NO_CACHE)
 
 
@@ -40,12 +41,20 @@ class PipelineParameters(BaseModel):
 
 @flow(name="pipeline")
 def pipeline(params: PipelineParameters = PipelineParameters()) -> list[RunSummary]:
-    """Run the flows in order; each is its own flow run with its own summary. Then bring the
-    search index up to date (`pressroom search` would do it first otherwise), publish what the
-    ingest run added per source (with duplicates, now that dedup ran) and write the report."""
-    summaries = [ingest(params.ingest), languages(params.languages), dedup(params.dedup)]
-    root = Settings().warehouse_root()
-    update = index(root)
+    """Run the flows in order, on one worker pool; each is its own flow run with its own
+    summary. The search index is brought up to date (`pressroom search` would do it first
+    otherwise) once the languages are tagged, while dedup runs (it reads articles and their
+    tags, not duplicates). Then publish what the ingest run added per source (with duplicates,
+    now that dedup ran) and write the report."""
+    settings = Settings()
+    root = settings.warehouse_root()
+    with shared_worker_pool(settings.workers, settings.executor) as pool:
+        summaries = [ingest(params.ingest), languages(params.languages)]
+        # the index reads articles and their tags, not duplicates: it is updated while dedup runs,
+        # in a worker process of the pool when there is one (this process is dedup's)
+        indexing = index.submit(pool, update_index, root)
+        summaries.append(dedup(params.dedup))
+    update = indexing.result()
     get_run_logger().info("search index: %d articles added, %d versions removed in %.1f s", update.added, update.removed, update.seconds)
     publish_sources("pipeline", root, summaries[0], with_duplicates=True)
     if params.report_path:

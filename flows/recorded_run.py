@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from typing import NoReturn
 
 import duckdb
 from prefect.artifacts import create_markdown_artifact
@@ -15,6 +16,7 @@ from prefect.runtime import flow_run
 
 from config.pause_points import pause_point
 from config.settings import Settings
+from flows.heartbeats import end_heartbeats_without_waiting
 from tasks.run_summary import RunSummary
 from tasks.store import record_run
 from warehouse.catalog import ensure_catalog
@@ -22,6 +24,8 @@ from warehouse.doctor import check_readable, damage_named_in
 from warehouse.writer import clear_staging
 from warehouse.storage import WarehouseRoot
 
+
+end_heartbeats_without_waiting()  # before any flow run of this process starts
 
 # Added to the error that stopped a run whose `runs` row could not be written (a full disk).
 NOT_RECORDED = "this run is not in `runs`: its row could not be written either"
@@ -46,6 +50,20 @@ def prepare_warehouse(root: WarehouseRoot) -> None:
     check_readable(root)
 
 
+def _query_interrupted(exc: BaseException) -> bool:
+    """Whether `exc` is DuckDB's for a query stopped by Ctrl-C: its InterruptException, or the
+    RuntimeError its Arrow batch readers raise (no class of its own, only the message)."""
+    return isinstance(exc, duckdb.InterruptException) or (type(exc) is RuntimeError and str(exc) == "Query interrupted")
+
+
+def _record_interrupted(root: WarehouseRoot, summary: RunSummary, exc: BaseException) -> NoReturn:
+    """Ctrl-C during a DuckDB query: DuckDB takes the KeyboardInterrupt and raises its own error,
+    which would be a failed run and a traceback; it is an interrupted run, as anywhere else."""
+    with suppress(Exception):
+        record_run(root, summary.finish("interrupted"))
+    raise KeyboardInterrupt from exc
+
+
 @contextmanager
 def recorded_run(flow: str) -> Iterator[FlowRun]:
     """Start a run of `flow`; when the block completes, store and publish its summary. A run
@@ -59,6 +77,8 @@ def recorded_run(flow: str) -> Iterator[FlowRun]:
         pause_point("start")
         yield run
     except duckdb.Error as exc:
+        if _query_interrupted(exc):
+            _record_interrupted(root, run.summary, exc)
         # a read that failed on a damaged part: name the file and what to do, not DuckDB's internals
         damage = damage_named_in(root, exc)
         with suppress(Exception):
@@ -67,6 +87,8 @@ def recorded_run(flow: str) -> Iterator[FlowRun]:
             raise
         raise damage from exc
     except BaseException as exc:
+        if _query_interrupted(exc):
+            _record_interrupted(root, run.summary, exc)
         status = "interrupted" if isinstance(exc, (KeyboardInterrupt, TerminationSignal)) else "failed"
         # best effort: the error that stopped the run is what the caller must see
         try:

@@ -10,6 +10,9 @@ Every one is a `concurrent.futures.Executor`, so stages take any of them. The pr
 `RenewablePool`: a stage whose worker is stuck in code no signal interrupts can replace it
 (`tasks.stall_guard`). A model a stage needs (the language detector) is loaded once per worker
 process, not per task. Fetching, writing and grouping stay in the flow run.
+
+Flows run one after another in a process (the pipeline's three) can share one process pool
+(`shared_worker_pool`): started once, its workers keep what they imported and loaded.
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, InvalidStateError, ProcessPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 _M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
 _M_MMAP_THRESHOLD = -3
 PROCESSES = "processes"
 DASK_LOCAL = "dask-local:"
 DASK_SCHEMES = ("dask://", "tcp://", "tls://")
+Result = TypeVar("Result")
 
 
 @contextmanager
@@ -63,6 +68,11 @@ def worker_pool(
         return
     if executor != PROCESSES:
         raise ValueError(f"executor {executor!r} is not one of: processes, dask://HOST:PORT, dask-local:N")
+    shared = _SHARED.get()
+    if shared is not None and shared.workers == workers:
+        with _lent(shared, preload, preload_args, start_now) as pool:
+            yield pool
+        return
     if workers <= 1:
         if preload is not None:
             preload(*preload_args)
@@ -86,14 +96,65 @@ def worker_pool(
         pool.shutdown(wait=True)
 
 
+@contextmanager
+def shared_worker_pool(workers: int, executor: str = PROCESSES) -> Iterator[RenewablePool | None]:
+    """Within the block (in this thread and what it calls), every `worker_pool(workers)` of
+    the `processes` executor is one pool, started at the first task and stopped at the end of the
+    block, instead of a pool of its own per call. Its workers keep their imports and models from
+    one user to the next; a preload runs in each worker when that user starts them
+    (`start_workers`), or else when its first task needs what it loads. A stuck worker renews the
+    pool for every later user too. Other executors (Dask) are not shared: each `worker_pool`
+    opens its own, as outside the block; so is a single worker (the flow's own process). Yields
+    the shared pool, or None when there is none."""
+    if executor != PROCESSES or workers <= 1:
+        yield None
+        return
+    with worker_pool(workers) as pool:
+        token = _SHARED.set(pool)
+        try:
+            yield pool
+        finally:
+            _SHARED.reset(token)
+
+
+def call_in_worker(pool: Executor | None, fn: Callable[..., Result], /, *args: Any) -> Result:
+    """`fn(*args)` in a worker process of `pool` when it is a process pool of this machine whose
+    workers are running, so its Python work does not share this process's interpreter lock with
+    what the caller runs meanwhile (and stopping the pool stops it); else here: starting a worker
+    costs more than a call with little to do, and other executors' workers may be on other
+    machines."""
+    if isinstance(pool, RenewablePool) and pool.started():
+        return pool.submit(fn, *args).result()
+    return fn(*args)
+
+
+@contextmanager
+def _lent(pool: RenewablePool, preload: Callable[..., Any] | None, preload_args: tuple, start_now: bool) -> Iterator[RenewablePool]:
+    """The shared pool, lent to one `worker_pool` block, with that block's preload for
+    `start_workers`. A block left by an error (Ctrl-C) renews the pool: its workers may be busy
+    with the block's tasks for a while yet, and nothing will read what they return."""
+    pool.warm_up = partial(preload, *preload_args) if preload is not None else _no_op
+    try:
+        if start_now:
+            start_workers(pool)
+        yield pool
+    except BaseException:
+        pool.renew()
+        raise
+    finally:
+        pool.warm_up = _no_op
+
+
 def start_workers(pool: Executor | None) -> None:
     """Start every worker of a `worker_pool` process pool now, so their preloads run side by side
     (and beside whatever the caller does next) rather than during the first batch; call it once
-    there is work for them. Other executors start their workers themselves."""
+    there is work for them. A shared pool's workers may be running already: each is handed the
+    caller's preload as a task (a worker that gets none, or one that starts later, loads what it
+    needs at its first task). Other executors start their workers themselves."""
     if isinstance(pool, RenewablePool):
         # a spawning pool starts a worker per submitted task while none is idle
         for _ in range(pool.workers):
-            pool.submit(_no_op)
+            pool.submit(pool.warm_up)
 
 
 class RenewablePool(Executor):
@@ -104,6 +165,7 @@ class RenewablePool(Executor):
         self._start = start
         self.workers = workers
         self.pool = start()
+        self.warm_up: Callable[[], Any] = _no_op  # what `start_workers` hands each worker
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         return self.pool.submit(fn, *args, **kwargs)
@@ -113,6 +175,10 @@ class RenewablePool(Executor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def started(self) -> bool:
+        """Whether the pool has worker processes (they start at its first tasks)."""
+        return bool(self.pool._processes)  # noqa: SLF001 - the pool's own table of its workers
 
     def kill(self) -> None:
         """Kill every worker (their tasks' futures fail with BrokenProcessPool). `_processes` is
@@ -126,6 +192,10 @@ class RenewablePool(Executor):
         """Kill every worker and start a new pool of as many."""
         self.kill()
         self.pool = self._start()
+
+
+# The process pool `shared_worker_pool` lends to the `worker_pool`s opened inside its block.
+_SHARED: ContextVar[RenewablePool | None] = ContextVar("shared_worker_pool", default=None)
 
 
 def start_worker(preload: Callable[..., Any] | None, preload_args: tuple) -> None:

@@ -239,7 +239,7 @@ def test_the_pipeline_leaves_the_index_current(warehouse: Path, monkeypatch: pyt
     from flows.parameters import IngestParameters
     from flows.pipeline import PipelineParameters, pipeline
 
-    monkeypatch.setenv("PRESSROOM_WORKERS", "1")
+    monkeypatch.setenv("PRESSROOM_WORKERS", "2")  # the index is updated in a worker of the pipeline's pool, beside dedup
     pipeline(PipelineParameters(ingest=IngestParameters(uris=[str(EXAMPLES)])))
     assert update_index(warehouse).added == 0  # indexed by the pipeline already
     assert search(warehouse, "library late fees", limit=1)[0].title == "Valley library network ends late fees for all borrowers"
