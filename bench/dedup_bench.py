@@ -1,6 +1,7 @@
 """Dedup benchmark: pressroom's dedup end to end beside two in-memory baselines, on one corpus.
 
     .venv/bin/python -m bench.dedup_bench --n 10000 [--add 1000] [--workers 2] [--skip datasketch]
+    .venv/bin/python -m bench.dedup_bench --commands --n 100000 --add 1000 --rounds 2   # whole commands
 
 The corpus (bench/dedup_corpus.py) has N ~300-word articles with planted near and exact copies.
 Each pipeline runs in its own child process while the parent samples the resident memory of
@@ -383,9 +384,15 @@ def main(argv: list[str] | None = None) -> dict:
         help="instead of the speed benchmark, score translation grouping on the seeds and on labelled "
         "folders of <document>.<language>.txt files",
     )
+    parser.add_argument("--commands", action="store_true", help="instead: `pressroom dedup` as a whole command beside bench/reference_dedup.py (bench/dedup_commands_bench.py)")
+    parser.add_argument("--rounds", type=int, default=2, help="with --commands: rounds, the order flipped every round (default 2)")
     args = parser.parse_args(argv)
     if args.translations is not None:
         return _translations_main(args.translations)
+    if args.commands:
+        from bench.dedup_commands_bench import run
+
+        return run(args.n, args.add, args.rounds, args.seed, args.near, args.exact)
 
     settings = DedupSettings()
     t = time.perf_counter()
