@@ -95,9 +95,11 @@ def _pressroom(root: str, workers: int, run_id: str) -> dict:
     with dedup_session(warehouse, settings, "1GB") as session:
         timings["attach_cache"] = time.perf_counter() - started
         t = time.perf_counter()
-        with worker_pool(workers) as pool:  # started on the second task (~1 s), inside the clock
-            for i, batch in enumerate(session.unsigned_batches(settings.signature_batch * workers)):
-                signatures = sign_articles(batch, settings, pool if i else None, run_id).items
+        with worker_pool(workers) as pool:  # started on the first task (~1 s), inside the clock
+            round_rows = settings.signature_batch * workers
+            count, unsigned = session.unsigned(round_rows * 10)
+            for batch in unsigned:
+                signatures = sign_articles(batch, settings, pool if count > round_rows else None, run_id).items
                 signed += write_table(warehouse, SIGNATURES, signatures).stats.rows_added[SIGNATURES.name]
         timings["signatures"] = time.perf_counter() - t
         t = time.perf_counter()
