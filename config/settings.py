@@ -33,7 +33,7 @@ class Settings(BaseSettings):
         "search index (under s3/<endpoint>/<bucket>/<prefix>/). Unused for a warehouse folder, which holds them itself.",
     )
     sources: Path = Field(DEFAULT_SOURCES, description="The sources file the `run` and `ingest` commands read by default.")
-    batch_size: int = Field(200, ge=1, le=100_000, description="Inputs (ingest) or articles (languages) per Prefect task, where a run's parameters do not say; dedup tasks hold DedupSettings.signature_batch articles per worker.")
+    batch_size: int = Field(200, ge=1, le=100_000, description="Inputs (ingest) or articles (languages) per Prefect task, where a run's parameters do not say; dedup tasks hold ten DedupSettings.signature_batch batches per worker.")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes for CPU-bound stages; 1 runs them in-process.")
     executor: str = Field(
         "processes",

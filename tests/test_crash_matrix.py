@@ -71,8 +71,10 @@ FLOWS = {
     "ingest-folder": Flow(lambda inputs: ["ingest", str(inputs / "folder")], None, ("start", "stored articles@2", "staged documents@1"), "clean@6"),
     "ingest-warc": Flow(lambda inputs: ["ingest", str(inputs / "pages.warc.gz")], None, ("start", "stored documents@2", "staged articles@3"), "clean@8"),
     "languages": Flow(lambda inputs: ["languages"], "ingest-folder", ("start", "stored languages@2", "staged languages@3"), "stored languages@2"),
-    # (c): duplicates renamed into place, the dedup cache not yet told of them
-    "dedup": Flow(lambda inputs: ["dedup"], "languages", ("start", "stored signatures@1", "stored duplicates@1"), "stored signatures@1"),
+    # (c): duplicates renamed into place, the dedup cache not yet told of them. Ctrl-C where the
+    # flow's own thread writes: signatures are written in a task thread beside the next batch's
+    # signing, and a write under way is let finish (a pause there would hold the exit 120 s)
+    "dedup": Flow(lambda inputs: ["dedup"], "languages", ("start", "stored signatures@1", "stored duplicates@1"), "stored duplicates@1"),
 }
 
 

@@ -4,7 +4,7 @@ kept current, and the compared set taken once; and the grouping step over it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -31,13 +31,13 @@ class DedupSession:
     settings: DedupSettings
     compared: str  # a temporary table of `con`: article_id, language
 
-    def unsigned_batches(self, rows_per_batch: int, on_total: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
-        """The compared articles without a signature of the current settings, in batches of
-        `rows_per_batch` (or more, so a large backlog makes at most 100 batches); `on_total` is
-        told how many before the first batch."""
-        batches = unsigned_articles(self.con, self.root, f"{self.cache.schema}.sig", self.compared, rows_per_batch, on_total=on_total)
-        for batch in batches:
-            yield pa.Table.from_batches([batch])
+    def unsigned(self, rows_per_batch: int) -> tuple[int, Iterator[pa.Table]]:
+        """How many compared articles have no signature of the current settings, and those
+        articles in batches of `rows_per_batch` (or more, so a large backlog makes at most 100
+        batches), each read while the caller works on the one before."""
+        counted: list[int] = []
+        batches = unsigned_articles(self.con, self.root, f"{self.cache.schema}.sig", self.compared, rows_per_batch, on_total=counted.append)
+        return counted[0], (pa.Table.from_batches([batch]) for batch in batches)
 
 
 @contextmanager
