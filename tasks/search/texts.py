@@ -50,13 +50,15 @@ def texts_usable(path: Path) -> bool:
     return True
 
 
-def add_texts(con: sqlite3.Connection, rows: Iterable[tuple[int, str | None, str | None, str | None]]) -> None:
-    """Store (doc, title, url, text) rows, replacing any row of the same doc, in one commit."""
+def pack_texts(docs: list[int], titles: list[str | None], urls: list[str | None], texts: list[bytes | None]) -> list[tuple[int, str | None, str | None, bytes]]:
+    """The rows `add_texts` stores for articles (`texts` their UTF-8 bytes): the texts compressed."""
+    return [(doc, title, url, zlib.compress(text or b"", 1)) for doc, title, url, text in zip(docs, titles, urls, texts)]
+
+
+def add_texts(con: sqlite3.Connection, rows: Iterable[tuple[int, str | None, str | None, bytes]]) -> None:
+    """Store `pack_texts` rows, replacing any row of the same doc, in one commit."""
     with con:
-        con.executemany(
-            "INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
-            ((doc, title, url, zlib.compress((text or "").encode("utf-8"), 1)) for doc, title, url, text in rows),
-        )
+        con.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)", rows)
 
 
 def remove_texts(con: sqlite3.Connection, docs: list[int]) -> None:

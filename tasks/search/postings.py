@@ -1,0 +1,98 @@
+"""The postings of a batch of articles, counted with Arrow's compute kernels: finding and
+counting the words runs in C++ over whole columns, and Python sees each distinct word of a
+batch once (to fold, stem and hash it), not each word.
+
+The terms are those `terms.words` and `terms.word_keys` give (tests/test_search.py compares
+them on a multilingual sample, and the word class on every code point):
+
+- Words are found in the text as stored and case-folded afterwards, once per distinct word:
+  case folding maps every character to characters of the same kind (word character or not,
+  unspaced script or not; true of every code point, the tests check), so the folded words of a
+  text are the words of the folded text.
+- Arrow's regular expressions (RE2) know an older Unicode than the `regex` module that defines
+  the word class for queries: RE2 is given the class as the ranges of code points `regex` puts
+  in it, read from `regex` once per process.
+- The separators (runs of characters outside the class) are replaced by a space, then the text
+  is split at spaces: RE2 pays per match, and a text has one separator other than a space per
+  punctuation mark or line, against one word per five or six characters.
+- Runs of scripts written without spaces (Chinese, Japanese, Thai, ...) are separators there
+  too, and are segmented by ICU in Python, in the texts that have them only.
+- A title is joined to its text TITLE_WEIGHT times, so its words count that many times.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import regex
+
+from tasks.search.terms import TITLE_WEIGHT, WORD_CLASS, unspaced_words, word_keys
+from tasks.unspaced_scripts import UNSPACED_CLASS
+
+_UNSPACED = f"[{UNSPACED_CLASS}]"
+
+
+@lru_cache(maxsize=1)
+def separators() -> str:
+    """An RE2 pattern for the runs of characters a text's words are split at, spaces aside:
+    characters outside the word class, and runs of unspaced scripts (segmented apart)."""
+    codes = np.arange(0x110000, dtype="<u4")
+    codes[0xD800:0xE000] = ord(" ")  # surrogates are no characters; a space is no word character
+    everything = codes.tobytes().decode("utf-32-le")
+    spans = (match.span() for match in regex.finditer(f"[{WORD_CLASS}]+", everything))
+    ranges = "".join(f"\\x{{{start:x}}}-\\x{{{end - 1:x}}}" for start, end in spans)
+    return f"[^{ranges} ]+|{_UNSPACED}+"
+
+
+def _words(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Every word of `texts` (not case-folded, but those of unspaced scripts, folded by their
+    segmentation), and the position in `texts` of the text of each."""
+    spaced = pc.ascii_trim_whitespace(pc.replace_substring_regex(texts, separators(), " "))
+    # trimmed, a text splits into no empty piece unless it is empty: a null one splits into none
+    pieces = pc.ascii_split_whitespace(pc.if_else(pc.equal(pc.binary_length(spaced), 0), None, spaced))
+    found, rows = pc.list_flatten(pieces), pc.list_parent_indices(pieces)
+    unspaced = pc.match_substring_regex(texts, _UNSPACED)
+    if not pc.any(unspaced).as_py():
+        return found, rows
+    segmented: list[str] = []
+    segmented_rows: list[int] = []
+    for row, text in zip(pc.indices_nonzero(unspaced).to_pylist(), texts.filter(unspaced).to_pylist()):
+        words = unspaced_words(text.casefold())
+        segmented += words
+        segmented_rows += [row] * len(words)
+    return pa.concat_arrays([found, pa.array(segmented, found.type)]), pa.concat_arrays([rows, pa.array(segmented_rows, rows.type)])
+
+
+def _keys(words: pa.Array, vocabulary: list[str], stemmer: str) -> pa.Array:
+    """The term key of each of `words` (indices into `vocabulary`), stemmed by `stemmer`."""
+    used = pc.unique(words)
+    keys = word_keys([vocabulary[index].casefold() for index in used.to_pylist()], stemmer)
+    return pc.take(pa.array(keys, pa.int64()), pc.index_in(words, used))
+
+
+def batch_postings(docs: pa.Array, titles: pa.Array, texts: pa.Array, stemmers: pa.Array) -> pa.Table:
+    """The postings of a batch of articles (`docs` their numbers, `stemmers` the stemmer of
+    each): (term, doc, tf) rows, tf how often a word of the article occurs (a title's words
+    TITLE_WEIGHT times). Two words of one term (one stem, or cases) have a row each: their
+    counts are to be summed."""
+    large = [column.cast(pa.large_string()) for column in (titles, texts)]
+    joined = pc.binary_join_element_wise(
+        *[large[0]] * TITLE_WEIGHT, large[1], pa.scalar(" ", pa.large_string()), null_handling="replace", null_replacement="")
+    found, rows = _words(joined)
+    encoded = pc.dictionary_encode(found)  # each distinct word once
+    vocabulary = encoded.dictionary.to_pylist()
+    counted = pa.table({"word": encoded.indices, "row": rows}).group_by(["word", "row"]).aggregate([([], "count_all")])
+    words, rows, tf = (counted.column(name).combine_chunks() for name in ("word", "row", "count_all"))
+    parts = []
+    row_stemmers = pc.take(stemmers, rows)
+    for name in pc.unique(stemmers).to_pylist():
+        mask = pc.equal(row_stemmers, name)
+        parts.append(pa.table({
+            "term": _keys(words.filter(mask), vocabulary, name),
+            "doc": pc.take(docs, rows.filter(mask)).cast(pa.int32()),
+            "tf": tf.filter(mask).cast(pa.int32()),
+        }))
+    return pa.concat_tables(parts)
