@@ -173,6 +173,26 @@ def test_words_of_one_stem_are_one_posting(corpus: Path) -> None:
     assert tf == [(3,)]  # "temperature" in the title (twice) and "temperature" in the text, one row
 
 
+def _index_rows(root: Path) -> tuple[list, list]:
+    con = open_database(str(index_path(root)), read_only=True)
+    try:
+        postings = con.execute("SELECT d.article_id, p.term, p.tf FROM postings AS p JOIN docs AS d USING (doc) ORDER BY ALL").fetchall()
+        docs = con.execute("SELECT article_id, language, stemmer, site, length FROM docs ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    return postings, docs
+
+
+def test_batches_slices_and_threads_build_the_same_index(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    update_index(corpus, threads=1)
+    whole = _index_rows(corpus)
+    shutil.rmtree(index_path(corpus).parent)
+    monkeypatch.setattr("tasks.search.index.SLICE_BYTES", 300)  # a slice of an article or two
+    assert update_index(corpus, batch_rows=4, threads=3).added == len(ARTICLES_BY_KEY)
+    assert _index_rows(corpus) == whole and len(whole[0]) > 500
+    assert _ids(corpus, "海平面")[:1] == [article_id("zh-sea")]
+
+
 def test_a_query_without_accents_or_in_another_form_matches(corpus: Path) -> None:
     update_index(corpus)
     assert _ids(corpus, "egyptiennes")[:1] == [article_id("fr-louvre")]

@@ -34,7 +34,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -323,15 +323,20 @@ def _add_pending(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root
                JOIN {SCHEMA}.pending AS p ON a.article_id = p.article_id AND a.name = p.file
                WHERE p.doc > {int(done)} ORDER BY p.doc"""
         ).to_arrow_reader(batch_rows)
-        with ThreadPoolExecutor(threads, thread_name_prefix="search-index") as pool:
+        pool = ThreadPoolExecutor(threads, thread_name_prefix="search-index")
+        try:
+            started = None
             for batch in reader:
-                packed = pool.submit(pack_texts, *(batch.column(name).to_pylist() for name in ("doc", "title", "url")),
-                                     batch.column("text").cast(pa.large_binary()).to_pylist())
-                postings = pa.concat_tables(pool.map(_postings, _slices(batch)))
-                add_texts(texts, packed.result())
-                _insert(con, postings, batch)
-                added += batch.num_rows
-        cursor.close()
+                # a batch's work starts before the one before is stored: DuckDB's writes overlap it
+                work = _start(pool, batch)
+                if started:
+                    added += _store(con, texts, *started)
+                started = work
+            if started:
+                added += _store(con, texts, *started)
+        finally:
+            pool.shutdown(cancel_futures=True)
+            cursor.close()
     con.execute(f"DELETE FROM {SCHEMA}.pending")
     return added
 
@@ -347,14 +352,24 @@ def _postings(batch: pa.RecordBatch) -> pa.Table:
     return batch_postings(*(batch.column(name) for name in ("doc", "title", "text", "stemmer")))
 
 
-def _insert(con: duckdb.DuckDBPyConnection, postings: pa.Table, batch: pa.RecordBatch) -> None:
-    """Append a batch's postings and docs rows (each doc's length the sum of its counts), one commit."""
-    con.register("search_postings", postings)
+def _start(pool: ThreadPoolExecutor, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Future, list[Future]]:
+    """A batch, and its texts compressed and its postings counted on `pool`, slice by slice."""
+    return batch, pool.submit(_packed, batch), [pool.submit(_postings, part) for part in _slices(batch)]
+
+
+def _packed(batch: pa.RecordBatch) -> list[tuple[int, str | None, str | None, bytes]]:
+    columns = (batch.column(name).to_pylist() for name in ("doc", "title", "url"))
+    return pack_texts(*columns, batch.column("text").cast(pa.large_binary()).to_pylist())  # bytes, never decoded
+
+
+def _store(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, batch: pa.RecordBatch, packed: Future, postings: list[Future]) -> int:
+    """Store a started batch: its texts, then its postings and docs rows (each doc's length the
+    sum of its counts) in one commit. Returns its articles."""
+    add_texts(texts, packed.result())
+    con.register("search_postings", pa.concat_tables(part.result() for part in postings))
     con.register("search_docs", batch.select(["doc", "article_id", "doc_id", "fetched_at", "file", "language", "stemmer", "site", "published_at"]))
     con.execute("BEGIN")
-    # two words of one term (cases, or one stem) in an article are one posting: their counts are summed
-    inserted = con.execute(
-        f"INSERT INTO {SCHEMA}.postings SELECT term, doc, sum(tf) FROM search_postings GROUP BY ALL ORDER BY term, doc").fetchone()[0]
+    inserted = con.execute(f"INSERT INTO {SCHEMA}.postings SELECT term, doc, tf FROM search_postings ORDER BY term, doc").fetchone()[0]
     con.execute(f"""INSERT INTO {SCHEMA}.docs BY NAME
                     SELECT d.*, coalesce(l.length, 0) AS length FROM search_docs AS d
                     LEFT JOIN (SELECT doc, sum(tf) AS length FROM search_postings GROUP BY doc) AS l USING (doc)""")
@@ -362,6 +377,7 @@ def _insert(con: duckdb.DuckDBPyConnection, postings: pa.Table, batch: pa.Record
     con.execute("COMMIT")
     for name in ("search_postings", "search_docs"):
         con.unregister(name)
+    return batch.num_rows
 
 
 def _compact_if_due(con: duckdb.DuckDBPyConnection) -> None:

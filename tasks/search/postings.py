@@ -48,11 +48,10 @@ def separators() -> str:
 
 
 def _words(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Every word of `texts` (not case-folded, but those of unspaced scripts, folded by their
-    segmentation), and the position in `texts` of the text of each."""
-    spaced = pc.ascii_trim_whitespace(pc.replace_substring_regex(texts, separators(), " "))
-    # trimmed, a text splits into no empty piece unless it is empty: a null one splits into none
-    pieces = pc.ascii_split_whitespace(pc.if_else(pc.equal(pc.binary_length(spaced), 0), None, spaced))
+    """Every word of `texts` (as written, but those of unspaced scripts, case-folded by their
+    segmentation), and the position in `texts` of the text of each. A text that starts or ends
+    with a separator also gives an empty string there."""
+    pieces = pc.ascii_split_whitespace(pc.replace_substring_regex(texts, separators(), " "))
     found, rows = pc.list_flatten(pieces), pc.list_parent_indices(pieces)
     unspaced = pc.match_substring_regex(texts, _UNSPACED)
     if not pc.any(unspaced).as_py():
@@ -75,24 +74,27 @@ def _keys(words: pa.Array, vocabulary: list[str], stemmer: str) -> pa.Array:
 
 def batch_postings(docs: pa.Array, titles: pa.Array, texts: pa.Array, stemmers: pa.Array) -> pa.Table:
     """The postings of a batch of articles (`docs` their numbers, `stemmers` the stemmer of
-    each): (term, doc, tf) rows, tf how often a word of the article occurs (a title's words
-    TITLE_WEIGHT times). Two words of one term (one stem, or cases) have a row each: their
-    counts are to be summed."""
-    large = [column.cast(pa.large_string()) for column in (titles, texts)]
-    joined = pc.binary_join_element_wise(
-        *[large[0]] * TITLE_WEIGHT, large[1], pa.scalar(" ", pa.large_string()), null_handling="replace", null_replacement="")
-    found, rows = _words(joined)
+    each): a (term, doc, tf) row per term of each article, tf how often its words occur (a
+    title's words TITLE_WEIGHT times)."""
+    text_words, text_rows = _words(texts)
+    title_words, title_rows = _words(titles)
+    found = pa.concat_arrays([text_words, *[title_words.cast(text_words.type)] * TITLE_WEIGHT])
     encoded = pc.dictionary_encode(found)  # each distinct word once
     vocabulary = encoded.dictionary.to_pylist()
-    counted = pa.table({"word": encoded.indices, "row": rows}).group_by(["word", "row"]).aggregate([([], "count_all")])
+    counted = pa.table({"word": encoded.indices, "row": pa.concat_arrays([text_rows, *[title_rows] * TITLE_WEIGHT])}).group_by(
+        ["word", "row"]).aggregate([([], "count_all")])
+    if "" in vocabulary:
+        counted = counted.filter(pc.not_equal(counted.column("word"), vocabulary.index("")))
     words, rows, tf = (counted.column(name).combine_chunks() for name in ("word", "row", "count_all"))
-    parts = []
     row_stemmers = pc.take(stemmers, rows)
+    parts = []
     for name in pc.unique(stemmers).to_pylist():
         mask = pc.equal(row_stemmers, name)
-        parts.append(pa.table({
-            "term": _keys(words.filter(mask), vocabulary, name),
-            "doc": pc.take(docs, rows.filter(mask)).cast(pa.int32()),
-            "tf": tf.filter(mask).cast(pa.int32()),
-        }))
-    return pa.concat_tables(parts)
+        parts.append(pa.table({"term": _keys(words.filter(mask), vocabulary, name), "row": rows.filter(mask), "tf": tf.filter(mask)}))
+    # two words of one term (cases of a word, or words of one stem) are one posting
+    summed = pa.concat_tables(parts).group_by(["term", "row"]).aggregate([("tf", "sum")])
+    return pa.table({
+        "term": summed.column("term"),
+        "doc": pc.take(docs, summed.column("row")).cast(pa.int32()),
+        "tf": summed.column("tf_sum").cast(pa.int32()),
+    })
