@@ -38,13 +38,15 @@ _UNSPACED = f"[{UNSPACED_CLASS}]"
 @lru_cache(maxsize=1)
 def separators() -> str:
     """An RE2 pattern for the runs of characters a text's words are split at, spaces aside:
-    characters outside the word class, and runs of unspaced scripts (segmented apart)."""
-    codes = np.arange(0x110000, dtype="<u4")
+    characters outside the word class, and runs of unspaced scripts (segmented apart). The
+    class is read from `regex` in the planes where Unicode assigns letters, marks and digits
+    (0-3 and 14); RE2's own classes cover the rest."""
+    codes = np.concatenate([np.arange(0x40000, dtype="<u4"), np.arange(0xE0000, 0xF0000, dtype="<u4")])
     codes[0xD800:0xE000] = ord(" ")  # surrogates are no characters; a space is no word character
     everything = codes.tobytes().decode("utf-32-le")
     spans = (match.span() for match in regex.finditer(f"[{WORD_CLASS}]+", everything))
-    ranges = "".join(f"\\x{{{start:x}}}-\\x{{{end - 1:x}}}" for start, end in spans)
-    return f"[^{ranges} ]+|{_UNSPACED}+"
+    ranges = "".join(f"\\x{{{codes[start]:x}}}-\\x{{{codes[end - 1]:x}}}" for start, end in spans)
+    return f"[^{WORD_CLASS}{ranges} ]+|{_UNSPACED}+"
 
 
 def _words(texts: pa.Array) -> tuple[pa.Array, pa.Array]:

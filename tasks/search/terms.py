@@ -127,7 +127,7 @@ def strip_latin_accents(word: str) -> str:
 def terms_of_words(unique_words: list[str], stemmer: str) -> list[str]:
     """The index term of each word (case-folded already), stemmed by `stemmer`."""
     stems = _stemmer(stemmer).stemWords(unique_words) if stemmer else unique_words
-    return [strip_latin_accents(stem) for stem in stems]
+    return [stem if stem.isascii() else strip_latin_accents(stem) for stem in stems]
 
 
 # word -> key of its term, per stemmer: most words of an article were seen in earlier ones, and
