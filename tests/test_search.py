@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 from collections import Counter
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -301,6 +302,16 @@ def test_an_index_without_its_texts_still_ranks(corpus: Path) -> None:
     assert (hit.article_id, hit.title, hit.snippet) == (article_id("de-strike"), None, "")
     assert update_index(corpus).added == len(ARTICLES_BY_KEY)  # an update rebuilds it whole
     assert search(corpus, "Streik", language="de")[0].title.startswith("Bahnstreik")
+
+
+def test_a_texts_file_of_the_previous_format_is_not_read(corpus: Path) -> None:
+    update_index(corpus)
+    path = texts_path(index_path(corpus))
+    path.unlink()
+    with sqlite3.connect(path) as old:  # search-index-5 kept zlib-compressed texts, without their sizes
+        old.execute("CREATE TABLE texts (doc INTEGER PRIMARY KEY, title TEXT, url TEXT, text_zlib BLOB)")
+    (hit,) = search(corpus, "Streik", language="de")
+    assert (hit.article_id, hit.title, hit.snippet) == (article_id("de-strike"), None, "")
 
 
 def test_deleting_the_index_is_safe(corpus: Path) -> None:

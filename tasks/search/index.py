@@ -56,7 +56,7 @@ SCHEMA = "search_index"
 INDEX_FOLDER = "_search"
 INDEX_FILE = "index.duckdb"
 LOCK_TIMEOUT_SECONDS = 600
-FORMAT = f"search-index-5/{TERMS_VERSION}"  # a stored index of another format is rebuilt
+FORMAT = f"search-index-6/{TERMS_VERSION}"  # a stored index of another format is rebuilt
 COMPACT_SHARE = 0.15
 COMPACT_MIN_ROWS = 1_000_000
 # text a thread counts postings of at a time: a larger slice's buffers take fresh memory from the
@@ -357,7 +357,7 @@ def _start(pool: ThreadPoolExecutor, batch: pa.RecordBatch) -> tuple[pa.RecordBa
     return batch, pool.submit(_packed, batch), [pool.submit(_postings, part) for part in _slices(batch)]
 
 
-def _packed(batch: pa.RecordBatch) -> list[tuple[int, str | None, str | None, bytes]]:
+def _packed(batch: pa.RecordBatch) -> list[tuple[int, str | None, str | None, bytes, int]]:
     columns = (batch.column(name).to_pylist() for name in ("doc", "title", "url"))
     return pack_texts(*columns, batch.column("text").cast(pa.large_binary()).to_pylist())  # bytes, never decoded
 
