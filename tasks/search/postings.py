@@ -78,22 +78,25 @@ def batch_postings(docs: pa.Array, titles: pa.Array, texts: pa.Array, stemmers: 
     """The postings of a batch of articles (`docs` their numbers, `stemmers` the stemmer of
     each): a (term, doc, tf) row per term of each article, tf how often its words occur (a
     title's words TITLE_WEIGHT times)."""
-    text_words, text_rows = _words(texts)
-    title_words, title_rows = _words(titles)
-    found = pa.concat_arrays([text_words, *[title_words.cast(text_words.type)] * TITLE_WEIGHT])
+    count = len(texts)
+    # one pass over texts and titles (the title of row r at row count + r): RE2 compiles the
+    # word class once, in ~1.5 ms
+    found, rows = _words(pa.concat_arrays([texts, titles.cast(texts.type)]))
     encoded = pc.dictionary_encode(found)  # each distinct word once
     vocabulary = encoded.dictionary.to_pylist()
-    counted = pa.table({"word": encoded.indices, "row": pa.concat_arrays([text_rows, *[title_rows] * TITLE_WEIGHT])}).group_by(
-        ["word", "row"]).aggregate([([], "count_all")])
+    counted = pa.table({"word": encoded.indices, "row": rows}).group_by(["word", "row"]).aggregate([([], "count_all")])
     if "" in vocabulary:
         counted = counted.filter(pc.not_equal(counted.column("word"), vocabulary.index("")))
     words, rows, tf = (counted.column(name).combine_chunks() for name in ("word", "row", "count_all"))
+    in_title = pc.greater_equal(rows, count)
+    rows = pc.if_else(in_title, pc.subtract(rows, count), rows)
+    tf = pc.if_else(in_title, pc.multiply(tf, TITLE_WEIGHT), tf)
     row_stemmers = pc.take(stemmers, rows)
     parts = []
     for name in pc.unique(stemmers).to_pylist():
         mask = pc.equal(row_stemmers, name)
         parts.append(pa.table({"term": _keys(words.filter(mask), vocabulary, name), "row": rows.filter(mask), "tf": tf.filter(mask)}))
-    # two words of one term (cases of a word, or words of one stem) are one posting
+    # two words of one term (cases of a word, or words of one stem, or one in the title and in the text) are one posting
     summed = pa.concat_tables(parts).group_by(["term", "row"]).aggregate([("tf", "sum")])
     return pa.table({
         "term": summed.column("term"),
