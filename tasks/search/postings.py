@@ -17,11 +17,12 @@ them on a multilingual sample, and the word class on every code point):
   punctuation mark or line, against one word per five or six characters.
 - Runs of scripts written without spaces (Chinese, Japanese, Thai, ...) are separators there
   too, and are segmented by ICU in Python, in the texts that have them only.
-- A title is joined to its text TITLE_WEIGHT times, so its words count that many times.
+- Titles are split in the same pass as the texts; a title's counts are multiplied by TITLE_WEIGHT.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import numpy as np
@@ -33,10 +34,17 @@ from tasks.search.terms import TITLE_WEIGHT, WORD_CLASS, unspaced_words, word_ke
 from tasks.unspaced_scripts import UNSPACED_CLASS
 
 _UNSPACED = f"[{UNSPACED_CLASS}]"
+_SEPARATORS_LOCK = threading.Lock()  # an update's threads start together: one reads the class, the others wait
+
+
+def separators() -> str:
+    """`_separators()`, read once per process."""
+    with _SEPARATORS_LOCK:
+        return _separators()
 
 
 @lru_cache(maxsize=1)
-def separators() -> str:
+def _separators() -> str:
     """An RE2 pattern for the runs of characters a text's words are split at, spaces aside:
     characters outside the word class, and runs of unspaced scripts (segmented apart). The
     class is read from `regex` in the planes where Unicode assigns letters, marks and digits
