@@ -309,7 +309,7 @@ def _add_pending(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root
     empty it; returns how many were added. An interrupted run resumes after the last commit.
 
     A batch's texts are compressed and its postings counted on `threads` threads, slice by slice
-    (Arrow's kernels, zlib and DuckDB run outside the interpreter lock)."""
+    (Arrow's kernels, zstd and DuckDB run outside the interpreter lock)."""
     done = con.execute(f"SELECT coalesce(max(doc), 0) FROM {SCHEMA}.docs").fetchone()[0]
     names = [row[0] for row in con.execute(f"SELECT DISTINCT file FROM {SCHEMA}.pending WHERE doc > ?", [done]).fetchall()]
     added = 0
