@@ -4,18 +4,35 @@ incrementally, deleting it, and the command line."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import sqlite3
+from collections import Counter
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+import regex
 
 from flows.cli import main
 from tasks.search import index_path, search, update_index
+from tasks.search.postings import batch_postings, separators
 from tasks.search.snippets import snippet
+from tasks.search.terms import (
+    TITLE_WEIGHT,
+    WORD_CLASS,
+    strip_latin_accents,
+    term_key,
+    terms_of_words,
+    word_keys,
+    word_spans,
+    words,
+)
 from tasks.search.texts import texts_path
-from tasks.search.terms import strip_latin_accents, term_key, terms_of_words, word_counts, word_spans, words
+from tasks.unspaced_scripts import UNSPACED_CLASS
 from tests.search_corpus import ARTICLES_BY_KEY, JUDGED, article_id, store_articles
 from warehouse.engine import open_database
 from warehouse.schemas import LANGUAGES
@@ -54,18 +71,96 @@ def test_words_are_segmented_stemmed_and_folded() -> None:
     assert strip_latin_accents("égyptiennes") == "egyptiennes"
     assert strip_latin_accents("й") == "й"  # a Cyrillic letter, not an accented one
     assert strip_latin_accents("นี่") == "นี่"  # Thai tone marks are part of the word
-    counts = word_counts("Heat", "Temperatures rose; the temperature record")
-    assert counts["temperatures"] == counts["temperature"] == 1 and counts["heat"] == 2  # a title word counts twice
     assert terms_of_words(["temperatures", "temperature"], "english") == ["temperatur", "temperatur"]
+    counts = _postings([("Heat", "Temperatures rose; the temperature record", "english")])
+    assert counts[term_key("english", "temperatur"), 0] == 2 and counts[term_key("english", "heat"), 0] == 2  # a title word counts twice
+
+
+# hard cases for the word split: digits in several scripts, apostrophes, hyphens, underscores,
+# combining marks, emoji (with skin tones, joiners and variation selectors), mixed scripts, right-
+# to-left scripts, Indic vowel signs, unspaced scripts, ligatures and case folds that lengthen
+# words, characters newer than Python's Unicode data, invisible format characters
+MIXED = ("iPhone手机と東京タワー、ภาษาไทยง่าย ๆ ฯลฯ 한국어 문장 Straße ﬁnance e\u0301 𠀀𠀁 ２０２６年 ｶﾀｶﾅ 。、 "
+         "नमस्ते दुनिया مرحبا بالعالم Ελληνικά 😀 l'économie ໂລກ ខ្មែរ မြန်မာ")
+HARD_CASES = [
+    MIXED,
+    "3.14 1,000,000 ٣٤٥ ۱۲۳ ४२ ๓๔ ²³ ½ Ⅻ ① 2026-12-07 v2.0",
+    "don't l’économie it's rock'n'roll O'Brien ‘quoted’ «guillemets» „Anführung“",
+    "well-known e-mail state‑of‑the‑art — – ‐ soft\u00adhyphen snake_case __init__ a_b_c",
+    "cafe\u0301 na\u0308ive A\u030a Z\u0327 \u0301leading ẞ İstanbul ΟΔΟΣ ὈΔΥΣΣΕΎΣ Ꭰꭰ ǅemal ﬀ ﬆ",
+    "👍🏽 ❤️ 🇫🇷 👨‍👩‍👧 #hashtag @user 1️⃣ ™ © § ¶ † ‰ ¿qué? ¡sí!",
+    "Привет世界 abcМир αβγxyz 日本語とEnglish ไทยmixed 中文123 ΑΘΗΝΑ2026",
+    "مرحبا بالعالم ١٢٣ شَمْس שָׁלוֹם עולם עִבְרִית הַיּוֹם",
+    "नमस्ते दुनिया क्षत्रिय ज़िंदगी বাংলা ভাষা தமிழ் ਪੰਜਾਬੀ",
+    "ประเทศไทย กรุงเทพมหานคร ภาษาไทยง่าย ๆ ",
+    "全球气候变化导致海平面上升。東京都の人口は約1400万人です。ひらがな カタカナ ﾊﾝｶｸ",
+    "\u1c89\u1c8a new letters \U0001e5d0\U0001e5d1 \u0897mark x\u200cy x\u200dy \u2060joined\ufeff \U000e0101",
+    "\t tabs\nand\r\nlines\u00a0nbsp\u2003em\u3000ideographic\u2028sep  ",
+    "!!! ... ???",
+    "",
+]
 
 
 def test_words_are_the_words_of_their_spans_in_every_script() -> None:
     # words() skips offsets and ICU where it can; it must find exactly what word_spans finds
-    mixed = ("iPhone手机と東京タワー、ภาษาไทยง่าย ๆ ฯลฯ 한국어 문장 Straße ﬁnance e\u0301 𠀀𠀁 ２０２６年 ｶﾀｶﾅ 。、 "
-             "नमस्ते दुनिया مرحبا بالعالم Ελληνικά 😀 l'économie ໂລກ ខ្មែរ မြန်မာ")
-    for text in [mixed] + [f"{title} {text}" for *_, title, text in ARTICLES_BY_KEY]:
+    for text in HARD_CASES + [f"{title} {text}" for *_, title, text in ARTICLES_BY_KEY]:
         folded = text.casefold()
         assert words(text) == [folded[start:end] for start, end in word_spans(folded)], text[:40]
+
+
+def _postings(articles: list[tuple[str | None, str | None, str]]) -> Counter[tuple[int, int]]:
+    """(term, doc) -> tf from batch_postings for (title, text, stemmer) articles, docs numbered from 0."""
+    titles, texts, stemmers = (pa.array(column, pa.string()) for column in zip(*articles))
+    postings = batch_postings(pa.array(range(len(articles)), pa.int32()), titles, texts, stemmers)
+    counts: Counter[tuple[int, int]] = Counter()
+    for term, doc, tf in zip(*(postings.column(name).to_pylist() for name in ("term", "doc", "tf"))):
+        counts[term, doc] += tf
+    return counts
+
+
+def _expected_postings(articles: list[tuple[str | None, str | None, str]]) -> Counter[tuple[int, int]]:
+    """The same from the query side's `words`, one article at a time."""
+    expected: Counter[tuple[int, int]] = Counter()
+    for doc, (title, text, stemmer) in enumerate(articles):
+        counted = Counter(words(text or "")) + Counter({word: TITLE_WEIGHT * n for word, n in Counter(words(title or "")).items()})
+        for word, key in zip(counted, word_keys(list(counted), stemmer)):
+            assert key == term_key(stemmer, terms_of_words([word], stemmer)[0])
+            expected[key, doc] += counted[word]
+    return expected
+
+
+def test_batch_postings_count_the_terms_the_word_path_gives() -> None:
+    stemmers = ["english", "french", "german", "russian", "arabic", "hindi", "greek", ""]
+    pairs = ([(None, text) for text in HARD_CASES] + [(text, text) for text in HARD_CASES]
+             + [(title, text) for *_, title, text in ARTICLES_BY_KEY] + [("", None), (None, None)])
+    mixed = [(title, text, stemmers[i % len(stemmers)]) for i, (title, text) in enumerate(pairs)]
+    assert _postings(mixed) == _expected_postings(mixed)
+    for stemmer in ("english", ""):  # a batch of one stemmer, as most are
+        alone = [(title, text, stemmer) for title, text in pairs]
+        assert _postings(alone) == _expected_postings(alone)
+
+
+def test_the_word_split_agrees_with_the_query_side_on_every_code_point() -> None:
+    # RE2 is given the word class as ranges read from `regex`: every character is a separator
+    # for it exactly when `regex` says it is no word character (or is of an unspaced script)
+    codes = np.arange(0x110000, dtype="<u4")
+    codes[0xD800:0xE000] = ord(" ")
+    everything = codes.tobytes().decode("utf-32-le")
+    word = np.zeros(len(everything), bool)
+    for match in regex.finditer(f"[{WORD_CLASS}]+", everything):
+        word[match.start():match.end()] = True
+    unspaced = np.zeros(len(everything), bool)
+    for match in re.finditer(f"[{UNSPACED_CLASS}]+", everything):
+        unspaced[match.start():match.end()] = True
+    separated = pc.match_substring_regex(pa.array(list(everything)), f"^(?:{separators()})$").to_numpy(zero_copy_only=False)
+    expected = (~word | unspaced) & (codes != ord(" "))
+    assert [hex(code) for code in np.flatnonzero(separated != expected)][:20] == []
+    # words are found before case folding: folding keeps every character's kind
+    for char in everything:
+        folded = char.casefold()
+        if folded != char:
+            kinds = {(bool(regex.fullmatch(f"[{WORD_CLASS}]", c)), bool(re.fullmatch(f"[{UNSPACED_CLASS}]", c))) for c in folded + char}
+            assert len(kinds) == 1, hex(ord(char))
 
 
 def test_words_of_one_stem_are_one_posting(corpus: Path) -> None:
@@ -77,6 +172,26 @@ def test_words_of_one_stem_are_one_posting(corpus: Path) -> None:
     finally:
         con.close()
     assert tf == [(3,)]  # "temperature" in the title (twice) and "temperature" in the text, one row
+
+
+def _index_rows(root: Path) -> tuple[list, list]:
+    con = open_database(str(index_path(root)), read_only=True)
+    try:
+        postings = con.execute("SELECT d.article_id, p.term, p.tf FROM postings AS p JOIN docs AS d USING (doc) ORDER BY ALL").fetchall()
+        docs = con.execute("SELECT article_id, language, stemmer, site, length FROM docs ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    return postings, docs
+
+
+def test_batches_slices_and_threads_build_the_same_index(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    update_index(corpus, threads=1)
+    whole = _index_rows(corpus)
+    shutil.rmtree(index_path(corpus).parent)
+    monkeypatch.setattr("tasks.search.index.SLICE_BYTES", 300)  # a slice of an article or two
+    assert update_index(corpus, batch_rows=4, threads=3).added == len(ARTICLES_BY_KEY)
+    assert _index_rows(corpus) == whole and len(whole[0]) > 500
+    assert _ids(corpus, "海平面")[:1] == [article_id("zh-sea")]
 
 
 def test_a_query_without_accents_or_in_another_form_matches(corpus: Path) -> None:
@@ -189,6 +304,16 @@ def test_an_index_without_its_texts_still_ranks(corpus: Path) -> None:
     assert search(corpus, "Streik", language="de")[0].title.startswith("Bahnstreik")
 
 
+def test_a_texts_file_of_the_previous_format_is_not_read(corpus: Path) -> None:
+    update_index(corpus)
+    path = texts_path(index_path(corpus))
+    path.unlink()
+    with sqlite3.connect(path) as old:  # search-index-5 kept zlib-compressed texts, without their sizes
+        old.execute("CREATE TABLE texts (doc INTEGER PRIMARY KEY, title TEXT, url TEXT, text_zlib BLOB)")
+    (hit,) = search(corpus, "Streik", language="de")
+    assert (hit.article_id, hit.title, hit.snippet) == (article_id("de-strike"), None, "")
+
+
 def test_deleting_the_index_is_safe(corpus: Path) -> None:
     update_index(corpus)
     expected = {query: _ids(corpus, query) for query, _ in JUDGED}
@@ -236,6 +361,7 @@ def test_search_without_a_warehouse_is_one_line(tmp_path: Path, monkeypatch: pyt
 @pytest.mark.usefixtures("prefect_harness")
 def test_the_pipeline_leaves_the_index_current(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import EXAMPLES
+
     from flows.parameters import IngestParameters
     from flows.pipeline import PipelineParameters, pipeline
 

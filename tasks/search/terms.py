@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
-from collections import Counter
 from collections.abc import Collection, Iterator
 from functools import lru_cache
 
@@ -43,9 +43,11 @@ STEMMERS: dict[str, str] = {
 }
 UNSTEMMED = ""  # the stemmer name of articles whose language has none (or no tag yet)
 
+# the characters of a word in spaced scripts (a `regex` character class's inside)
+WORD_CLASS = r"\p{L}\p{M}\p{N}"
 # stdlib re: ten times faster than regex at finding (or not finding) a run of these ranges
 _UNSPACED_RUN = re.compile(f"[{UNSPACED_CLASS}]+")
-_SPACED_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_SPACED_WORD = regex.compile(f"[{WORD_CLASS}]+")
 _HAS_WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
 _LATIN_BASE_END = 0x024F  # Latin letters (Basic Latin to Latin Extended-B) whose accents are stripped
 
@@ -89,11 +91,24 @@ def words(text: str) -> list[str]:
     position = 0
     for run in _UNSPACED_RUN.finditer(folded):
         found += _SPACED_WORD.findall(folded, position, run.start())
-        # isalpha first: a segment of letters only (most Han and Kana words) needs no regex
-        found += [segment for segment in WordBreaker(run.group(), "und") if segment.isalpha() or _HAS_WORD_CHAR.search(segment)]
+        found += _run_words(run.group())
         position = run.end()
     found += _SPACED_WORD.findall(folded, position)
     return found
+
+
+def unspaced_words(folded: str) -> list[str]:
+    """The words of the runs of unspaced scripts in `folded` (case-folded text), as `words`
+    finds them: ICU's segments that hold a letter or digit."""
+    found: list[str] = []
+    for run in _UNSPACED_RUN.finditer(folded):
+        found += _run_words(run.group())
+    return found
+
+
+def _run_words(run: str) -> list[str]:
+    # isalpha first: a segment of letters only (most Han and Kana words) needs no regex
+    return [segment for segment in WordBreaker(run, "und") if segment.isalpha() or _HAS_WORD_CHAR.search(segment)]
 
 
 @lru_cache(maxsize=200_000)
@@ -112,35 +127,29 @@ def strip_latin_accents(word: str) -> str:
 def terms_of_words(unique_words: list[str], stemmer: str) -> list[str]:
     """The index term of each word (case-folded already), stemmed by `stemmer`."""
     stems = _stemmer(stemmer).stemWords(unique_words) if stemmer else unique_words
-    return [strip_latin_accents(stem) for stem in stems]
-
-
-def word_counts(title: str | None, text: str | None) -> Counter[str]:
-    """How often each word occurs in an article (title words weighted by TITLE_WEIGHT)."""
-    counts = Counter(words(text or ""))
-    for word in words(title or ""):
-        counts[word] += TITLE_WEIGHT
-    return counts
+    return [stem if stem.isascii() else strip_latin_accents(stem) for stem in stems]
 
 
 # word -> key of its term, per stemmer: most words of an article were seen in earlier ones, and
 # a dict lookup is far cheaper than stemming, folding and hashing again (profiled: most of an
-# update's Python time went there).
+# update's Python time went there). An update's threads share it, and the stemmers, under a lock.
 _KEY_CACHE: dict[str, dict[str, int]] = {}
 _KEY_CACHE_WORDS = 500_000
+_KEY_LOCK = threading.Lock()
 
 
 def word_keys(unique_words: Collection[str], stemmer: str) -> list[int]:
     """The index key (`term_key`) of the term of each of `unique_words` (case-folded already),
     stemmed by `stemmer`, in their order. Two words with one stem have one key."""
-    cache = _KEY_CACHE.setdefault(stemmer, {})
-    unseen = [word for word in unique_words if word not in cache]
-    if len(cache) + len(unseen) > _KEY_CACHE_WORDS:
-        cache.clear()
-        unseen = list(unique_words)
-    if unseen:
-        cache.update(zip(unseen, [term_key(stemmer, term) for term in terms_of_words(unseen, stemmer)]))
-    return list(map(cache.__getitem__, unique_words))
+    with _KEY_LOCK:
+        cache = _KEY_CACHE.setdefault(stemmer, {})
+        unseen = [word for word in unique_words if word not in cache]
+        if len(cache) + len(unseen) > _KEY_CACHE_WORDS:
+            cache.clear()
+            unseen = list(unique_words)
+        if unseen:
+            cache.update(zip(unseen, [term_key(stemmer, term) for term in terms_of_words(unseen, stemmer)]))
+        return list(map(cache.__getitem__, unique_words))
 
 
 def term_key(stemmer: str, term: str) -> int:
