@@ -142,16 +142,6 @@ def _quiet_dask_logs(verbose: bool) -> None:
         logging.getLogger(name).setLevel(level.upper())
 
 
-def _start_executor_early() -> None:
-    """Once a command knows it runs a flow: a Dask executor's cluster starts (or is connected
-    to) while the command imports Prefect and starts its flow run, on the core that start leaves
-    idle, rather than when the flow first needs it (bench/README.md "dask")."""
-    from config.settings import Settings
-    from tasks.executors import start_early
-
-    start_early(Settings().executor)
-
-
 class Interrupted(Exception):
     """Ctrl-C during a command; the message says how far it got."""
 
@@ -301,7 +291,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if (summary := _unchanged_local_inputs(args, params, root, api_url)) is not None:
         _summary(args, summary.to_text())
         return _ingest_outcome(summary, args.uris, args.source)
-    _start_executor_early()
     from flows.ingest import ingest
 
     summary = _with_progress(lambda: ingest(params), _shows_bar(args), args.verbose)
@@ -349,7 +338,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     _announce(args, f"run: ingest, languages and dedup of {_sources_named(args, sources)} into {_warehouse()}")
     _choose_prefect_api()
     _check_warehouse()
-    _start_executor_early()
     from flows.parameters import IngestParameters
     from flows.pipeline import PipelineParameters, pipeline
 
@@ -387,7 +375,6 @@ def cmd_languages(args: argparse.Namespace) -> int:
             summary = record_idle_run(root, "languages", {"params": params.model_dump(mode="json")}, api_url, _say)
             _summary(args, summary.to_text())
             return 0
-    _start_executor_early()
     from flows.language import languages
 
     summary = _with_progress(lambda: languages(params), _shows_bar(args), args.verbose)
@@ -411,7 +398,6 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         summary = record_idle_run(root, "dedup", {"params": params.model_dump(mode="json")}, api_url, _say)
         _summary(args, summary.to_text())
         return 0
-    _start_executor_early()
     from flows.dedup import dedup
 
     summary = _with_progress(lambda: dedup(params), _shows_bar(args), args.verbose)

@@ -33,10 +33,10 @@ LOCAL_CLUSTER_SETTINGS = {
 }
 
 
-def connect(address: str | None, local_workers: int) -> tuple[Client, LocalCluster | None]:
+def connect(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> tuple[Client, LocalCluster | None]:
     """The client of the scheduler at `address`, or of a LocalCluster of `local_workers` processes
-    started here when there is none (and that cluster). ExecutorUnavailable when the scheduler
-    does not answer."""
+    started here when there is none (and that cluster), its workers prepared by `start_worker`.
+    ExecutorUnavailable when the scheduler does not answer."""
     if address is None:
         # threads_per_worker=1: the stages are CPU-bound Python, threads would share one GIL;
         # no dashboard, and the scheduler's HTTP endpoints (health, metrics) on a free port:
@@ -56,17 +56,12 @@ def connect(address: str | None, local_workers: int) -> tuple[Client, LocalClust
             client = Client(address)
         except OSError as exc:  # distributed's connect timeout is an OSError too
             raise ExecutorUnavailable(f"no Dask scheduler answered at {address} ({exc}); is it running?") from None
-    return client, cluster
-
-
-def prepare_workers(client: Client, cluster: LocalCluster | None, start_worker: Callable[[], None]) -> None:
-    """Have every worker, present or to come, call `start_worker()` once; on failure close the
-    client (and the cluster)."""
     try:
         client.register_plugin(_WorkerStart(start_worker))
     except BaseException:
         close(client, cluster)
         raise
+    return client, cluster
 
 
 def close(client: Client, cluster: LocalCluster | None) -> None:

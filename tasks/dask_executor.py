@@ -13,7 +13,6 @@ What a run needs of it beyond `Client.submit`:
 
 from __future__ import annotations
 
-import atexit
 import logging
 import math
 import os
@@ -56,61 +55,24 @@ def dask_executor(address: str | None, local_workers: int, start_worker: Callabl
 
     The cluster starts (or the scheduler is connected to) in the background, the way a process
     pool starts its workers only once there is work: the flow run discovers and fetches its
-    first batch meanwhile, and the executor's first task waits for it; a cluster `start_early`
-    began is taken as it is. Raises ExecutorUnavailable there when the scheduler does not answer
-    (within Dask's `distributed.comm.timeouts.connect`)."""
-    early = _EARLY.pop((address, local_workers), None)
-    connection = _in_background(_prepare, early, address, local_workers, start_worker)
+    first batch meanwhile, and the executor's first task waits for it. Raises
+    ExecutorUnavailable there when the scheduler does not answer (within Dask's
+    `distributed.comm.timeouts.connect`)."""
+    starting = ThreadPoolExecutor(1, thread_name_prefix="dask-start")
+    connection = starting.submit(_connect, address, local_workers, start_worker)
+    starting.shutdown(wait=False)
     try:
         yield DaskExecutor(connection)
     finally:
         _disconnect(connection)
 
 
-# clusters `start_early` began that no executor has taken yet, by (address, local workers)
-_EARLY: dict[tuple[str | None, int], Future] = {}
-
-
-def start_early(address: str | None, local_workers: int) -> None:
-    """Begin what the first `dask_executor(address, local_workers, ...)` of this process will
-    need (importing `distributed`, connecting, starting the LocalCluster) now, in the background:
-    a command calls it as it starts, so that this overlaps its own start (Prefect's) rather than
-    the flow run. What no executor takes is closed when the process exits."""
-    key = (address, local_workers)
-    if key not in _EARLY:
-        _EARLY[key] = _in_background(_connect, address, local_workers)
-        if len(_EARLY) == 1:
-            atexit.register(_close_untaken)
-
-
-def _close_untaken() -> None:
-    while _EARLY:
-        _disconnect(_EARLY.popitem()[1])
-
-
-def _in_background(fn: Callable[..., Any], *args: Any) -> Future:
-    starting = ThreadPoolExecutor(1, thread_name_prefix="dask-start")
-    try:
-        return starting.submit(fn, *args)
-    finally:
-        starting.shutdown(wait=False)
-
-
-def _connect(address: str | None, local_workers: int) -> tuple[Any, Any]:
+def _connect(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> tuple[Any, Any]:
     """`tasks.dask_cluster.connect`, imported here, in the background thread: importing
-    `distributed` costs about a CPU-second, which the flow run's start overlaps."""
+    `distributed` costs about a CPU-second, which the flow run's first batch overlaps."""
     from tasks.dask_cluster import connect
 
-    return connect(address, local_workers)
-
-
-def _prepare(early: Future | None, address: str | None, local_workers: int, start_worker: Callable[[], None]) -> tuple[Any, Any]:
-    """The client and cluster, begun early or now, their workers prepared by `start_worker`."""
-    from tasks.dask_cluster import prepare_workers
-
-    client, cluster = early.result() if early is not None else _connect(address, local_workers)
-    prepare_workers(client, cluster, start_worker)
-    return client, cluster
+    return connect(address, local_workers, start_worker)
 
 
 def _disconnect(connection: Future) -> None:

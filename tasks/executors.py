@@ -51,10 +51,14 @@ def worker_pool(
     used costs nothing; `start_now` starts them all at once instead, so slow preloads run side by
     side before the first batch rather than during it.
     """
-    if (cluster := _dask_cluster(executor)) is not None:
-        from tasks.dask_executor import dask_executor
+    if executor.startswith((DASK_LOCAL, *DASK_SCHEMES)):
+        from tasks.dask_executor import dask_executor  # imports distributed: only when asked for
 
-        with dask_executor(*cluster, partial(start_worker, preload, preload_args)) as dask:
+        if executor.startswith(DASK_LOCAL):
+            address, local_workers = None, int(executor[len(DASK_LOCAL) :])
+        else:
+            address, local_workers = executor.replace("dask://", "tcp://", 1), 0
+        with dask_executor(address, local_workers, partial(start_worker, preload, preload_args)) as dask:
             yield dask
         return
     if executor != PROCESSES:
@@ -80,27 +84,6 @@ def worker_pool(
         raise
     finally:
         pool.shutdown(wait=True)
-
-
-def start_early(executor: str) -> None:
-    """For a Dask executor, begin importing `distributed` and connecting to the scheduler (or
-    starting the LocalCluster) now, in the background, for the first `worker_pool` of this
-    process to take: a command calls it as it starts, so that Dask's start overlaps the
-    command's own. Nothing for the process pool, whose workers start on the first task."""
-    if (cluster := _dask_cluster(executor)) is not None:
-        from tasks.dask_executor import start_early as start_dask_early
-
-        start_dask_early(*cluster)
-
-
-def _dask_cluster(executor: str) -> tuple[str | None, int] | None:
-    """The scheduler's address (None for a LocalCluster) and the LocalCluster's workers that a
-    Dask `executor` setting names; None for another executor."""
-    if executor.startswith(DASK_LOCAL):
-        return None, int(executor[len(DASK_LOCAL) :])
-    if executor.startswith(DASK_SCHEMES):
-        return executor.replace("dask://", "tcp://", 1), 0
-    return None
 
 
 def start_workers(pool: Executor | None) -> None:
