@@ -1,7 +1,7 @@
 """Dask benchmark: the CPU stages on 2 Dask workers against the 2-process pool on the same data,
 as whole commands (issue 19).
 
-    .venv/bin/python -m bench.dask_bench                  # N=1000, 2 rounds
+    .venv/bin/python -m bench.dask_bench                  # N=4000, 2 rounds
     .venv/bin/python -m bench.dask_bench --n 300 --rounds 1   # a smoke run
 
 A corpus of N generated news pages (bench/ingest_corpus.py) is written once, and a first command
@@ -140,7 +140,13 @@ def summarize(rounds: list[dict], n: int) -> dict:
         if name != "pool"
         for command in COMMANDS
     }
-    out["bars"] = {f"{key}: steady-state rate >= 0.9x the pool's": v["steady_rate"] >= 0.9 for key, v in out["ratios"].items()}
+    # issue 19's bar is on the LocalCluster: its whole commands (start-up and the cluster's start
+    # included, as users run them) and their flow runs; a running cluster's are shown beside
+    out["bars"] = {
+        f"{key}: {label} rate >= 0.9x the pool's ({v[rate]:.2f}x)": v[rate] >= 0.9
+        for key, v in out["ratios"].items()
+        for label, rate in (("whole-command", "whole_rate"), ("steady-state", "steady_rate"))
+    }
     return out
 
 
@@ -170,7 +176,7 @@ def table(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=1000, help="pages in the generated corpus (default 1000)")
+    parser.add_argument("--n", type=int, default=4000, help="pages in the generated corpus (default 4000)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--table", type=Path, metavar="JSON", help="print the table of an earlier run's JSON and stop")

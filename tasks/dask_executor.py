@@ -23,14 +23,12 @@ from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecu
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
-
-import dask
-from distributed import Client, LocalCluster
-from distributed.comm.core import CommClosedError
-from distributed.diagnostics.plugin import WorkerPlugin
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tasks.executor_unavailable import ExecutorUnavailable
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 # How long a restarted worker may take to start and join (and, when it did not, the allowance for
 # its first task on top of the stall limit: importing trafilatura, loading a model).
@@ -38,6 +36,11 @@ STARTUP_SECONDS = 60.0
 # Tasks a map gives each worker: enough to balance a batch over them, few enough that each
 # task's cost in the engine stays small beside its work
 TASKS_PER_WORKER = 4
+# The work a task should carry at least, in CPU-seconds of its worker: a Dask task costs the
+# scheduler, the worker and the flow run ~5 ms of CPU in all (a pool's chunk a fraction of one),
+# so short items (language tagging: under a millisecond an article) go in tasks of many, up to
+# one task a worker for the map (bench/README.md "dask")
+MIN_TASK_SECONDS = 0.25
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -64,38 +67,12 @@ def dask_executor(address: str | None, local_workers: int, start_worker: Callabl
         _disconnect(connection)
 
 
-def _connect(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> tuple[Client, LocalCluster | None]:
-    """The client (and the LocalCluster it runs on, if one was started), its workers prepared."""
-    if address is None:
-        # threads_per_worker=1: the stages are CPU-bound Python, threads would share one GIL;
-        # no dashboard, and the scheduler's HTTP endpoints (health, metrics) on a free port:
-        # both take port 8787 by default and warn when another run holds it; no statistical
-        # profiler in the workers: sampling every task's stack cost ~15 % more CPU on the clean
-        # unit; workers forked from a forkserver that imported `distributed` once, instead of
-        # each spawned and importing it (~1.2 CPU-seconds a worker; bench/README.md). Not plain
-        # fork: the flow run's process has threads (Prefect's), the forkserver has none.
-        local = {"distributed.worker.profile.enabled": False, "distributed.worker.multiprocessing-method": "forkserver"}
-        with dask.config.set(local):
-            cluster = LocalCluster(
-                n_workers=local_workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            )
-        client = Client(cluster)
-    else:
-        cluster = None
-        try:
-            client = Client(address)
-        except OSError as exc:  # distributed's connect timeout is an OSError too
-            raise ExecutorUnavailable(f"no Dask scheduler answered at {address} ({exc}); is it running?") from None
-    try:
-        client.register_plugin(_WorkerStart(start_worker))
-    except BaseException:
-        _close(client, cluster)
-        raise
-    return client, cluster
+def _connect(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> tuple[Any, Any]:
+    """`tasks.dask_cluster.connect`, imported here, in the background thread: importing
+    `distributed` costs about a CPU-second, which the flow run's first batch overlaps."""
+    from tasks.dask_cluster import connect
+
+    return connect(address, local_workers, start_worker)
 
 
 def _disconnect(connection: Future) -> None:
@@ -105,26 +82,9 @@ def _disconnect(connection: Future) -> None:
         client, cluster = connection.result()
     except Exception:  # noqa: BLE001 - raised to the run at its first task, if it had one
         return
-    _close(client, cluster)
+    from tasks.dask_cluster import close
 
-
-def _close(client: Client, cluster: LocalCluster | None) -> None:
-    client.close()
-    if cluster is not None:
-        cluster.close()
-
-
-class _WorkerStart(WorkerPlugin):
-    """A Dask worker plugin that prepares each worker once (also workers that join later, or are
-    started again by their nanny): the stage's model is loaded there, not per task."""
-
-    name = "pressroom-worker-start"  # one per client: registering again replaces it
-
-    def __init__(self, start_worker: Callable[[], None]) -> None:
-        self.start_worker = start_worker
-
-    def setup(self, worker: object) -> None:
-        self.start_worker()
+    close(client, cluster)
 
 
 def _kill_worker_process(dask_worker: Any) -> None:
@@ -133,8 +93,28 @@ def _kill_worker_process(dask_worker: Any) -> None:
     os.kill(dask_worker.process.pid, signal.SIGKILL)
 
 
-def _run_chunk(fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
-    return [fn(*args) for args in calls]
+@dataclass
+class _ChunkResults:
+    """A task's results and the CPU-seconds they took. One object, not a list: Dask serializes
+    a list's items one by one (a pickle each), an object in one pickle."""
+
+    results: list[Any]
+    seconds: float
+
+
+def _run_chunk(fn: Callable[..., Any], calls: list[tuple]) -> _ChunkResults:
+    started = time.thread_time()
+    results = [fn(*args) for args in calls]
+    return _ChunkResults(results, time.thread_time() - started)
+
+
+def _kind(fn: Callable[..., Any], calls: list[tuple]) -> tuple[Any, Any]:
+    """What a map's calls run, as far as their cost goes: the function, and the function it is
+    given as its first argument, if any (`tasks.stage.attempt(fn, item)`: `fn`'s underlying
+    function, a stage's per-document one)."""
+    first = calls[0][0] if calls and calls[0] else None
+    inner = getattr(first, "func", first) if callable(first) else None
+    return fn, inner
 
 
 @dataclass
@@ -142,6 +122,7 @@ class _Chunk:
     """Consecutive calls sent as one Dask task, or, once settled without one, their results."""
 
     calls: list[tuple]
+    kind: Any = None  # `_kind` of the map it belongs to
     future: Any = None  # a distributed.Future
     results: list[Any] | None = None
 
@@ -152,6 +133,8 @@ class DaskExecutor(Executor):
 
     def __init__(self, connection: Future) -> None:
         self._connection = connection  # of `_connect`, in the background
+        # per kind of map (`_kind`): CPU-seconds and calls of the tasks finished so far
+        self._work: dict[Any, tuple[float, int]] = {}
 
     @property
     def client(self) -> Client:
@@ -163,7 +146,7 @@ class DaskExecutor(Executor):
 
     def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], timeout: float | None = None, chunksize: int = 1) -> Iterator[Any]:
         calls = list(zip(*iterables))
-        chunks = self._submit_chunks(fn, calls, self._chunk_size(len(calls), chunksize))
+        chunks = self._submit_chunks(fn, calls, self._chunk_size(_kind(fn, calls), len(calls), chunksize))
 
         def results() -> Iterator[Any]:
             try:
@@ -197,7 +180,8 @@ class DaskExecutor(Executor):
                 chunk.future.add_done_callback(finished)
             return chunks
 
-        queue = submit([(item,) for item in items], self._chunk_size(len(items), chunksize))
+        calls = [(item,) for item in items]
+        queue = submit(calls, self._chunk_size(_kind(fn, calls), len(calls), chunksize))
         last_done = time.monotonic()  # not before: the first submission waits for the cluster's start
         try:
             while queue:
@@ -262,18 +246,24 @@ class DaskExecutor(Executor):
             time.sleep(0.2)
         return False
 
-    def _chunk_size(self, calls: int, chunksize: int) -> int:
+    def _chunk_size(self, kind: Any, calls: int, chunksize: int) -> int:
         """At least `chunksize` calls a task, and no more than `TASKS_PER_WORKER` tasks a worker
         for the map: a Dask task costs the scheduler, the worker and this process milliseconds of
         CPU where a pool's costs a tenth of one (bench/README.md), so tasks of a pool's size
-        spent about a third of their CPU on the engine."""
+        spent about a third of their CPU on the engine. Once tasks of this kind have run, also
+        enough calls for `MIN_TASK_SECONDS` of work, up to one task a worker."""
         workers = max(1, sum(self.client.nthreads().values()))
-        return max(chunksize, math.ceil(calls / (TASKS_PER_WORKER * workers)))
+        size = max(chunksize, math.ceil(calls / (TASKS_PER_WORKER * workers)))
+        seconds, done = self._work.get(kind, (0.0, 0))
+        if done:
+            per_call = max(seconds / done, 1e-6)
+            size = max(size, min(math.ceil(MIN_TASK_SECONDS / per_call), math.ceil(calls / workers)))
+        return size
 
     def _submit_chunks(self, fn: Callable[..., Any], calls: list[tuple], chunksize: int) -> list[_Chunk]:
-        size = max(1, chunksize)
+        size, kind = max(1, chunksize), _kind(fn, calls)
         return [
-            _Chunk(part, self.client.submit(_run_chunk, fn, part, pure=False))
+            _Chunk(part, kind, self.client.submit(_run_chunk, fn, part, pure=False))
             for part in (calls[i : i + size] for i in range(0, len(calls), size))
         ]
 
@@ -281,10 +271,15 @@ class DaskExecutor(Executor):
         """The chunk's results; ExecutorUnavailable when the scheduler went away meanwhile (the
         client cancels every future it holds when it loses the connection, and a gather under
         way fails with the closed connection)."""
+        from distributed.comm.core import CommClosedError  # imported by the connection already
+
         try:
-            return chunk.future.result(timeout=timeout)
+            done = chunk.future.result(timeout=timeout)
         except (CancelledError, CommClosedError):
             raise ExecutorUnavailable(f"the Dask scheduler at {self.client.scheduler.address} went away mid-run; rerun to continue") from None
+        seconds, calls = self._work.get(chunk.kind, (0.0, 0))
+        self._work[chunk.kind] = (seconds + done.seconds, calls + len(chunk.calls))
+        return done.results
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """The client belongs to `worker_pool`, which closes it."""

@@ -178,3 +178,23 @@ def test_a_scheduler_gone_mid_run_is_one_line_and_a_failed_run(tmp_path: Path, m
     assert err.strip().splitlines()[-1] == f"pressroom: the Dask scheduler at {address} went away mid-run; rerun to continue"
     assert "Traceback" not in err, err
     assert run_query(root, "SELECT flow, status FROM runs")[1] == [("ingest", "failed")]
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.mark.timeout(300)
+def test_short_items_go_in_tasks_of_many_once_their_cost_is_known():
+    from tasks.dask_executor import MIN_TASK_SECONDS, _kind
+    from tasks.executors import worker_pool
+
+    texts = [f"item {i} " * (i % 7) for i in range(400)]
+    with worker_pool(2, executor="dask-local:2") as dask:
+        kind = _kind(_words, [(texts[0],)])
+        assert dask._chunk_size(kind, len(texts), 4) == 50  # 4 tasks a worker: the cost is not known yet
+        assert list(dask.map(_words, texts, chunksize=4)) == [_words(t) for t in texts]
+        seconds, calls = dask._work[kind]
+        assert calls == len(texts) and seconds < MIN_TASK_SECONDS  # the whole map is less work than one task should carry
+        assert dask._chunk_size(kind, len(texts), 4) == 200  # so the next one is one task a worker
+        assert list(dask.map(_words, texts, chunksize=4)) == [_words(t) for t in texts]
