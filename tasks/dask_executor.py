@@ -252,7 +252,10 @@ class DaskExecutor(Executor):
         CPU where a pool's costs a tenth of one (bench/README.md), so tasks of a pool's size
         spent about a third of their CPU on the engine. Once tasks of this kind have run, also
         enough calls for `MIN_TASK_SECONDS` of work, up to one task a worker."""
-        workers = max(1, sum(self.client.nthreads().values()))
+        try:
+            workers = max(1, sum(self.client.nthreads().values()))
+        except OSError:  # the scheduler closed the connection, or did not answer within Dask's connect timeout
+            raise self._scheduler_gone() from None
         size = max(chunksize, math.ceil(calls / (TASKS_PER_WORKER * workers)))
         seconds, done = self._work.get(kind, (0.0, 0))
         if done:
@@ -276,10 +279,13 @@ class DaskExecutor(Executor):
         try:
             done = chunk.future.result(timeout=timeout)
         except (CancelledError, CommClosedError):
-            raise ExecutorUnavailable(f"the Dask scheduler at {self.client.scheduler.address} went away mid-run; rerun to continue") from None
+            raise self._scheduler_gone() from None
         seconds, calls = self._work.get(chunk.kind, (0.0, 0))
         self._work[chunk.kind] = (seconds + done.seconds, calls + len(chunk.calls))
         return done.results
+
+    def _scheduler_gone(self) -> ExecutorUnavailable:
+        return ExecutorUnavailable(f"the Dask scheduler at {self.client.scheduler.address} went away mid-run; rerun to continue")
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """The client belongs to `worker_pool`, which closes it."""

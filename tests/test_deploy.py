@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from config.sources import SourcesError, parse_interval, parse_sources
-from prefect_server import PRESSROOM, PROJECT, clean_environment, free_port
+from prefect_server import PRESSROOM, PROJECT, clean_environment, free_port, wait_for
 
 SCHEDULED = """
 [schedules.hourly]
@@ -231,9 +231,17 @@ def test_a_failing_write_fails_its_task_with_the_reason(warehouse: Path, tmp_pat
     state = ingest(IngestParameters(uris=[str(inbox)]), return_state=True)
 
     assert state.is_failed()
-    with get_client(sync_client=True) as client:
-        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
-    failed = [t for t in tasks if t.state.is_failed()]
+    failed = []
+
+    def the_failed_task_is_recorded() -> bool:
+        # the server records task-run states from the events the run sends, a moment after the
+        # flow run's own state: read until the failure is there
+        with get_client(sync_client=True) as client:
+            tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+        failed[:] = [t for t in tasks if t.state is not None and t.state.is_failed()]
+        return bool(failed)
+
+    wait_for(the_failed_task_is_recorded, 30, "the failed task run on the server")
     assert [t.name.rsplit("-", 1)[0] for t in failed] == ["write"]
     assert "File exists" in failed[0].state.message and "ingest_date=" in failed[0].state.message
     assert "File exists" in state.message
