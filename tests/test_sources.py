@@ -1,8 +1,11 @@
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+from prefect_server import PROJECT
 from web_server import Reply, WebServer, web_server_fixture  # noqa: F401 - provides the `web_server` fixture
 
 from config.http import HttpSettings
@@ -79,9 +82,29 @@ def test_missing_folder_is_quarantined(tmp_path: Path):
 
 def test_every_source_kind_has_a_planner():
     from config.sources import KINDS
-    from tasks.fetch.discover import PLANNERS
+    from tasks.fetch.discover import PLANNERS, planner
 
     assert set(PLANNERS) == set(KINDS)
+    assert all(callable(planner(kind)) for kind in KINDS)
+
+
+def test_planning_local_files_leaves_the_http_client_unimported(tmp_path: Path):
+    """A rerun of local files only is decided in a fraction of a second: the planners of web
+    sources, and the HTTP client they bring, are imported only when such a source is planned."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.md").write_text("# A\n\nText.")
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from config.http import HttpSettings\n"
+        "from tasks.fetch.discover import choose_sources, plan_inputs\n"
+        f"sources = choose_sources([{str(tmp_path / 'inbox')!r}], [], {str(tmp_path / 'none.toml')!r}, HttpSettings())\n"
+        f"out = plan_inputs(sources, 1000, Path({str(tmp_path / 'wh')!r}), HttpSettings())\n"
+        "assert len(out.items) == 1, out\n"
+        "print(sorted(m for m in ('httpx', 'tasks.fetch.http', 'tasks.fetch.feeds') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

@@ -7,35 +7,38 @@ its planner, and one entry here.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections import Counter
 from pathlib import Path
 
 from config.http import HttpSettings
 from config.sources import MODEL_BY_KIND, Source, SourcesError, named_sources
-from tasks.fetch.archive_lists import archive_list_inputs
-from tasks.fetch.feeds import feed_inputs
-from tasks.fetch.local_files import file_inputs
 from tasks.fetch.plan import PlanContext, Planner
 from tasks.fetch.robots import RobotsCache
-from tasks.fetch.sitemaps import sitemap_inputs
 from tasks.fetch.uri_kind import AMBIGUOUS, guess_uri_kind, is_wat_name, peek_web_kind
-from tasks.fetch.url_lists import url_inputs
-from tasks.fetch.warc import WAT_REFUSAL, warc_inputs
 from tasks.identity import url_text
 from tasks.records import InputRef, QuarantineRecord
 from tasks.stage import StageOutput, StageStats
 from warehouse.storage import WarehouseRoot
 
-PLANNERS: dict[str, Planner] = {
-    "file": file_inputs,
-    "folder": file_inputs,
-    "urls": url_inputs,
-    "feed": feed_inputs,
-    "sitemap": sitemap_inputs,
-    "warc": warc_inputs,
-    "warc_paths": archive_list_inputs,
+# "module:function" of each kind's planner, imported when a source of that kind is planned: a
+# run of local files only (a rerun with nothing to do above all) does not import the HTTP client
+PLANNERS: dict[str, str] = {
+    "file": "tasks.fetch.local_files:file_inputs",
+    "folder": "tasks.fetch.local_files:file_inputs",
+    "urls": "tasks.fetch.url_lists:url_inputs",
+    "feed": "tasks.fetch.feeds:feed_inputs",
+    "sitemap": "tasks.fetch.sitemaps:sitemap_inputs",
+    "warc": "tasks.fetch.warc:warc_inputs",
+    "warc_paths": "tasks.fetch.archive_lists:archive_list_inputs",
 }
+
+
+def planner(kind: str) -> Planner:
+    """The planner of a source kind (`PLANNERS`)."""
+    module, name = PLANNERS[kind].split(":")
+    return getattr(importlib.import_module(module), name)
 _PATH_KINDS = frozenset({"file", "folder", "warc", "warc_paths"})
 _WEB_SCHEMES = ("http://", "https://")
 _DOCUMENT_LIST_KINDS = frozenset({"feed", "sitemap"})
@@ -49,6 +52,8 @@ def sources_for_uris(uris: list[str], http: HttpSettings, name: str = "cli") -> 
     pages: list[str] = []
     for uri in uris:
         if is_wat_name(uri):
+            from tasks.fetch.warc import WAT_REFUSAL  # the WARC reader imports the HTTP client
+
             raise SourcesError(f"{uri}: {WAT_REFUSAL}")
         kind = guess_uri_kind(uri)
         if kind == AMBIGUOUS:
@@ -78,7 +83,7 @@ def plan_inputs(
     refs: list[InputRef] = []
     quarantined: list[QuarantineRecord] = []
     for source in sources:
-        found, failed = PLANNERS[source.kind](source, context)
+        found, failed = planner(source.kind)(source, context)
         refs += found
         quarantined += failed
     stats = StageStats(
