@@ -105,7 +105,8 @@ def _leave_to_one_line(verbose: bool) -> None:
     """Prefect logs a run stopped by Ctrl-C as crashed, and a run that hit a full or read-only
     disk as failed with its traceback, at ERROR: the command says either in one line, so those
     records are dropped (a disk error's are kept with -v, where logs are what the user asked for).
-    So is a run whose Dask scheduler is gone, with its traceback."""
+    So is a run whose Dask scheduler is gone, with its traceback, and Prefect's note at exit
+    that it is still sending the run's last events."""
     import logging
 
     from tasks.executor_unavailable import ExecutorUnavailable
@@ -121,6 +122,18 @@ def _leave_to_one_line(verbose: bool) -> None:
 
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).addFilter(not_told_in_one_line)
+
+    def not_a_drain_note(record: logging.LogRecord) -> bool:
+        return verbose or not record.getMessage().startswith("Still processing items")
+
+    for name in PREFECT_SENDERS:
+        logging.getLogger(name).addFilter(not_a_drain_note)
+
+
+# Prefect's services that send a run's events and logs to its API; at exit each sends what is
+# still queued, and says so ("Still processing items: 1 items remaining...") when anything is:
+# a race with the run's last events, not something the user must act on (kept with -v).
+PREFECT_SENDERS = ("EventsWorker", "APILogWorker")
 
 
 def _quiet_dask_logs(verbose: bool) -> None:
