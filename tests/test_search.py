@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pytest
 import regex
 
+import tasks.search.index as index_module
 from flows.cli import main
 from tasks.search import index_path, search, update_index
 from tasks.search.postings import batch_postings, separators
@@ -292,6 +293,29 @@ def test_an_interrupted_update_is_completed_by_the_next(corpus: Path) -> None:
         update_index(corpus, on_start=interrupt)
     assert update_index(corpus).added == len(ARTICLES_BY_KEY)
     assert sorted(_indexed(corpus)) == sorted(article_id(key) for key, *_ in ARTICLES_BY_KEY)
+    assert _ids(corpus, "海平面")[:1] == [article_id("zh-sea")]
+
+
+def test_an_update_interrupted_between_batches_is_completed_by_the_next(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    update_index(corpus)
+    whole = _index_rows(corpus)
+    shutil.rmtree(index_path(corpus).parent)
+    store = index_module._store
+    stored: list[int] = []
+
+    def store_two(*args: object) -> int:
+        if len(stored) == 2:
+            raise KeyboardInterrupt  # two batches committed, in the order DuckDB read them
+        stored.append(store(*args))
+        return stored[-1]
+
+    monkeypatch.setattr(index_module, "_store", store_two)
+    with pytest.raises(KeyboardInterrupt):
+        update_index(corpus, batch_rows=4)
+    assert 0 < len(_indexed(corpus)) < len(ARTICLES_BY_KEY)
+    monkeypatch.setattr(index_module, "_store", store)
+    assert update_index(corpus, batch_rows=4).added == len(ARTICLES_BY_KEY) - sum(stored)
+    assert _index_rows(corpus) == whole
     assert _ids(corpus, "海平面")[:1] == [article_id("zh-sea")]
 
 

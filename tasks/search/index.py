@@ -306,12 +306,15 @@ def _plan(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root: Wareh
 def _add_pending(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root: WarehouseRoot, batch_rows: int, threads: int) -> int:
     """Index the versions in `pending`, batch by batch, each batch one commit (its texts stored
     first: a text whose doc was not committed is replaced when its number is given again), and
-    empty it; returns how many were added. An interrupted run resumes after the last commit.
+    empty it; returns how many were added. An interrupted run resumes with the versions whose
+    batch was not committed.
 
-    A batch's texts are compressed and its postings counted on `threads` threads, slice by slice
-    (Arrow's kernels, zstd and DuckDB run outside the interpreter lock)."""
-    done = con.execute(f"SELECT coalesce(max(doc), 0) FROM {SCHEMA}.docs").fetchone()[0]
-    names = [row[0] for row in con.execute(f"SELECT DISTINCT file FROM {SCHEMA}.pending WHERE doc > ?", [done]).fetchall()]
+    The versions are read in the order DuckDB scans them, not sorted: a sort would read every
+    text before the first batch could start. A batch's texts are compressed and its postings
+    counted on `threads` threads, slice by slice (Arrow's kernels, zstd and DuckDB run outside
+    the interpreter lock)."""
+    todo = f"(SELECT * FROM {SCHEMA}.pending ANTI JOIN {SCHEMA}.docs USING (doc))"
+    names = [row[0] for row in con.execute(f"SELECT DISTINCT file FROM {todo}").fetchall()]
     added = 0
     if names:
         # its own cursor: a query on `con` while the reader streams would end the stream
@@ -320,8 +323,7 @@ def _add_pending(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root
             f"""SELECT p.doc, p.article_id, p.doc_id, p.fetched_at, p.file, p.language, p.stemmer, a.site, a.published_at,
                        a.title, a.url, a.text
                FROM {_parquet(root, [StoredFile(name, 0, 0.0) for name in names], 'article_id, site, published_at, title, url, text')} AS a
-               JOIN {SCHEMA}.pending AS p ON a.article_id = p.article_id AND a.name = p.file
-               WHERE p.doc > {int(done)} ORDER BY p.doc"""
+               JOIN {todo} AS p ON a.article_id = p.article_id AND a.name = p.file"""
         ).to_arrow_reader(batch_rows)
         pool = ThreadPoolExecutor(threads, thread_name_prefix="search-index")
         try:
@@ -358,8 +360,7 @@ def _start(pool: ThreadPoolExecutor, batch: pa.RecordBatch) -> tuple[pa.RecordBa
 
 
 def _packed(batch: pa.RecordBatch) -> list[tuple[int, str | None, str | None, bytes, int]]:
-    columns = (batch.column(name).to_pylist() for name in ("doc", "title", "url"))
-    return pack_texts(*columns, batch.column("text").cast(pa.large_binary()).to_pylist())  # bytes, never decoded
+    return pack_texts(*(batch.column(name) for name in ("doc", "title", "url", "text")))
 
 
 def _store(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, batch: pa.RecordBatch, packed: Future, postings: list[Future]) -> int:

@@ -99,11 +99,11 @@ def words(text: str) -> list[str]:
 
 def unspaced_words(folded: str) -> list[str]:
     """The words of the runs of unspaced scripts in `folded` (case-folded text), as `words`
-    finds them: ICU's segments that hold a letter or digit."""
-    found: list[str] = []
-    for run in _UNSPACED_RUN.finditer(folded):
-        found += _run_words(run.group())
-    return found
+    finds them: ICU's segments that hold a letter or digit. The runs are segmented in one go,
+    a line break between each two: a break iterator costs ~6 µs to create and a page of Chinese
+    has dozens of runs, and ICU always breaks before and after a line break (rules WB3a/WB3b,
+    which come before any rule joining characters), so each run's segments are those it has alone."""
+    return _run_words("\n".join(_UNSPACED_RUN.findall(folded)))
 
 
 def _run_words(run: str) -> list[str]:
