@@ -306,11 +306,12 @@ def _plan(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root: Wareh
 def _add_pending(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root: WarehouseRoot, batch_rows: int, threads: int) -> int:
     """Index the versions in `pending`, batch by batch, each batch one commit (its texts stored
     first: a text whose doc was not committed is replaced when its number is given again), and
-    empty it; returns how many were added. An interrupted run resumes with the versions whose
-    batch was not committed.
+    empty it; returns how many were added. An interrupted run resumes with the versions no
+    committed batch holds.
 
-    The versions are read in the order DuckDB scans them, not sorted: a sort would read every
-    text before the first batch could start. A batch's texts are compressed and its postings
+    The versions are read in doc order: read as DuckDB scans them, the first batch started
+    sooner, but the index was 10 % larger (docs out of order in their column and in SQLite's
+    B-tree; measured at 10,000 articles). A batch's texts are compressed and its postings
     counted on `threads` threads, slice by slice (Arrow's kernels, zstd and DuckDB run outside
     the interpreter lock)."""
     todo = f"(SELECT * FROM {SCHEMA}.pending ANTI JOIN {SCHEMA}.docs USING (doc))"
@@ -323,7 +324,7 @@ def _add_pending(con: duckdb.DuckDBPyConnection, texts: sqlite3.Connection, root
             f"""SELECT p.doc, p.article_id, p.doc_id, p.fetched_at, p.file, p.language, p.stemmer, a.site, a.published_at,
                        a.title, a.url, a.text
                FROM {_parquet(root, [StoredFile(name, 0, 0.0) for name in names], 'article_id, site, published_at, title, url, text')} AS a
-               JOIN {todo} AS p ON a.article_id = p.article_id AND a.name = p.file"""
+               JOIN {todo} AS p ON a.article_id = p.article_id AND a.name = p.file ORDER BY p.doc"""
         ).to_arrow_reader(batch_rows)
         pool = ThreadPoolExecutor(threads, thread_name_prefix="search-index")
         try:

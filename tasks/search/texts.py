@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -72,8 +71,7 @@ def pack_texts(docs: pa.Array, titles: pa.Array, urls: pa.Array, texts: pa.Array
 def add_texts(con: sqlite3.Connection, rows: Iterable[tuple[int, str | None, str | None, bytes, int]]) -> None:
     """Store `pack_texts` rows, replacing any row of the same doc, in one commit."""
     with con:
-        # in key order: out of order, SQLite splits B-tree pages and leaves them half full
-        con.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", sorted(rows, key=itemgetter(0)))
+        con.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def remove_texts(con: sqlite3.Connection, docs: list[int]) -> None:
