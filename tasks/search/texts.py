@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import zstandard
 
 TEXTS_FILE = "texts.sqlite"
@@ -60,6 +61,8 @@ def texts_usable(path: Path) -> bool:
 def pack_texts(docs: pa.Array, titles: pa.Array, urls: pa.Array, texts: pa.Array) -> list[tuple[int, str | None, str | None, bytes, int]]:
     """The rows `add_texts` stores for a batch of articles: the texts compressed (a missing
     text as an empty one), read from the Arrow buffer in place, never decoded."""
+    if texts.null_count:  # a null slot's offsets may span bytes
+        texts = pc.fill_null(texts, "")
     data = texts.cast(pa.large_binary())  # int64 offsets over the same bytes
     offsets = np.frombuffer(data.buffers()[1], dtype=np.int64, count=len(data) + 1, offset=data.offset * 8).tolist()
     body = memoryview(data.buffers()[2] or b"")
