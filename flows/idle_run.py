@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from tasks.run_summary import RunSummary
 from tasks.stage import StageStats
 from tasks.store import record_run
+from warehouse.engine import query_interrupted
 from warehouse.storage import WarehouseRoot
 
 _TIMEOUT_SECONDS = 10
@@ -74,7 +75,8 @@ def recorded_without_prefect(
     try:
         yield summary
     except BaseException as exc:
-        interrupted = isinstance(exc, KeyboardInterrupt)
+        # DuckDB takes a Ctrl-C during a query and raises its own error: an interrupted run all the same
+        interrupted = isinstance(exc, KeyboardInterrupt) or query_interrupted(exc)
         try:  # best effort: the error that stopped the run is what the caller must see
             record_run(root, summary.finish("interrupted" if interrupted else "failed"))
             if api_url:
@@ -82,6 +84,8 @@ def recorded_without_prefect(
                 _post(api_url, f"flow_runs/{summary.run_id}/set_state", {"state": state})
         except Exception:  # noqa: BLE001 - the disk that failed the run may fail this write too
             exc.add_note("this run is not in `runs` or on the Prefect server: recording it failed too")
+        if interrupted and not isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt from exc
         raise
     record_run(root, summary.finish())
     if api_url:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import httpx
 import pytest
 from prefect_server import clean_environment
@@ -197,3 +198,24 @@ def test_an_ingest_of_unchanged_or_empty_folders_records_its_run_without_importi
 
 def test_the_dedup_threshold_default_is_the_settings_default():
     assert DedupSettings.model_fields["threshold"].default == DEDUP_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "status", "state"),
+    [(ValueError("a bad row"), ValueError, "failed", "FAILED"), (duckdb.InterruptException("INTERRUPT Error"), KeyboardInterrupt, "interrupted", "CANCELLED")],
+)
+def test_a_run_recorded_without_prefect_that_fails_or_is_interrupted_is_recorded_so(
+    prefect_harness, warehouse: Path, error: BaseException, raised: type, status: str, state: str
+):
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.idle_run import recorded_without_prefect
+
+    api_url = PREFECT_API_URL.value()
+    ensure_catalog(warehouse)
+    with pytest.raises(raised), recorded_without_prefect(warehouse, "dedup", {}, api_url, print) as summary:
+        summary.inputs = 3
+        raise error
+    with connect(warehouse) as con:
+        assert con.execute("SELECT run_id, flow, status, inputs FROM runs").fetchall() == [(summary.run_id, "dedup", status, 3)]
+    assert httpx.get(f"{api_url}/flow_runs/{summary.run_id}", timeout=30).json()["state_type"] == state
