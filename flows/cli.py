@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flows.parameters import IngestParameters
+    from config.dedup import DedupSettings
+    from flows.parameters import DedupParameters, IngestParameters
     from tasks.run_summary import RunSummary
 
 # Offline-safe Prefect defaults (see docs/architecture.md); a user's own settings win.
@@ -411,11 +412,42 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         summary = record_idle_run(root, "dedup", {"params": params.model_dump(mode="json")}, api_url, _say)
         _summary(args, summary.to_text())
         return 0
+    if api_url and _small_backlog(root, params.settings):
+        summary = _with_progress(lambda: _dedup_without_prefect(root, params, api_url), _shows_bar(args), args.verbose)
+        _summary(args, summary.to_text())
+        return 0
     from flows.dedup import dedup
 
     summary = _with_progress(lambda: dedup(params), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return 0
+
+
+def _small_backlog(root: Path, settings: DedupSettings) -> bool:
+    """Whether a dedup run would sign at most one round of worker batches (in the command's own
+    process, as the flow would, starting no workers), judged from the files stored since the last
+    run before anything is imported for it: such a run is done by the command itself."""
+    from config.settings import Settings
+    from tasks.dedup import new_rows_at_most
+
+    # a new article usually brings two rows: its version and its language tag
+    rows = new_rows_at_most(root, settings)
+    return rows is not None and rows <= 2 * settings.signature_batch * Settings().workers
+
+
+def _dedup_without_prefect(root: Path, params: DedupParameters, api_url: str) -> RunSummary:
+    """A small dedup run done by the command, the flow's steps called in order, and recorded
+    through the Prefect API as a flow run of `dedup` with its summary (flows/idle_run.py): its
+    work costs less than importing Prefect and starting a flow run. Returns its summary."""
+    import logging
+
+    from config.settings import Settings
+    from flows.dedup_run import IN_PROCESS, dedup_run
+    from flows.idle_run import recorded_without_prefect
+
+    with recorded_without_prefect(root, "dedup", {"params": params.model_dump(mode="json")}, api_url, _say) as summary:
+        dedup_run(Settings(), root, summary, params.settings, IN_PROCESS, logging.getLogger("pressroom.dedup"))
+    return summary
 
 
 def cmd_sql(args: argparse.Namespace) -> int:

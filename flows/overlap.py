@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from prefect.futures import PrefectFuture
+if TYPE_CHECKING:  # only a type here: the dedup run of a small backlog imports no Prefect
+    from prefect.futures import PrefectFuture
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -21,6 +21,7 @@ from tasks.run_summary import RunSummary
 from tasks.store import record_run
 from warehouse.catalog import ensure_catalog
 from warehouse.doctor import check_readable, damage_named_in
+from warehouse.engine import query_interrupted
 from warehouse.writer import clear_staging
 from warehouse.storage import WarehouseRoot
 
@@ -50,12 +51,6 @@ def prepare_warehouse(root: WarehouseRoot) -> None:
     check_readable(root)
 
 
-def _query_interrupted(exc: BaseException) -> bool:
-    """Whether `exc` is DuckDB's for a query stopped by Ctrl-C: its InterruptException, or the
-    RuntimeError its Arrow batch readers raise (no class of its own, only the message)."""
-    return isinstance(exc, duckdb.InterruptException) or (type(exc) is RuntimeError and str(exc) == "Query interrupted")
-
-
 def _record_interrupted(root: WarehouseRoot, summary: RunSummary, exc: BaseException) -> NoReturn:
     """Ctrl-C during a DuckDB query: DuckDB takes the KeyboardInterrupt and raises its own error,
     which would be a failed run and a traceback; it is an interrupted run, as anywhere else."""
@@ -77,7 +72,7 @@ def recorded_run(flow: str) -> Iterator[FlowRun]:
         pause_point("start")
         yield run
     except duckdb.Error as exc:
-        if _query_interrupted(exc):
+        if query_interrupted(exc):
             _record_interrupted(root, run.summary, exc)
         # a read that failed on a damaged part: name the file and what to do, not DuckDB's internals
         damage = damage_named_in(root, exc)
@@ -87,7 +82,7 @@ def recorded_run(flow: str) -> Iterator[FlowRun]:
             raise
         raise damage from exc
     except BaseException as exc:
-        if _query_interrupted(exc):
+        if query_interrupted(exc):
             _record_interrupted(root, run.summary, exc)
         status = "interrupted" if isinstance(exc, (KeyboardInterrupt, TerminationSignal)) else "failed"
         # best effort: the error that stopped the run is what the caller must see

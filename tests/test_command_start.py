@@ -6,10 +6,12 @@ not timed: each command runs in its own process with an import hook that reports
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import httpx
 import pytest
 from prefect_server import clean_environment
@@ -124,6 +126,7 @@ def test_dedup_with_nothing_new_since_its_last_run_records_its_run_without_impor
 
     small_warehouse(warehouse)
     assert not nothing_new(warehouse, DedupSettings())  # never run
+    assert _probe(["dedup"], warehouse, tmp_path).returncode == 99  # every article may be new: the flow runs
     dedup(DedupParameters())
     assert nothing_new(warehouse, DedupSettings())
     assert not nothing_new(warehouse, DedupSettings(threshold=0.7))  # other settings: regrouped
@@ -137,7 +140,36 @@ def test_dedup_with_nothing_new_since_its_last_run_records_its_run_without_impor
 
     small_warehouse(warehouse, n=1, start=100)  # a new article: there is work again
     assert not nothing_new(warehouse, DedupSettings())
-    assert _probe(["dedup"], warehouse, tmp_path).returncode == 99  # the flow is imported
+    assert _probe(["dedup", "--threshold", "0.7"], warehouse, tmp_path).returncode == 99  # other settings: all regrouped by the flow
+
+
+def test_a_small_dedup_backlog_is_a_flow_run_in_the_prefect_api_without_importing_prefect(prefect_harness, warehouse: Path, tmp_path: Path):
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.dedup import dedup
+    from flows.parameters import DedupParameters
+
+    small_warehouse(warehouse)
+    dedup(DedupParameters())
+    small_warehouse(warehouse, n=2, start=100)  # two new articles: fewer than one round of worker batches
+    api_url = PREFECT_API_URL.value()
+    env = clean_environment(PRESSROOM_WAREHOUSE=str(warehouse), PRESSROOM_WORKERS="2", PREFECT_HOME=str(tmp_path / "home"), PREFECT_API_URL=api_url)
+    result = subprocess.run([sys.executable, "-c", PROBE, "dedup"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert PREFECT_IMPORTED not in result.stderr
+    assert result.stdout.startswith("dedup: completed in ")
+    with connect(warehouse) as con:
+        run_id, inputs, stages = con.execute("SELECT run_id, inputs, stages_json FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        decided = con.execute("SELECT count(DISTINCT article_id) FROM duplicates").fetchone()[0]
+        total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert inputs == 2 and {s["stage"] for s in json.loads(stages)["stages"]} == {"signatures", "group", "write"}
+    assert decided == total == 7  # the new articles were grouped with the stored ones
+    run = httpx.get(f"{api_url}/flow_runs/{run_id}", timeout=30).json()
+    assert run["state_type"] == "COMPLETED"
+    assert httpx.get(f"{api_url}/flows/{run['flow_id']}", timeout=30).json()["name"] == "dedup"
+    artifacts = httpx.post(f"{api_url}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}, timeout=30).json()
+    assert [a["key"] for a in artifacts] == ["dedup-summary"]
+    assert "signatures" in artifacts[0]["data"]
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -166,3 +198,24 @@ def test_an_ingest_of_unchanged_or_empty_folders_records_its_run_without_importi
 
 def test_the_dedup_threshold_default_is_the_settings_default():
     assert DedupSettings.model_fields["threshold"].default == DEDUP_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "status", "state"),
+    [(ValueError("a bad row"), ValueError, "failed", "FAILED"), (duckdb.InterruptException("INTERRUPT Error"), KeyboardInterrupt, "interrupted", "CANCELLED")],
+)
+def test_a_run_recorded_without_prefect_that_fails_or_is_interrupted_is_recorded_so(
+    prefect_harness, warehouse: Path, error: BaseException, raised: type, status: str, state: str
+):
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.idle_run import recorded_without_prefect
+
+    api_url = PREFECT_API_URL.value()
+    ensure_catalog(warehouse)
+    with pytest.raises(raised), recorded_without_prefect(warehouse, "dedup", {}, api_url, print) as summary:
+        summary.inputs = 3
+        raise error
+    with connect(warehouse) as con:
+        assert con.execute("SELECT run_id, flow, status, inputs FROM runs").fetchall() == [(summary.run_id, "dedup", status, 3)]
+    assert httpx.get(f"{api_url}/flow_runs/{summary.run_id}", timeout=30).json()["state_type"] == state

@@ -125,6 +125,28 @@ Name days: 1 Aubin, 2 Charles, 3 Guénolé, 4 Casimir, 5 Olive, 6 Colette, 7 Fé
     assert translations.fingerprint(page).numbers == ["2", "24", "2023", "941"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "The council approved 1,500 new homes on 21 May, at a cost of 8.5 million euros.",
+        "Le conseil a approuvé 1 500 logements le 21 mai : « un coût de 8,5 millions d’euros ».",
+        "Übermorgen öffnen 12 Bäder – Straße für Straße, sagt Dr. Jürgen Weiß (SPD).",
+        "Правительство одобрило 1 500 новых домов 21 мая.",  # no ASCII letter at all
+        "世界保健機関は1月24日、欧州で2023年に報告された患者数が941人となったと発表した。",
+        "สธ.รายงานผู้ป่วย 941 รายในปี 2566 เพิ่มขึ้นร้อยละ 8",  # Thai: vowel signs are marks, not letters
+        "केंद्र ने 21 मई को 1,500 घरों को मंज़ूरी दी।",  # Devanagari: combining vowel signs and nukta
+        "وافق المجلس على ١٥٠٠ منزل في ٢١ مايو؟",
+        "x² + y² = r², ①②③, Ⅻ o'clock, ½ cup, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝟙𝟚𝟛 \ud800 lone surrogate, e\u0301 combining, ǅ titlecase, ª º ˢ",
+        "MIXED ascii and ëxtended Latin, ﬁ ligature, ß, İstanbul, \u00a0no-break\u2009thin\u202fnarrow",
+    ],
+)
+def test_letter_count_is_the_count_of_str_isalpha(text: str) -> None:
+    # the prose test's letters, counted on UTF-8 bytes for ASCII: the same number as asking each character
+    for part in (text, text * 7, text[: len(text) // 2], "12, 13. " + text + " 14."):
+        assert translations.letter_count(part) == sum(map(str.isalpha, part))
+
+
 def test_numbers_line_up_only_at_about_the_same_place_and_figures_are_counted() -> None:
     a = translations.Fingerprint(["21", "8", "1.5", "100"], [0.1, 0.3, 0.6, 0.9])
     moved = translations.Fingerprint(["21", "8", "1.5", "100"], [0.1, 0.3, 0.9, 0.95])

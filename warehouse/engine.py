@@ -21,3 +21,9 @@ DATABASE_CONFIG: dict[str, bool] = {
 def open_database(database: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """`duckdb.connect` with the project's configuration (a copy: DuckDB may keep the dict)."""
     return duckdb.connect(database, read_only=read_only, config=dict(DATABASE_CONFIG))
+
+
+def query_interrupted(exc: BaseException) -> bool:
+    """Whether `exc` is DuckDB's for a query stopped by Ctrl-C: its InterruptException, or the
+    RuntimeError its Arrow batch readers raise (no class of its own, only the message)."""
+    return isinstance(exc, duckdb.InterruptException) or (type(exc) is RuntimeError and str(exc) == "Query interrupted")

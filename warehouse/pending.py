@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from warehouse.schemas import ARTICLES, LANGUAGES
 from warehouse.scratch import scratch_connection
-from warehouse.storage import WarehouseRoot
+from warehouse.storage import WarehouseRoot, sql_literal
 from warehouse.tables import table_scan
 
 
@@ -36,10 +36,9 @@ def untagged_articles(
         if not files:
             return
         yield from con.sql(
-            """SELECT a.article_id, a.content_sha256, a.title, a.description, a.text
-               FROM read_parquet($files, hive_partitioning=false) AS a SEMI JOIN pending_untagged USING (article_id)
-               ORDER BY a.article_id""",
-            params={"files": files},
+            f"""SELECT a.article_id, a.content_sha256, a.title, a.description, a.text
+                FROM {_parquet_files(files)} AS a SEMI JOIN pending_untagged USING (article_id)
+                ORDER BY a.article_id"""
         ).to_arrow_reader(batch_rows)
 
 
@@ -104,11 +103,18 @@ def unsigned_articles(
         return iter(())
     reader = con.sql(
         # in file order, not sorted: a sort would hold every text before the first batch
-        """SELECT a.article_id, a.content_sha256, a.text, a.published_at, u.language
-           FROM read_parquet($files, hive_partitioning = false) AS a JOIN pending_unsigned AS u USING (article_id)""",
-        params={"files": files},
+        f"""SELECT a.article_id, a.content_sha256, a.text, a.published_at, u.language
+            FROM {_parquet_files(files)} AS a JOIN pending_unsigned AS u USING (article_id)"""
     ).to_arrow_reader(batch_rows)
     return _read_ahead(reader)
+
+
+def _parquet_files(files: list[str]) -> str:
+    """A scan of the Parquet files `files`, named as literals rather than a query parameter:
+    DuckDB runs a query with parameters whole before its Arrow reader gives a first batch, where
+    one without streams (the unsigned texts of 21,000 articles: 1.3-2.2 s before a first batch,
+    against 0.2-0.4 s for all of them; the workers waited for it)."""
+    return f"read_parquet([{', '.join(sql_literal(f) for f in files)}], hive_partitioning = false)"
 
 
 def _read_ahead(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:

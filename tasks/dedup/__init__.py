@@ -30,8 +30,8 @@ duplicate, else `exact`. `similarity` is the strongest verified link of the arti
 group (1.0 for an exact copy; estimated Jaccard for near; number alignment for translation).
 """
 from tasks.dedup.group_report import group_counts
-from tasks.dedup.last_run import nothing_new
+from tasks.dedup.last_run import new_rows_at_most, nothing_new
 from tasks.dedup.session import DedupSession, dedup_session, group_articles
 from tasks.dedup.signatures import sign_articles
 
-__all__ = ["DedupSession", "dedup_session", "group_articles", "group_counts", "nothing_new", "sign_articles"]
+__all__ = ["DedupSession", "dedup_session", "group_articles", "group_counts", "new_rows_at_most", "nothing_new", "sign_articles"]

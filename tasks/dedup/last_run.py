@@ -22,7 +22,7 @@ from tasks.dedup.cache import cache_path
 from tasks.dedup.keys import grouping_key, signature_key
 from warehouse.schemas import ARTICLES, DUPLICATES, LANGUAGES, SIGNATURES
 from warehouse.storage import WarehouseRoot
-from warehouse.tables import table_files
+from warehouse.tables import file_rows, table_files
 
 _FILE = "last-run.json"
 
@@ -40,9 +40,12 @@ def _stored_files(root: WarehouseRoot) -> dict[str, list[str]]:
     return {table.name: table_files(root, table) for table in (SIGNATURES, DUPLICATES)}
 
 
+def _keys(settings: DedupSettings) -> dict[str, str]:
+    return {"signature_key": signature_key(settings), "grouping_key": grouping_key(settings)}
+
+
 def _state(root: WarehouseRoot, settings: DedupSettings, compared: dict[str, list[str]]) -> dict:
-    keys = {"signature_key": signature_key(settings), "grouping_key": grouping_key(settings)}
-    return {**keys, "compared": compared, "stored": _stored_files(root)}
+    return {**_keys(settings), "compared": compared, "stored": _stored_files(root)}
 
 
 def remember_run(root: WarehouseRoot, settings: DedupSettings, compared: dict[str, list[str]]) -> None:
@@ -53,10 +56,26 @@ def remember_run(root: WarehouseRoot, settings: DedupSettings, compared: dict[st
     os.replace(partial, path)  # whole or not at all
 
 
+def _last_run(root: WarehouseRoot) -> dict | None:
+    try:
+        return json.loads(_path(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def new_rows_at_most(root: WarehouseRoot, settings: DedupSettings) -> int | None:
+    """At most how many articles a run with these settings would sign: the rows of the article
+    and language files the last completed run with the same settings keys did not compare (an
+    article is new to the compared set by a new version or by its first language tag). None when
+    there is no such run: then every article may be new."""
+    last = _last_run(root)
+    if last is None or any(last.get(k) != v for k, v in _keys(settings).items()):
+        return None
+    seen = {table: set(files) for table, files in last["compared"].items()}
+    return sum(file_rows(root, f) for table, files in compared_files(root).items() for f in files if f not in seen.get(table, ()))
+
+
 def nothing_new(root: WarehouseRoot, settings: DedupSettings) -> bool:
     """True when the last completed dedup run with these settings saw the files stored now."""
-    try:
-        last = json.loads(_path(root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return last == _state(root, settings, compared_files(root))
+    last = _last_run(root)
+    return last is not None and last == _state(root, settings, compared_files(root))
