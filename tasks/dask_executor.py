@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
@@ -41,6 +44,10 @@ TASKS_PER_WORKER = 4
 # so short items (language tagging: under a millisecond an article) go in tasks of many, up to
 # one task a worker for the map (bench/README.md "dask")
 MIN_TASK_SECONDS = 0.25
+# The stage packages whose functions Dask workers run: a LocalCluster's forkserver imports those
+# the flow run has imported (0.3-0.8 CPU-seconds each), once, where each worker would at its
+# first task
+STAGE_MODULES = ("tasks.clean", "tasks.language", "tasks.dedup")
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -70,9 +77,22 @@ def dask_executor(address: str | None, local_workers: int, start_worker: Callabl
 def _connect(address: str | None, local_workers: int, start_worker: Callable[[], None]) -> tuple[Any, Any]:
     """`tasks.dask_cluster.connect`, imported here, in the background thread: importing
     `distributed` costs about a CPU-second, which the flow run's first batch overlaps."""
+    if address is None:
+        _start_forkserver()
     from tasks.dask_cluster import connect
 
     return connect(address, local_workers, start_worker)
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver a LocalCluster forks its workers from (`tasks.dask_cluster`) before
+    this process imports `distributed`: its own imports (`distributed` and the stage packages this
+    process imported) then run on the other core meanwhile, not after the scheduler's start, and
+    the workers it forks have the stage's modules already. A forkserver already running (an
+    earlier LocalCluster of this process) is kept."""
+    modules = ["distributed", *(name for name in STAGE_MODULES if name in sys.modules)]
+    multiprocessing.get_context("forkserver").set_forkserver_preload(modules)
+    multiprocessing.forkserver.ensure_running()
 
 
 def _disconnect(connection: Future) -> None:
