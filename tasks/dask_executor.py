@@ -44,9 +44,7 @@ TASKS_PER_WORKER = 4
 # so short items (language tagging: under a millisecond an article) go in tasks of many, up to
 # one task a worker for the map (bench/README.md "dask")
 MIN_TASK_SECONDS = 0.25
-# The stage packages whose functions Dask workers run: a LocalCluster's forkserver imports those
-# the flow run has imported (0.3-0.8 CPU-seconds each), once, where each worker would at its
-# first task
+# The stage packages whose functions Dask workers run (`start_forkserver`)
 STAGE_MODULES = ("tasks.clean", "tasks.language", "tasks.dedup")
 
 In = TypeVar("In")
@@ -78,20 +76,20 @@ def _connect(address: str | None, local_workers: int, start_worker: Callable[[],
     """`tasks.dask_cluster.connect`, imported here, in the background thread: importing
     `distributed` costs about a CPU-second, which the flow run's first batch overlaps."""
     if address is None:
-        _start_forkserver()
+        start_forkserver(name for name in STAGE_MODULES if name in sys.modules)
     from tasks.dask_cluster import connect
 
     return connect(address, local_workers, start_worker)
 
 
-def _start_forkserver() -> None:
-    """Start the forkserver a LocalCluster forks its workers from (`tasks.dask_cluster`) before
-    this process imports `distributed`: its own imports (`distributed` and the stage packages this
-    process imported) then run on the other core meanwhile, not after the scheduler's start, and
-    the workers it forks have the stage's modules already. A forkserver already running (an
-    earlier LocalCluster of this process) is kept."""
-    modules = ["distributed", *(name for name in STAGE_MODULES if name in sys.modules)]
-    multiprocessing.get_context("forkserver").set_forkserver_preload(modules)
+def start_forkserver(stage_modules: Iterable[str]) -> None:
+    """Start the forkserver a LocalCluster forks its workers from (`tasks.dask_cluster`),
+    importing `distributed` and `stage_modules` (the packages whose functions the workers will
+    run: 0.3-0.8 CPU-seconds each, imported once there instead of by each worker at its first
+    task). Started before this process imports `distributed` (the command's start, or else the
+    connecting thread), its imports run on another core meanwhile instead of after the
+    scheduler's start. A forkserver already running is kept."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", *stage_modules])
     multiprocessing.forkserver.ensure_running()
 
 
