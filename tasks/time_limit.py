@@ -7,8 +7,10 @@ backtracks a pattern) could otherwise hold a worker for minutes. `time_limit(sec
 - in the main thread (a process-pool worker runs its tasks there; so does a flow run
   in-process), a one-shot SIGALRM timer, whose handler raises it;
 - in any other thread (a Dask worker runs its tasks in a thread pool, and signals reach only the
-  main thread), a timer thread sets it as the thread's pending asynchronous exception
-  (`PyThreadState_SetAsyncExc`), the interpreter's own way to raise in another thread.
+  main thread), one watching thread per process sets it as the thread's pending asynchronous
+  exception (`PyThreadState_SetAsyncExc`), the interpreter's own way to raise in another thread.
+  Not a timer thread per block: starting and stopping a thread per document cost a Dask worker
+  more CPU than anything but the cleaning itself (bench/README.md "dask").
 
 Either way Python raises it between bytecodes, so code inside one long C call (an lxml parse, a
 `time.sleep` on a worker thread) is interrupted only when that call returns; a call that never
@@ -18,8 +20,11 @@ returns is the executor's to deal with (`tasks.stall_guard`).
 from __future__ import annotations
 
 import ctypes
+import math
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -68,28 +73,69 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 @contextmanager
 def _thread_timer(seconds: float) -> Iterator[None]:
+    watchdog = _watchdog()  # the same one disarms the block, whatever another thread does meanwhile
     target = threading.get_ident()
-    lock = threading.Lock()  # the timer raises only while the block runs, never after it ended
-    armed, fired = True, False
-
-    def expire() -> None:
-        nonlocal fired
-        with lock:
-            if armed:
-                fired = True
-                _set_async_exception(target, DocumentTimeout)
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+    watchdog.arm(target, time.monotonic() + seconds)
     try:
         yield
     finally:
-        timer.cancel()
-        with lock:
-            armed = False
-            if fired:  # set but maybe not raised yet (the block ended first): withdraw it
-                _set_async_exception(target, None)
+        watchdog.disarm(target)
+
+
+class _Watchdog:
+    """A thread that raises `DocumentTimeout` in the threads whose block is past its deadline. It
+    sleeps until the earliest deadline it knows; a block that ends in time only takes its lock
+    twice, and wakes it only when its deadline is earlier than any it sleeps towards."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._condition = threading.Condition()
+        self._deadlines: dict[int, float] = {}  # thread id: monotonic deadline of its block
+        self._fired: set[int] = set()  # threads given the exception whose block has not ended
+        self._wakes_at = math.inf
+        self._thread: threading.Thread | None = None
+
+    def arm(self, thread_id: int, deadline: float) -> None:
+        """Raise in `thread_id` at `deadline`, unless disarmed first."""
+        with self._condition:
+            self._deadlines[thread_id] = deadline
+            self._fired.discard(thread_id)  # from a block whose disarming was cut short by its exception
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="time-limit", daemon=True)
+                self._thread.start()
+            elif deadline < self._wakes_at:
+                self._condition.notify()
+
+    def disarm(self, thread_id: int) -> None:
+        """The block of `thread_id` ended: never raise there for it, and withdraw an exception
+        set but maybe not raised yet (the block ended first)."""
+        with self._condition:
+            del self._deadlines[thread_id]
+            if thread_id in self._fired:
+                self._fired.discard(thread_id)
+                _set_async_exception(thread_id, None)
+
+    def _watch(self) -> None:
+        with self._condition:
+            while True:
+                now = time.monotonic()
+                for thread_id, deadline in self._deadlines.items():
+                    if deadline <= now and thread_id not in self._fired:
+                        self._fired.add(thread_id)
+                        _set_async_exception(thread_id, DocumentTimeout)
+                self._wakes_at = min((d for t, d in self._deadlines.items() if t not in self._fired), default=math.inf)
+                self._condition.wait(None if self._wakes_at == math.inf else self._wakes_at - now)
+
+
+_WATCHDOG: _Watchdog | None = None
+
+
+def _watchdog() -> _Watchdog:
+    """This process's watchdog (a forked child has none of its parent's threads: a new one)."""
+    global _WATCHDOG
+    if _WATCHDOG is None or _WATCHDOG.pid != os.getpid():
+        _WATCHDOG = _Watchdog()
+    return _WATCHDOG
 
 
 def _set_async_exception(thread_id: int, exception: type[BaseException] | None) -> None:

@@ -123,6 +123,24 @@ def test_a_worker_killed_mid_batch_leaves_the_rows_of_a_clean_run(tmp_path: Path
         assert killed[name] == clean[name], name
 
 
+@pytest.mark.timeout(600)
+def test_an_ingest_command_on_a_local_cluster_stores_the_rows_of_the_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """As a user runs it: the command starts the LocalCluster's forkserver with the clean stage's
+    packages as it starts (flows/cli.py), and its workers clean what the pool's would."""
+    from flows.cli import main
+
+    rows = {}
+    for executor in ("processes", "dask-local:2"):
+        root = tmp_path / executor.replace(":", "-")
+        monkeypatch.setenv("PRESSROOM_WAREHOUSE", str(root))
+        monkeypatch.setenv("PRESSROOM_EXECUTOR", executor)
+        monkeypatch.setenv("PRESSROOM_WORKERS", "2")
+        assert main(["-q", "ingest", "--batch-size", "10", str(EXAMPLES)]) == 0
+        rows[executor] = run_query(root, ROWS["articles"])[1]
+    assert len(rows["processes"]) > 10
+    assert rows["dask-local:2"] == rows["processes"]
+
+
 @pytest.mark.timeout(300)
 def test_an_unreachable_scheduler_is_one_line_and_a_failed_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     from flows.cli import main

@@ -90,6 +90,35 @@ def test_time_limit_interrupts_a_python_loop_off_the_main_thread() -> None:
     assert leaked == []
 
 
+@pytest.mark.timeout(30)
+def test_threads_at_once_each_get_their_own_limit() -> None:
+    """One watching thread serves every thread of a process (a Dask worker of several threads):
+    a block over its limit is interrupted, one beside it within a longer limit is not, and a
+    later block after a long one is still watched."""
+    outcomes: dict[str, str] = {}
+
+    def run(name: str, limit: float, work_seconds: float) -> None:
+        try:
+            with time_limit(limit):
+                ends = time.monotonic() + work_seconds
+                while time.monotonic() < ends:
+                    pass
+            outcomes[name] = "done"
+        except DocumentTimeout:
+            outcomes[name] = "timeout"
+
+    threads = [
+        threading.Thread(target=run, args=("endless", 0.3, 60)),
+        threading.Thread(target=run, args=("within", 20, 1.0)),
+        threading.Thread(target=lambda: (run("long first", 20, 0.5), run("then endless", 0.3, 60))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=25)
+    assert outcomes == {"endless": "timeout", "within": "done", "long first": "done", "then endless": "timeout"}
+
+
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize(
     ("workers", "executor"), [(1, "processes"), (2, "processes"), (2, "dask-local:2")], ids=["in process", "process pool", "dask"]
