@@ -26,6 +26,7 @@ from trafilatura.settings import Extractor
 from tasks.clean.front_matter import front_matter_metadata, split_front_matter
 from tasks.clean.page_metadata import first_heading, html_metadata, merge
 from tasks.clean.plain_text import clean_plain_text
+from tasks.clean.steps import EXTRACT
 from tasks.clean.values import unescape_entities
 from tasks.records import DecodedDocument, ExtractedDocument, PageMetadata, Rejected
 from tasks.stage import StageOutput, run_stage
@@ -111,7 +112,7 @@ def extract_document(decoded: DecodedDocument) -> ExtractedDocument:
 def extract_documents(docs: list[DecodedDocument], executor: Executor | None = None) -> StageOutput[list[ExtractedDocument]]:
     """Extract a batch of decoded documents (in parallel when given a process pool)."""
     return run_stage(
-        "extract",
+        EXTRACT,
         docs,
         extract_document,
         describe=lambda d: (d.doc.source, d.doc.uri, d.doc.content_sha256),
