@@ -52,6 +52,13 @@ class CleanOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def import_steps() -> None:
+    """Import the steps' libraries now (a worker's preload), rather than at its first document."""
+    import tasks.clean.decode
+    import tasks.clean.extract
+    import tasks.clean.normalize  # noqa: F401
+
+
 def clean_document(doc: FetchedDocument, seconds: float | None = None) -> CleanOutcome:
     """Decode, extract and normalize one document; a step's failure ends it there, and so does
     running out of `seconds` (None: no limit)."""
