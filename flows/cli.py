@@ -323,9 +323,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if (summary := _unchanged_local_inputs(args, params, root, api_url)) is not None:
         _summary(args, summary.to_text())
         return _ingest_outcome(summary, args.uris, args.source)
-    from flows.ingest import ingest
+    from config.settings import Settings
+    from tasks.clean.document import import_steps
+    from tasks.executors import shared_worker_pool
 
-    summary = _with_progress(lambda: ingest(params), _shows_bar(args), args.verbose)
+    settings = Settings()
+    # the workers spawn and import the clean unit's libraries while this process imports
+    # Prefect, starts the flow run and plans it, rather than once the first batch is fetched
+    with shared_worker_pool(settings.workers, settings.executor, preload=import_steps, start_now=True):
+        from flows.ingest import ingest
+
+        summary = _with_progress(lambda: ingest(params), _shows_bar(args), args.verbose)
     _summary(args, summary.to_text())
     return _ingest_outcome(summary, args.uris, args.source)
 

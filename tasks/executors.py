@@ -97,9 +97,12 @@ def worker_pool(
 
 
 @contextmanager
-def shared_worker_pool(workers: int, executor: str = PROCESSES) -> Iterator[RenewablePool | None]:
+def shared_worker_pool(
+    workers: int, executor: str = PROCESSES, preload: Callable[[], Any] | None = None, start_now: bool = False
+) -> Iterator[RenewablePool | None]:
     """Within the block (in this thread and what it calls), every `worker_pool(workers)` of
-    the `processes` executor is one pool, started at the first task and stopped at the end of the
+    the `processes` executor is one pool, started at the first task (or at once: `start_now`,
+    each worker running `preload()` first, as `worker_pool`'s) and stopped at the end of the
     block, instead of a pool of its own per call. Its workers keep their imports and models from
     one user to the next; a preload runs in each worker when that user starts them
     (`start_workers`), or else when its first task needs what it loads. A stuck worker renews the
@@ -109,7 +112,7 @@ def shared_worker_pool(workers: int, executor: str = PROCESSES) -> Iterator[Rene
     if executor != PROCESSES or workers <= 1:
         yield None
         return
-    with worker_pool(workers) as pool:
+    with worker_pool(workers, preload, start_now=start_now) as pool:
         token = _SHARED.set(pool)
         try:
             yield pool

@@ -62,6 +62,19 @@ def test_flows_in_a_shared_block_use_the_same_workers_and_a_preload_reaches_them
 
 
 @pytest.mark.timeout(300)
+def test_a_shared_pool_started_at_once_has_its_preload_in_every_worker_before_any_task() -> None:
+    """`pressroom ingest` starts its workers before importing Prefect: they import the clean
+    unit while the flow's process starts the run, and the flow's pool is the same one."""
+    with shared_worker_pool(2, preload=partial(_load, "clean unit"), start_now=True) as shared:
+        assert shared is not None and shared.started()  # spawned before any task of the block
+        with worker_pool(2) as flows_pool:
+            assert flows_pool is shared
+            results = [future.result() for future in [flows_pool.submit(_loaded) for _ in range(4)]]
+        assert len({pid for pid, _ in results}) == 2
+        assert all(loaded == ["clean unit"] for _, loaded in results)
+
+
+@pytest.mark.timeout(300)
 def test_a_stuck_worker_renews_the_shared_pool_for_the_flows_after_it(tmp_path: Path) -> None:
     pid_file = tmp_path / "stuck.pid"
     with shared_worker_pool(2) as shared:

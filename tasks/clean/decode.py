@@ -39,10 +39,9 @@ from charset_normalizer.md import mess_ratio
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from ftfy.chardata import CONTROL_CHARS
 
+from tasks.clean.steps import DECODE as STAGE
 from tasks.records import DecodedDocument, FetchedDocument, Rejected
 from tasks.stage import StageOutput, run_stage
-
-STAGE = "decode"
 
 # Leading bytes of binary formats that turn up renamed or mis-served as pages: (offset, magic, name).
 _SIGNATURES: tuple[tuple[int, bytes, str], ...] = (

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tasks.clean.bylines import people_first, split_authors
 from tasks.clean.dates import parse_published, published_precision
+from tasks.clean.steps import METADATA as STAGE
 from tasks.clean.titles import strip_site_from_title
 from tasks.clean.values import clean_list, clean_text
 from tasks.clean.word_count import count_words
@@ -22,7 +23,6 @@ from tasks.records import ArticleRecord, ExtractedDocument, PageMetadata
 from tasks.stage import StageOutput, run_stage
 from tasks.urls import canonical_url
 
-STAGE = "metadata"
 _HTTP = {"http", "https"}
 
 def _is_http(url: str | None) -> bool:
