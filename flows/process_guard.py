@@ -77,10 +77,13 @@ def _descendants(root: int, session: int) -> dict[int, int]:
     return found
 
 
-def _still(processes: dict[int, int]) -> dict[int, int]:
-    """Those of `processes` (pid: start time) still running: the same start time rules out a new
-    process that was given a pid of the past."""
-    return {pid: start for pid, start in processes.items() if (stat := _stat(pid)) is not None and stat[2] == start}
+def _still(processes: dict[int, int], session: int | None = None) -> dict[int, int]:
+    """Those of `processes` (pid: start time) still running, and still in `session` when given:
+    the same start time rules out a new process that was given a pid of the past, and one that
+    has moved to a session of its own since it was seen (a background server is in the command's
+    session from its fork until its `setsid`) is meant to outlive the command."""
+    return {pid: start for pid, start in processes.items()
+            if (stat := _stat(pid)) is not None and stat[2] == start and (session is None or stat[1] == session)}
 
 
 def guard(parent: int) -> None:
@@ -92,10 +95,10 @@ def guard(parent: int) -> None:
     seen: dict[int, int] = {}
     while (stat := _stat(parent)) is not None and stat[2] == started:
         seen.update(_descendants(parent, session))
-        seen = _still(seen)
+        seen = _still(seen, session)
         time.sleep(POLL_SECONDS)
     for sig, wait in ((signal.SIGTERM, GRACE_SECONDS), (signal.SIGKILL, 0.0)):
-        left = _still(seen)
+        left = _still(seen, session)
         for pid in left:
             try:
                 os.kill(pid, sig)
